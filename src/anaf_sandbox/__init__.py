@@ -1,0 +1,1 @@
+"""A faithful local stand-in for ANAF: logincert OAuth pages, FCTEL REST, public services."""

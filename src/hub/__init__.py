@@ -1,0 +1,1 @@
+"""The Django project of e-Factura Hub."""
