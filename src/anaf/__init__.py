@@ -1,3 +1,83 @@
-"""Typed client for ANAF's OAuth2 (logincert) and RO e-Factura REST API. Pure Python + httpx, no Django."""
+"""Typed client for ANAF's OAuth2 (logincert) and RO e-Factura REST API. Pure Python + httpx, no Django.
 
-__all__: list[str] = []
+The specification is `anaf-contract.md`; the error tree is drawn in `anaf.errors`.
+"""
+
+import logging
+
+from anaf._transport import RetryPolicy
+from anaf.efactura import EFacturaClient, normalize_cif
+from anaf.endpoints import AnafEndpoints, Environment
+from anaf.errors import (
+    AnafError,
+    InvalidToken,
+    Maintenance,
+    MessageExpired,
+    NoSpvRights,
+    RateLimited,
+    ReauthorizationRequired,
+    ResponseError,
+    ServerError,
+    Timeout,
+    TransportError,
+    UploadUncertain,
+    WafBlocked,
+)
+from anaf.models import (
+    DownloadedMessage,
+    Message,
+    MessagePage,
+    MessageStatus,
+    PdfConversion,
+    SignatureCheck,
+    UploadResult,
+    ValidationResult,
+    VatLookup,
+    VatRecord,
+)
+from anaf.oauth import OAuthClient
+from anaf.quota import MemoryQuotaLimiter, QuotaLimiter, Quotas
+from anaf.tokens import MemoryTokenStore, TokenProvider, TokenSet, TokenStore
+from anaf.vat import VatRegistryClient
+
+logging.getLogger("anaf").addHandler(logging.NullHandler())
+
+__all__ = [
+    "AnafEndpoints",
+    "AnafError",
+    "DownloadedMessage",
+    "EFacturaClient",
+    "Environment",
+    "InvalidToken",
+    "Maintenance",
+    "MemoryQuotaLimiter",
+    "MemoryTokenStore",
+    "Message",
+    "MessageExpired",
+    "MessagePage",
+    "MessageStatus",
+    "NoSpvRights",
+    "OAuthClient",
+    "PdfConversion",
+    "QuotaLimiter",
+    "Quotas",
+    "RateLimited",
+    "ReauthorizationRequired",
+    "ResponseError",
+    "RetryPolicy",
+    "ServerError",
+    "SignatureCheck",
+    "Timeout",
+    "TokenProvider",
+    "TokenSet",
+    "TokenStore",
+    "TransportError",
+    "UploadResult",
+    "UploadUncertain",
+    "ValidationResult",
+    "VatLookup",
+    "VatRecord",
+    "VatRegistryClient",
+    "WafBlocked",
+    "normalize_cif",
+]

@@ -1,3 +1,61 @@
 """RO e-Factura documents: parse, validate, render and build CIUS-RO UBL / CII invoices. No Django."""
 
-__all__: list[str] = []
+import logging
+
+from .build import build_ubl
+from .cif import cif_is_valid, cif_with_check_digit
+from .counties import county_code, sector_code
+from .errors import EInvoiceError, InvalidInvoice, MalformedDocument, UnsafeArchive
+from .export import invoice_to_dict
+from .model import (
+    Address,
+    AllowanceCharge,
+    Attachment,
+    Contact,
+    DocumentKind,
+    Invoice,
+    Line,
+    Party,
+    PaymentMeans,
+    Syntax,
+    TaxSubtotal,
+    Totals,
+)
+from .parse import parse
+from .render import render_html, render_pdf
+from .totals import compute_totals
+from .validate import Finding, ValidationReport, validate
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+__all__ = [
+    "Address",
+    "AllowanceCharge",
+    "Attachment",
+    "Contact",
+    "DocumentKind",
+    "EInvoiceError",
+    "Finding",
+    "InvalidInvoice",
+    "Invoice",
+    "Line",
+    "MalformedDocument",
+    "Party",
+    "PaymentMeans",
+    "Syntax",
+    "TaxSubtotal",
+    "Totals",
+    "UnsafeArchive",
+    "ValidationReport",
+    "build_ubl",
+    "cif_is_valid",
+    "cif_with_check_digit",
+    "compute_totals",
+    "county_code",
+    "invoice_to_dict",
+    "parse",
+    "render_html",
+    "render_pdf",
+    "sector_code",
+    "validate",
+]

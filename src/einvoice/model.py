@@ -54,6 +54,7 @@ class Party:
     registration_id: str | None = None  # BT-30 / BT-47 (e.g. J40/123/2020 or CUI)
     legal_form: str | None = None  # BT-33
     electronic_address: str | None = None  # BT-34 / BT-49
+    electronic_address_scheme: str | None = None  # BT-34-1 / BT-49-1 ("EM" for e-mail, "9947"...)
     address: Address = field(default_factory=Address)
     contact: Contact | None = None
 
@@ -128,7 +129,9 @@ class Line:
     seller_item_id: str | None = None  # BT-155
     buyer_item_id: str | None = None  # BT-156
     standard_item_id: str | None = None  # BT-157
+    standard_item_scheme: str | None = None  # BT-157-1 ("0160" for GTIN)
     classification_codes: list[str] = field(default_factory=list)  # BT-158
+    classification_scheme: str | None = None  # BT-158-1 of the codes above ("STI", "CPV"...)
     note: str | None = None  # BT-127
     allowances_charges: list[AllowanceCharge] = field(default_factory=list)
 

@@ -1,10 +1,110 @@
-"""`efactura` subcommands offered by `hub`."""
+"""`efactura serve|worker|beat|manage`: the hub's processes for real deployments.
+
+Heavy imports (Django, Celery, uvicorn) happen inside the handlers so other subcommands stay fast.
+"""
 
 from __future__ import annotations
 
+import argparse
+import os
+from pathlib import Path
 from typing import Any
 
 
 def register(subparsers: Any) -> None:
     """Add this package's subcommands to the `efactura` parser."""
-    del subparsers
+    serve = subparsers.add_parser("serve", help="run the web server (uvicorn, Django ASGI + static files)")
+    serve.add_argument("--host", default=os.environ.get("EFACTURA_HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=None, help="default 8000, or 8443 with --https")
+    serve.add_argument(
+        "--https", action="store_true", help="serve TLS with a generated self-signed localhost certificate"
+    )
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(func=_serve)
+
+    worker = subparsers.add_parser("worker", help="run a Celery worker (tasks: renewal, notifications)")
+    worker.add_argument("--beat", action="store_true", help="embed the periodic scheduler (one machine only)")
+    worker.add_argument("--concurrency", type=int, default=2)
+    worker.add_argument("--loglevel", default="INFO")
+    worker.set_defaults(func=_worker)
+
+    beat = subparsers.add_parser("beat", help="run the Celery beat scheduler (exactly one per deployment)")
+    beat.add_argument("--loglevel", default="INFO")
+    beat.set_defaults(func=_beat)
+
+    manage = subparsers.add_parser(
+        "manage", help="Django management commands (migrate, createsuperuser, ...)"
+    )
+    manage.add_argument("args", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=_manage)
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings")
+    import django
+
+    django.setup()
+
+
+def _data_dir() -> Path:
+    from django.conf import settings
+
+    path = Path(settings.DATA_DIR)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _serve(args: argparse.Namespace) -> int:
+    _setup()
+    import uvicorn
+
+    options: dict[str, Any] = {}
+    port = args.port or (8443 if args.https else 8000)
+    if args.https:
+        from hub.tls import ensure_localhost_certificate
+
+        cert, key = ensure_localhost_certificate(_data_dir() / "tls")
+        options.update(ssl_certfile=str(cert), ssl_keyfile=str(key))
+    uvicorn.run(
+        "hub.asgi:application",
+        host=args.host,
+        port=port,
+        workers=args.workers,
+        lifespan="off",
+        proxy_headers=True,
+        log_level="info",
+        **options,
+    )
+    return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    _setup()
+    _data_dir()
+    from hub.celery import app
+
+    argv = ["worker", f"--loglevel={args.loglevel}", f"--concurrency={args.concurrency}"]
+    if args.beat:
+        argv.append("--beat")
+    app.worker_main(argv)
+    return 0
+
+
+def _beat(args: argparse.Namespace) -> int:
+    _setup()
+    _data_dir()
+    from hub.celery import app
+
+    app.start(["beat", f"--loglevel={args.loglevel}"])
+    return 0
+
+
+def _manage(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings")
+    from django.core.management import execute_from_command_line
+
+    rest = list(args.args)
+    if rest[:1] == ["--"]:
+        rest = rest[1:]
+    execute_from_command_line(["efactura manage", *rest])
+    return 0

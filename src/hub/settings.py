@@ -1,4 +1,189 @@
-"""Django settings of the hub, read from the environment (filled in by the hub issue)."""
+"""Django settings of the hub, read from the environment (see `docs/configuration.md`).
 
-SECRET_KEY = "placeholder-overridden-by-environment"  # noqa: S105
-INSTALLED_APPS: list[str] = []
+Importable with no environment at all: every value has a development default, so mypy's Django plugin
+and pytest-django can load it. Production differs by environment variables, not by file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import dj_database_url
+from celery.schedules import crontab
+
+from hub.env import (
+    email_settings_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_secret,
+    env_str,
+)
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(env_str("EFACTURA_DATA_DIR", "var")).resolve()
+
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = env_secret("SECRET_KEY", "dev-only-insecure-secret-key-set-SECRET_KEY-in-production")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "hub.core",
+    "hub.accounts",
+    "hub.notifications",
+    "hub.integrations",
+    "hub.integrations.ro_efactura",
+]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "hub.accounts.middleware.UserLanguageMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+ROOT_URLCONF = "hub.urls"
+ASGI_APPLICATION = "hub.asgi.application"
+WSGI_APPLICATION = "hub.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "hub.accounts.context_processors.organizations",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'hub.sqlite3'}"), conn_max_age=60
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Web server, worker and beat share one file: wait for the write lock instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+# The authorization popup must keep its `window.opener` across ANAF's pages to report back.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin-allow-popups"
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+LANGUAGE_CODE = "ro"
+LANGUAGES = [("ro", "Română"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = env_str("TIME_ZONE", "Europe/Bucharest")
+
+STATIC_URL = "/static/"
+STATIC_ROOT = env_str("STATIC_ROOT") or None  # only for `collectstatic`; whitenoise serves from the apps
+WHITENOISE_USE_FINDERS = True  # serve straight from the packages: no collectstatic step needed
+WHITENOISE_AUTOREFRESH = DEBUG
+
+_email_url = env_str("EMAIL_URL")
+if _email_url:
+    globals().update(email_settings_from_url(_email_url))
+elif env_str("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env_str("EMAIL_HOST")
+    EMAIL_PORT = env_int("EMAIL_PORT", 25)
+    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "e-Factura Hub <efactura@localhost>")
+
+# ANAF OAuth application (one per instance, registered at ANAF's "Editare profil Oauth").
+ANAF_CLIENT_ID = env_str("ANAF_CLIENT_ID")
+ANAF_CLIENT_SECRET = env_secret("ANAF_CLIENT_SECRET")
+ANAF_REDIRECT_URI = env_str("ANAF_REDIRECT_URI", f"{SITE_URL}/integrations/ro-efactura/oauth/callback/")
+ANAF_ENVIRONMENT = env_str("ANAF_ENVIRONMENT", "test")  # default for new integrations: prod|test|sandbox
+EFACTURA_SANDBOX_URL = env_str("EFACTURA_SANDBOX_URL", "http://127.0.0.1:8900").rstrip("/")
+
+
+def _default_encryption_key(secret: str) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(hashlib.sha256(f"efactura-tokens:{secret}".encode()).digest()).decode()
+
+
+# Fernet keys, comma-separated; the first encrypts, all decrypt (rotation: prepend a new key, then run
+# `efactura manage rotate_encryption_keys`, then drop the old key).
+EFACTURA_ENCRYPTION_KEYS = env_list("EFACTURA_ENCRYPTION_KEYS") or [_default_encryption_key(SECRET_KEY)]
+EFACTURA_RENEWAL_LEAD_DAYS = env_int("EFACTURA_RENEWAL_LEAD_DAYS", 10)
+EFACTURA_MAX_GRANT_AGE_DAYS = env_int("EFACTURA_MAX_GRANT_AGE_DAYS", 730)
+EFACTURA_REMINDER_DAYS = [int(day) for day in env_list("EFACTURA_REMINDER_DAYS", "30,14,7,3,1")]
+EFACTURA_UNUSABLE_ALERT_HOURS = env_int("EFACTURA_UNUSABLE_ALERT_HOURS", 24)
+EFACTURA_OAUTH_STATE_MINUTES = env_int("EFACTURA_OAUTH_STATE_MINUTES", 10)
+# Only tests and the demo may move the hub's clock (`hub.core.clock`); production never does.
+EFACTURA_ALLOW_TIME_TRAVEL = env_bool("EFACTURA_ALLOW_TIME_TRAVEL", False)
+
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", f"sqla+sqlite:///{DATA_DIR / 'celery-broker.sqlite3'}")
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+
+
+def _cron(name: str, default: str) -> crontab:
+    minute, hour, day_of_month, month, day_of_week = env_str(name, default).split()
+    return crontab(minute, hour, day_of_week, day_of_month, month)
+
+
+# Periodic tasks: one table, each cron overridable, each `expires` just under its period.
+CELERY_BEAT_SCHEDULE = {
+    "renew-due-authorizations": {
+        "task": "hub.integrations.ro_efactura.tasks.authorizations_renew_due_task",
+        "schedule": _cron("EFACTURA_RENEWAL_CRON", "*/15 * * * *"),
+        "options": {"expires": 14 * 60},
+    },
+    "authorization-reminders": {
+        "task": "hub.integrations.ro_efactura.tasks.authorizations_remind_task",
+        "schedule": _cron("EFACTURA_REMINDER_CRON", "7 * * * *"),
+        "options": {"expires": 55 * 60},
+    },
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+}

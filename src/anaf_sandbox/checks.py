@@ -1,0 +1,146 @@
+"""How the sandbox judges an uploaded document (anaf-contract.md §2.1 upload errors, §2.6 validare, §2.9).
+
+Schema problems are answered at upload (``ExecutionStatus="1"``); business-rule (CIUS-RO Schematron)
+problems make the message ``nok`` later. Both come from ``einvoice.validate``; this module only words
+them the way ANAF does and reads the few facts the duplicate check needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from lxml import etree
+
+import einvoice
+
+UBL_INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+UBL_CREDIT_NOTE = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
+CII = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
+CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
+CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+RASP = "mfp:anaf:dgti:spv:reqMesaj:v1"
+ROOTS = {
+    "UBL": f"{{{UBL_INVOICE}}}Invoice",
+    "CN": f"{{{UBL_CREDIT_NOTE}}}CreditNote",
+    "CII": f"{{{CII}}}CrossIndustryInvoice",
+    "RASP": f"{{{RASP}}}header",
+}
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+@dataclass(slots=True)
+class Verdict:
+    """``schema_errors`` refuse the upload; ``rule_errors`` make it ``nok``."""
+
+    schema_errors: list[str] = field(default_factory=list)
+    rule_errors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What the duplicate check and the message list need from an invoice (§2.3 ``detalii``, §2.9)."""
+
+    number: str | None
+    issue_date: date | None
+    seller_cif: str | None
+    buyer_cif: str | None
+
+
+def _sax(message: str, line: int = 1, column: int = 1) -> str:
+    # §2.1: ANAF quotes the Java parser's exception; keep its shape.
+    return (
+        f"Fisierul transmis nu este valid. org.xml.sax.SAXParseException; lineNumber: {line}; "
+        f"columnNumber: {column}; {message} "
+    )
+
+
+def root_problem(xml: bytes, standard: str) -> str | None:
+    """An upload error when ``xml`` is not well-formed or its root does not fit ``standard``."""
+    try:
+        root = etree.fromstring(xml, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        line, column = exc.position
+        return _sax(exc.msg, line if isinstance(line, int) else 1, column if isinstance(column, int) else 1)
+    if root.tag != ROOTS[standard]:
+        local = etree.QName(root).localname
+        line = root.sourceline if isinstance(root.sourceline, int) else 1
+        return _sax(f"cvc-elt.1.a: Cannot find the declaration of element '{local}'.", line)
+    return None
+
+
+def judge(xml: bytes) -> Verdict:
+    """Run ``einvoice.validate`` (XSD + CIUS-RO, ANAF's verdict) and word the findings like ANAF."""
+    report = einvoice.validate(xml, rules="ro")
+    verdict = Verdict()
+    for finding in report.errors:
+        if finding.rule == "XSD":
+            verdict.schema_errors.append(_sax(finding.message))
+        else:
+            text = finding.message
+            verdict.rule_errors.append(text if text.startswith("[") else f"[{finding.rule}]-{text}")
+    return verdict
+
+
+def validare_messages(verdict: Verdict) -> list[str]:
+    """§2.6 ``Messages`` texts for ``validare`` / ``transformare``."""
+    texts = [f"E: {text.strip()}" for text in verdict.schema_errors]
+    texts += [f"E: validari globale  SCHEMATRON   eroare: {text}" for text in verdict.rule_errors]
+    return texts
+
+
+def _cif(text: str | None) -> str | None:
+    if not text:
+        return None
+    digits = text.strip().upper().removeprefix("RO").strip()
+    return digits if digits.isdigit() else None
+
+
+def facts(xml: bytes) -> Facts:
+    """Number, issue date, seller and buyer CIF of a UBL invoice or credit note (None where absent)."""
+    try:
+        root = etree.fromstring(xml, _PARSER)
+    except etree.XMLSyntaxError:
+        return Facts(None, None, None, None)
+    ns = {"cbc": CBC, "cac": CAC}
+
+    def first(paths: tuple[str, ...]) -> str | None:
+        for path in paths:
+            found = root.xpath(f"string({path})", namespaces=ns)
+            if isinstance(found, str) and found.strip():
+                return found.strip()
+        return None
+
+    def party(role: str) -> str | None:
+        base = f"cac:{role}/cac:Party"
+        return _cif(
+            first(
+                (
+                    f"{base}/cac:PartyTaxScheme/cbc:CompanyID",
+                    f"{base}/cac:PartyLegalEntity/cbc:CompanyID",
+                    f"{base}/cac:PartyIdentification/cbc:ID",
+                )
+            )
+        )
+
+    issued = first(("cbc:IssueDate",))
+    try:
+        issue_date = date.fromisoformat(issued) if issued else None
+    except ValueError:
+        issue_date = None
+    return Facts(
+        number=first(("cbc:ID",)),
+        issue_date=issue_date,
+        seller_cif=party("AccountingSupplierParty"),
+        buyer_cif=party("AccountingCustomerParty"),
+    )
+
+
+def rasp_target(xml: bytes) -> str | None:
+    """The upload index a RASP message answers (its ``index_incarcare`` attribute)."""
+    try:
+        root = etree.fromstring(xml, _PARSER)
+    except etree.XMLSyntaxError:
+        return None
+    value = root.get("index_incarcare")
+    return value if value and value.isdigit() else None

@@ -1,0 +1,90 @@
+"""Fault injection per path (issue 2; what the faults look like: anaf-contract.md §2.7 WAF page, §1.10).
+
+Faults are seed data (``faults`` in the seed, or ``POST /_sandbox/faults``), never code branches: each has
+an fnmatch ``path`` pattern, a ``kind``, and either a ``rate`` (probability per call) or a ``count`` (the
+next N matching calls).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING, Any
+
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+
+if TYPE_CHECKING:
+    from .core import Sandbox
+
+KINDS = ("http_500", "http_502", "http_504", "timeout", "slow", "waf", "maintenance")
+DEFAULT_SECONDS = {"slow": 2.0, "timeout": 65.0}
+
+# §2.7: F5's block page, served with HTTP 200.
+WAF_PAGE = (
+    "<html><head><title>Request Rejected</title></head><body>The requested URL was rejected. "
+    "Please consult with your administrator.<br><br>Your support ID is: {support_id}"
+    "<br><br><a href='javascript:history.back();'>[Go Back]</a></body></html>"
+)
+# Not in the contract: ANAF's maintenance notices are plain Romanian text; the sandbox serves one (503).
+MAINTENANCE_TEXT = (
+    "Serviciul este temporar indisponibil din cauza unor lucrari de mentenanta. "
+    "Va rugam sa reveniti mai tarziu."
+)
+
+
+def pick(sandbox: Sandbox, method: str, path: str) -> dict[str, Any] | None:
+    """The first fault that fires for this call (a ``count`` fault is used up as it fires)."""
+    with sandbox.state.lock:
+        for fault in sandbox.state.faults:
+            if not fnmatchcase(path, fault["path"]):
+                continue
+            if fault.get("method") and fault["method"].upper() != method.upper():
+                continue
+            if "count" in fault:
+                if fault["count"] <= 0:
+                    continue
+                fault["count"] -= 1
+                return dict(fault)
+            if sandbox.random.random() < float(fault.get("rate", 1.0)):
+                return dict(fault)
+    return None
+
+
+async def apply(fault: dict[str, Any], timestamp: str) -> Response | None:
+    """The response a fault gives, or None when the call goes on afterwards (``slow``).
+
+    ``timestamp`` is the sandbox time as ``dd-MM-yyyy HH:mm:ss`` for the JSON error body of HTTP 500.
+    """
+    kind = fault["kind"]
+    seconds = float(fault.get("seconds", DEFAULT_SECONDS.get(kind, 0.0)))
+    if kind == "slow":
+        await asyncio.sleep(seconds)
+        return None
+    if kind == "timeout":
+        # Hold the connection past any sensible client timeout, then give up like a gateway.
+        await asyncio.sleep(seconds)
+        return _gateway_page(504, "Gateway Time-out")
+    if kind == "waf":
+        return HTMLResponse(WAF_PAGE.format(support_id=secrets.randbelow(10**19)), status_code=200)
+    if kind == "maintenance":
+        return PlainTextResponse(MAINTENANCE_TEXT, status_code=503)
+    status = int(kind.removeprefix("http_"))
+    if status == 500:
+        # §2.1: HTTP 500 uses the CustomErrorMessage schema.
+        body = {
+            "timestamp": timestamp,
+            "status": 500,
+            "error": "Internal Server Error",
+            "message": f"A aparut o eroare tehnica. Cod: {secrets.randbelow(900) + 100}",
+        }
+        return JSONResponse(body, status_code=500)
+    titles = {500: "Internal Server Error", 502: "Bad Gateway", 504: "Gateway Time-out"}
+    return _gateway_page(status, titles[status])
+
+
+def _gateway_page(status: int, title: str) -> HTMLResponse:
+    return HTMLResponse(
+        f"<html><head><title>{status} {title}</title></head><body><h1>{title}</h1></body></html>",
+        status_code=status,
+    )

@@ -1,0 +1,318 @@
+"""Read a UBL 2.1 Invoice / CreditNote or a UN/CEFACT CII invoice into the one model (lenient).
+
+The reader records what the document says and nothing more: an empty, missing or unreadable term is
+``None`` plus a warning, never a guess. Only bytes that are not well-formed XML, that declare a DTD or
+entities, or whose root is not an invoice raise `MalformedDocument`.
+The paths come from one table, `einvoice.terms`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+import re
+import threading
+from datetime import date
+from decimal import Decimal
+
+from lxml import etree
+
+from . import terms
+from .errors import MalformedDocument
+from .model import (
+    AllowanceCharge,
+    Attachment,
+    Contact,
+    DocumentKind,
+    Invoice,
+    Line,
+    Party,
+    PaymentMeans,
+    Syntax,
+    TaxSubtotal,
+    Totals,
+)
+from .terms import NS, Term
+
+logger = logging.getLogger(__name__)
+
+CII_ROOT = f"{{{NS['rsm']}}}CrossIndustryInvoice"
+_ROOTS = {
+    f"{{{terms.UBL_INVOICE}}}Invoice": (Syntax.UBL, DocumentKind.INVOICE),
+    f"{{{terms.UBL_CREDIT_NOTE}}}CreditNote": (Syntax.UBL, DocumentKind.CREDIT_NOTE),
+    CII_ROOT: (Syntax.CII, DocumentKind.INVOICE),
+}
+# UNTDID 1001 codes EN 16931 treats as credit notes (a CII document has no separate root for them).
+CREDIT_NOTE_TYPE_CODES = frozenset(
+    {"81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "532"}
+)
+_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_CII_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+_MATCHERS = {
+    syntax: {name: terms.Matcher(table, syntax.value) for name, table in terms.TABLES.items()}
+    for syntax in Syntax
+}
+Groups = dict[str, list[terms.Found]]
+
+
+def _text(found: terms.Found) -> str:
+    raw = found if isinstance(found, str) else found.text
+    return raw.strip() if raw else ""
+
+
+def _elements(groups: Groups, name: str) -> list[etree._Element]:
+    return [found for found in groups.get(name, ()) if isinstance(found, etree._Element)]
+
+
+class _Reader:
+    """Reads the tables of one syntax and collects warnings."""
+
+    def __init__(self, syntax: Syntax) -> None:
+        self.syntax = syntax
+        self.matchers = _MATCHERS[syntax]
+        self.warnings: list[str] = []
+
+    def fill(self, target: object, element: etree._Element, table: str, where: str) -> Groups:
+        """Set the fields of ``target`` from ``element``; returns the sub-group elements found."""
+        matcher = self.matchers[table]
+        found = matcher.collect(element)
+        groups: Groups = {}
+        done: set[str] = set()
+        for slot in sorted(found):
+            item = matcher.slot_terms[slot]
+            if slot in matcher.alternatives and item.field in done:
+                continue  # an earlier alternative of the same term was present
+            done.add(item.field)
+            values = found[slot]
+            kind = item.kind
+            if kind == "group":
+                groups[item.field] = values
+                continue
+            if kind == "list":
+                texts = [text for text in map(_text, values) if text]
+                if texts:
+                    setattr(target, item.field, texts)
+                continue
+            first = values[0]
+            raw = first if isinstance(first, str) else first.text
+            text = raw.strip() if raw else ""
+            if not text:
+                self.warnings.append(f"{item.bt} {where}{item.label} is empty")
+                continue
+            value: object = text
+            if kind == "decimal":
+                value = self.decimal(text, item, where)
+            elif kind == "date":
+                value = self.date(text, item, where)
+            elif kind == "bool":
+                value = self.boolean(text, item, where)
+            if value is not None:
+                setattr(target, item.field, value)
+        for item in matcher.required:
+            if item.field not in done:
+                self.warnings.append(f"{item.bt} {where}{item.label} is missing")
+        return groups
+
+    def decimal(self, text: str, item: Term, where: str) -> Decimal | None:
+        if _DECIMAL.fullmatch(text):
+            return Decimal(text)
+        self.warnings.append(f"{item.bt} {where}{item.label}: {text!r} is not a decimal number")
+        return None
+
+    def date(self, text: str, item: Term, where: str) -> date | None:
+        match = _ISO_DATE.fullmatch(text[:10]) or _CII_DATE.fullmatch(text[:8])
+        if match is not None:
+            try:
+                return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+            except ValueError:
+                pass
+        self.warnings.append(f"{item.bt} {where}{item.label}: {text!r} is not a date")
+        return None
+
+    def boolean(self, text: str, item: Term, where: str) -> bool | None:
+        lowered = text.lower()
+        if lowered in ("true", "false"):
+            return lowered == "true"
+        self.warnings.append(f"{item.bt} {where}{item.label}: {text!r} is neither true nor false")
+        return None
+
+    # -- groups ------------------------------------------------------------------------------------------
+
+    def party(self, groups: Groups, name: str, who: str, *, required: bool) -> Party | None:
+        elements = _elements(groups, name)
+        if not elements:
+            if required:
+                self.warnings.append(f"{who} is missing")
+            return None
+        party = Party()
+        before = len(self.warnings)
+        sub = self.fill(party, elements[0], "party", f"{who} ")
+        said_empty = any(f"{who} name is empty" in warning for warning in self.warnings[before:])
+        if required and party.name is None and not said_empty:
+            self.warnings.append(f"{who} name is missing")
+        for address in _elements(sub, "address")[:1]:
+            self.fill(party.address, address, "address", f"{who} address ")
+        for element in _elements(sub, "contact")[:1]:
+            contact = Contact()
+            self.fill(contact, element, "contact", f"{who} contact ")
+            party.contact = contact
+        return party
+
+    def allowance_charge(self, element: etree._Element, where: str) -> AllowanceCharge:
+        item = AllowanceCharge(is_charge=False)
+        self.fill(item, element, "allowance_charge", where)
+        return item
+
+    def line(self, element: etree._Element, position: int) -> Line:
+        line = Line()
+        where = f"line {position} "
+        groups = self.fill(line, element, "line", where)
+        for found in _elements(groups, "allowances_charges"):
+            line.allowances_charges.append(self.allowance_charge(found, where))
+        return line
+
+    def attachment(self, element: etree._Element, *, with_bytes: bool) -> Attachment:
+        attachment = Attachment()
+        groups = self.fill(attachment, element, "attachment", "attachment ")
+        for found in _elements(groups, "content")[:1]:
+            encoded = "".join(_text(found).split())
+            try:
+                content = base64.b64decode(encoded, validate=True)
+            except (binascii.Error, ValueError):
+                self.warnings.append(f"BT-125 attachment {attachment.id!r} is not valid base64")
+                break
+            attachment.size = len(content)
+            if with_bytes:
+                attachment.content = content
+        return attachment
+
+    def tax_totals(self, groups: Groups, invoice: Invoice) -> None:
+        """BT-110 in the invoice currency, BT-111 in the VAT accounting currency (by currencyID)."""
+        foreign = invoice.tax_currency is not None and invoice.tax_currency != invoice.currency
+        seen = {"BT-110": False, "BT-111": False}
+        for element in _elements(groups, "tax_amounts"):
+            text = _text(element)
+            if not text:
+                continue
+            if foreign and element.get("currencyID") == invoice.tax_currency:
+                seen["BT-111"] = True
+                invoice.totals.tax_in_tax_currency = self.decimal(text, _BT_111, "")
+            elif not seen["BT-110"]:
+                seen["BT-110"] = True
+                invoice.totals.tax = self.decimal(text, _BT_110, "")
+        if not seen["BT-110"]:
+            self.warnings.append("BT-110 total VAT amount is missing")
+        if foreign and not seen["BT-111"]:
+            self.warnings.append("BT-111 total VAT in the accounting currency is missing")
+
+
+_BT_110 = terms.term("BT-110", "tax", "decimal", None, None, label="total VAT amount")
+_BT_111 = terms.term("BT-111", "tax_in_tax_currency", "decimal", None, None, label="total VAT in RON")
+
+
+class _Parsers(threading.local):
+    """One safe parser per thread (lxml parsers must not be shared between threads)."""
+
+    def __init__(self) -> None:
+        self.parser = etree.XMLParser(
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=False,
+            remove_comments=True,
+            remove_pis=True,
+        )
+
+
+_PARSERS = _Parsers()
+
+
+def _load(data: bytes) -> etree._Element:
+    """Parse safely: no network, no DTD, no entity expansion, libxml2's default size limits."""
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise TypeError("parse() takes the document bytes")
+    raw = bytes(data)
+    if raw.startswith(_UTF8_BOM):
+        raw = raw[len(_UTF8_BOM) :]
+    raw = raw.lstrip(b" \t\r\n")
+    if not raw:
+        raise MalformedDocument("The document is empty. / Documentul este gol.")
+    try:
+        root = etree.fromstring(raw, _PARSERS.parser)
+    except etree.XMLSyntaxError as exc:
+        raise MalformedDocument(
+            f"Not well-formed XML: {exc.msg}. / XML-ul nu este bine format: {exc.msg}."
+        ) from None
+    docinfo: etree.DocInfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:  # type: ignore[attr-defined]
+        raise MalformedDocument(
+            "A DTD or entity declaration is not allowed in an e-invoice. / "
+            "O declarație DTD sau de entități nu este permisă într-o factură electronică."
+        )
+    return root
+
+
+def parse(data: bytes, *, attachment_bytes: bool = False) -> Invoice:
+    """The invoice or credit note in ``data`` (UBL 2.1 or CII), with ``warnings`` for what is off.
+
+    Attachments carry name, MIME type and decoded size; their bytes only with ``attachment_bytes=True``.
+    Raises `MalformedDocument` if ``data`` is not well-formed XML, declares a DTD, or is not an invoice.
+    """
+    root = _load(data)
+    known = _ROOTS.get(root.tag) if isinstance(root.tag, str) else None
+    if known is None:
+        name = etree.QName(root).localname if isinstance(root.tag, str) else "?"
+        raise MalformedDocument(
+            f"Not an invoice: the root element is {name!r}, not a UBL Invoice/CreditNote or a CII "
+            f"CrossIndustryInvoice. / Nu este o factură: elementul rădăcină este {name!r}."
+        )
+    syntax, kind = known
+    reader = _Reader(syntax)
+    invoice = Invoice(kind=kind, syntax=syntax)
+    groups = reader.fill(invoice, root, "document", "")
+    if syntax is Syntax.CII and invoice.type_code in CREDIT_NOTE_TYPE_CODES:
+        invoice.kind = DocumentKind.CREDIT_NOTE
+    invoice.seller = reader.party(groups, "seller", "seller", required=True) or Party()
+    invoice.buyer = reader.party(groups, "buyer", "buyer", required=True) or Party()
+    invoice.payee = reader.party(groups, "payee", "payee", required=False)
+    invoice.tax_representative = reader.party(
+        groups, "tax_representative", "tax representative", required=False
+    )
+    for element in _elements(groups, "payment_means"):
+        means = PaymentMeans()
+        reader.fill(means, element, "payment_means", "payment means ")
+        invoice.payment_means.append(means)
+    for element in _elements(groups, "allowances_charges"):
+        invoice.allowances_charges.append(reader.allowance_charge(element, "document "))
+    for element in _elements(groups, "tax_breakdown"):
+        subtotal = TaxSubtotal()
+        reader.fill(subtotal, element, "tax_subtotal", "VAT breakdown ")
+        invoice.tax_breakdown.append(subtotal)
+    invoice.totals = Totals()
+    totals = _elements(groups, "totals")
+    if totals:
+        reader.fill(invoice.totals, totals[0], "totals", "")
+    else:
+        reader.warnings.append("BG-22 document totals are missing")
+    reader.tax_totals(groups, invoice)
+    for element in _elements(groups, "attachments"):
+        invoice.attachments.append(reader.attachment(element, with_bytes=attachment_bytes))
+    for position, element in enumerate(_elements(groups, "lines"), start=1):
+        invoice.lines.append(reader.line(element, position))
+    if not invoice.lines:
+        reader.warnings.append("BG-25 the document has no lines")
+    _storno_warning(invoice, reader.warnings)
+    invoice.warnings = reader.warnings
+    return invoice
+
+
+def _storno_warning(invoice: Invoice, warnings: list[str]) -> None:
+    """A type 380 with a negative amount due is a storno written as an invoice: legal in RO, worth a flag."""
+    payable = invoice.totals.payable
+    if invoice.type_code == "380" and payable is not None and payable < 0:
+        warnings.append(f"BT-3 type 380 (invoice) with a negative amount due ({payable:f}): a storno")

@@ -1,0 +1,28 @@
+"""The one place where `anaf` exceptions become user-facing error codes."""
+
+from __future__ import annotations
+
+from hub.core.errors import ErrorCode
+
+
+def code_for(exc: BaseException) -> ErrorCode:
+    import anaf
+
+    if isinstance(exc, anaf.ReauthorizationRequired):
+        return ErrorCode.REAUTHORIZATION_REQUIRED
+    if isinstance(exc, anaf.NoSpvRights):
+        return ErrorCode.NO_SPV_RIGHTS
+    if isinstance(exc, anaf.RateLimited):
+        return ErrorCode.RATE_LIMITED
+    if isinstance(exc, anaf.InvalidToken):
+        return ErrorCode.INVALID_TOKEN
+    if isinstance(exc, anaf.TransportError | anaf.Maintenance | anaf.ServerError | anaf.WafBlocked):
+        return ErrorCode.ANAF_DOWN
+    return ErrorCode.ANAF_ERROR
+
+
+def is_definitive(exc: BaseException) -> bool:
+    """A refusal that no retry will change (the refresh token is spent, expired or revoked)."""
+    import anaf
+
+    return isinstance(exc, anaf.ReauthorizationRequired)

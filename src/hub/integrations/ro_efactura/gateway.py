@@ -1,0 +1,54 @@
+"""The `anaf` clients for an environment: ANAF production, ANAF test, or the sandbox over HTTP."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+
+if TYPE_CHECKING:
+    from anaf import AnafEndpoints, EFacturaClient, OAuthClient
+
+
+class NotConfigured(RuntimeError):
+    """ANAF_CLIENT_ID / ANAF_CLIENT_SECRET / ANAF_REDIRECT_URI are missing."""
+
+
+def endpoints_for(environment: str) -> AnafEndpoints:
+    from anaf import AnafEndpoints
+
+    if environment == "sandbox":
+        return AnafEndpoints.sandbox(settings.EFACTURA_SANDBOX_URL)
+    return AnafEndpoints()
+
+
+def api_environment(environment: str) -> str:
+    """The FCTEL path segment: the sandbox serves both; we use its test paths."""
+    return "prod" if environment == "prod" else "test"
+
+
+def oauth_client(environment: str) -> OAuthClient:
+    from anaf import OAuthClient
+
+    if not (settings.ANAF_CLIENT_ID and settings.ANAF_CLIENT_SECRET and settings.ANAF_REDIRECT_URI):
+        raise NotConfigured
+    return OAuthClient(
+        settings.ANAF_CLIENT_ID,
+        settings.ANAF_CLIENT_SECRET,
+        settings.ANAF_REDIRECT_URI,
+        endpoints=endpoints_for(environment),
+    )
+
+
+def efactura_client(*, environment: str, access_token: str) -> EFacturaClient:
+    from anaf import EFacturaClient
+    from hub.core import clock
+
+    client = EFacturaClient(
+        access_token,
+        environment=api_environment(environment),  # type: ignore[arg-type]
+        endpoints=endpoints_for(environment),
+    )
+    # Our clock's offset (zero in production) is our best first guess of ANAF's; the client refines it.
+    client.clock_skew = clock.offset()
+    return client

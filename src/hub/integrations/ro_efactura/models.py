@@ -1,0 +1,124 @@
+"""SPV authorizations (tokens encrypted), one-time OAuth states, per-company rights, the audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hub.accounts.models import Company, Organization
+from hub.core.crypto import EncryptedTextField
+
+
+class AuthorizationStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    NEEDS_REAUTHORIZATION = "needs_reauth", _("Needs re-authorization")
+    REPLACED = "replaced", _("Replaced by a newer authorization")
+
+
+class SpvAuthorization(models.Model):
+    """One certificate login at ANAF (or the sandbox) and the token pair it keeps renewing."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="spv_authorizations"
+    )
+    environment = models.CharField(max_length=10)
+    status = models.CharField(
+        max_length=20, choices=AuthorizationStatus.choices, default=AuthorizationStatus.ACTIVE
+    )
+    authorized_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    authorized_at = models.DateTimeField()
+    access_token = EncryptedTextField()
+    refresh_token = EncryptedTextField()
+    access_expires_at = models.DateTimeField()
+    refresh_expires_at = models.DateTimeField()
+    serial = models.CharField(max_length=200, blank=True)
+    issuer = models.CharField(max_length=300, blank=True)
+    roles = models.JSONField(default=list)
+    client_id = models.CharField(max_length=200, blank=True)
+    last_renewed_at = models.DateTimeField(null=True, blank=True)
+    renewal_count = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=60, blank=True)
+    failing_since = models.DateTimeField(null=True, blank=True)
+    # Claim for single-flight renewal on databases without row locks (SQLite): set by conditional update.
+    renewing_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-authorized_at",)
+        indexes = (models.Index(fields=["status", "access_expires_at"]),)
+
+    def __str__(self) -> str:
+        return f"SPV {self.serial} ({self.status})"
+
+    @property
+    def reauthorize_by(self) -> datetime:
+        """When a new certificate login is needed: the refresh token's own expiry or the maximum grant age."""
+        grant_limit = self.authorized_at + timedelta(days=settings.EFACTURA_MAX_GRANT_AGE_DAYS)
+        return min(self.refresh_expires_at, grant_limit)
+
+    @property
+    def services(self) -> list[str]:
+        return [role for role in self.roles if role]
+
+
+class OAuthState(models.Model):
+    """A one-time `state` bound to the user and organization that started the authorization."""
+
+    value = models.CharField(max_length=64, unique=True)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    environment = models.CharField(max_length=10)
+    popup = models.BooleanField(default=False)
+    created = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"state for {self.user_id}@{self.organization_id}"
+
+
+class CompanyAccess(models.Model):
+    """Whether ANAF grants the current authorization SPV rights for a company's CIF (a real call)."""
+
+    company = models.OneToOneField(Company, on_delete=models.CASCADE, related_name="spv_access")
+    has_rights = models.BooleanField(null=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=60, blank=True)
+    serial = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.company_id}: {self.has_rights}"
+
+
+class AuditKind(models.TextChoices):
+    AUTHORIZATION_STARTED = "authorization_started", _("Authorization started")
+    AUTHORIZED = "authorized", _("Authorized with the certificate")
+    AUTHORIZATION_FAILED = "authorization_failed", _("Authorization failed")
+    RENEWED = "renewed", _("Tokens renewed")
+    RENEWAL_FAILED = "renewal_failed", _("Renewal failed (will retry)")
+    REAUTHORIZATION_REQUIRED = "reauth_required", _("Renewal refused: re-authorization needed")
+    RIGHTS_CHECKED = "rights_checked", _("SPV rights checked")
+    CONFIGURED = "configured", _("Configuration changed")
+
+
+class AuditEvent(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    authorization = models.ForeignKey(SpvAuthorization, null=True, blank=True, on_delete=models.SET_NULL)
+    kind = models.CharField(max_length=30, choices=AuditKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField()
+    detail = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = (
+            "-created",
+            "-pk",
+        )
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.created}"

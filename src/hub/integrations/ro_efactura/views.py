@@ -1,0 +1,223 @@
+"""Pages of the RO e-Factura module: status, configuration, authorization popup and callback, audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hub.accounts.decorators import org_view
+from hub.accounts.models import Organization
+from hub.accounts.services import company_add, company_remove
+from hub.core.errors import ErrorCode, message_for
+from hub.core.htmx import render_page
+from hub.integrations.ro_efactura import module
+from hub.integrations.ro_efactura.forms import CompanyForm, ConfigurationForm
+from hub.integrations.ro_efactura.models import AuditKind, AuthorizationStatus
+from hub.integrations.ro_efactura.selectors import (
+    audit_of,
+    companies_with_access,
+    conf_of,
+    current_authorization,
+    integration_of,
+)
+from hub.integrations.ro_efactura.services.audit import audit_record
+from hub.integrations.ro_efactura.services.authorization import (
+    AuthorizationError,
+    authorization_complete,
+    authorization_start,
+)
+from hub.integrations.ro_efactura.services.renewal import RenewalTransientError, authorization_renew
+from hub.integrations.ro_efactura.services.rights import company_rights_check
+from hub.integrations.services import integration_activate
+
+
+def _organization(request: HttpRequest) -> Organization:
+    return request.membership.organization  # type: ignore[attr-defined,no-any-return]
+
+
+def _status_context(request: HttpRequest) -> dict[str, Any]:
+    organization = _organization(request)
+    integration = integration_of(organization)
+    return {
+        "integration": integration,
+        "conf": conf_of(organization),
+        "authorization": current_authorization(organization),
+        "companies": companies_with_access(organization),
+        "card_state": module.card_state(integration) if integration and integration.active else None,
+        "oauth_configured": bool(settings.ANAF_CLIENT_ID and settings.ANAF_CLIENT_SECRET),
+        "redirect_uri": settings.ANAF_REDIRECT_URI,
+        "statuses": AuthorizationStatus,
+    }
+
+
+@org_view()
+def module_page(request: HttpRequest) -> HttpResponse:
+    context = _status_context(request)
+    if context["integration"] is None or not context["integration"].active:
+        return redirect("integrations", slug=_organization(request).slug)
+    return render_page(request, "ro_efactura/module.html", context, fragment="ro_efactura/_status.html")
+
+
+@org_view(admin=True)
+def configure(request: HttpRequest) -> HttpResponse:
+    organization = _organization(request)
+    integration = integration_of(organization) or integration_activate(
+        organization=organization,
+        kind="ro-efactura",
+        user=request.user,  # type: ignore[arg-type]
+    )
+    conf = conf_of(organization)
+    if request.method == "POST":
+        form = ConfigurationForm(request.POST, organization=organization)
+        if form.is_valid():
+            conf.environment = form.cleaned_data["environment"]
+            conf.sync_interval_minutes = form.cleaned_data["sync_interval_minutes"]
+            conf.notify_user_ids = [user.pk for user in form.cleaned_data["notify_user_ids"]]
+            integration.config = conf.to_json()
+            integration.save(update_fields=["config"])
+            audit_record(
+                organization=organization,
+                kind=AuditKind.CONFIGURED,
+                actor=request.user,  # type: ignore[arg-type]
+                environment=conf.environment,
+            )
+            messages.success(request, _("Configuration saved."))
+            return redirect("ro-efactura", slug=organization.slug)
+    else:
+        form = ConfigurationForm(
+            initial={
+                "environment": conf.environment,
+                "sync_interval_minutes": conf.sync_interval_minutes,
+                "notify_user_ids": conf.notify_user_ids,
+            },
+            organization=organization,
+        )
+    context = {"form": form, "company_form": CompanyForm(), **_status_context(request)}
+    return render(request, "ro_efactura/configure.html", context)
+
+
+@require_POST
+@org_view(admin=True)
+def company_add_view(request: HttpRequest) -> HttpResponse:
+    organization = _organization(request)
+    form = CompanyForm(request.POST)
+    if form.is_valid():
+        company_add(organization=organization, cif=form.cleaned_data["cif"], name=form.cleaned_data["name"])
+        form = CompanyForm()
+    context = {"company_form": form, **_status_context(request)}
+    return render_page(request, "ro_efactura/configure.html", context, fragment="ro_efactura/_companies.html")
+
+
+@require_POST
+@org_view(admin=True)
+def company_remove_view(request: HttpRequest, company_id: int) -> HttpResponse:
+    organization = _organization(request)
+    company_remove(organization=organization, company_id=company_id)
+    context = {"company_form": CompanyForm(), **_status_context(request)}
+    return render_page(request, "ro_efactura/configure.html", context, fragment="ro_efactura/_companies.html")
+
+
+@require_POST
+@org_view(authorize=True)
+def authorize(request: HttpRequest) -> HttpResponse:
+    """ "Autorizare cu ANAF SPV": record a one-time state, go to ANAF (in the popup, or this window)."""
+    organization = _organization(request)
+    try:
+        url = authorization_start(
+            organization=organization,
+            user=request.user,  # type: ignore[arg-type]
+            popup=request.POST.get("popup") == "1",
+        )
+    except AuthorizationError as exc:
+        messages.error(request, message_for(exc.code))
+        return redirect("ro-efactura", slug=organization.slug)
+    return redirect(url)
+
+
+@login_required
+def oauth_callback(request: HttpRequest) -> HttpResponse:
+    """ANAF's redirect: exchange the code at once; then close the popup or redirect with a message."""
+    try:
+        authorization, popup = authorization_complete(
+            user=request.user,  # type: ignore[arg-type]
+            state=request.GET.get("state", ""),
+            code=request.GET.get("code", ""),
+            error=request.GET.get("error", ""),
+        )
+    except AuthorizationError as exc:
+        if exc.organization is None:
+            return render(request, "hub/error.html", {"message": message_for(exc.code)}, status=400)
+        messages.error(request, message_for(exc.code))
+        return _callback_done(request, exc.organization, ok=False, popup=exc.popup, code=exc.code)
+    messages.success(
+        request,
+        _(
+            "Authorization with ANAF SPV succeeded. The access is valid until %(date)s "
+            "and is renewed automatically."
+        )
+        % {"date": _date(authorization.access_expires_at)},
+    )
+    return _callback_done(request, authorization.organization, ok=True, popup=popup, code=None)
+
+
+def _date(value: Any) -> str:
+    from django.utils import formats
+    from django.utils.timezone import localtime
+
+    return formats.date_format(localtime(value), "DATE_FORMAT")
+
+
+def _callback_done(
+    request: HttpRequest, organization: Organization, *, ok: bool, popup: bool, code: ErrorCode | None
+) -> HttpResponse:
+    target = reverse("ro-efactura", kwargs={"slug": organization.slug})
+    if not popup:
+        return redirect(target)
+    response = render(
+        request,
+        "ro_efactura/oauth_done.html",
+        {"ok": ok, "target": target, "code": code or "", "message": message_for(code) if code else ""},
+    )
+    # The popup page must stay in its opener's browsing context group to postMessage back.
+    response["Cross-Origin-Opener-Policy"] = "unsafe-none"
+    return response
+
+
+@require_POST
+@org_view(authorize=True)
+def rights_check(request: HttpRequest) -> HttpResponse:
+    company_rights_check(organization=_organization(request), actor=request.user)  # type: ignore[arg-type]
+    return render_page(
+        request, "ro_efactura/module.html", _status_context(request), fragment="ro_efactura/_status.html"
+    )
+
+
+@require_POST
+@org_view(authorize=True)
+def renew_now(request: HttpRequest) -> HttpResponse:
+    organization = _organization(request)
+    authorization = current_authorization(organization)
+    if authorization is not None:
+        try:
+            authorization_renew(authorization_id=authorization.pk, force=True)
+        except RenewalTransientError:
+            messages.error(request, message_for(ErrorCode.ANAF_DOWN))
+    return redirect("ro-efactura", slug=organization.slug)
+
+
+@org_view()
+def audit_log(request: HttpRequest) -> HttpResponse:
+    events = audit_of(_organization(request))[:200]
+    return render(request, "ro_efactura/audit.html", {"events": events})
+
+
+def oauth_help(request: HttpRequest) -> HttpResponse:
+    return render(request, "ro_efactura/help_oauth.html", {"redirect_uri": settings.ANAF_REDIRECT_URI})

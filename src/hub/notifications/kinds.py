@@ -1,0 +1,71 @@
+"""What each kind of event says, translated when shown or sent (in the recipient's language)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from django.utils import formats
+from django.utils.dateparse import parse_datetime
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(StrEnum):
+    EXPIRING = "authorization.expiring"
+    RENEWAL_FAILED = "authorization.failed"
+    CERTIFICATE_CHANGED = "authorization.certificate_changed"
+    RIGHTS_LOST = "authorization.rights_lost"
+    UNUSABLE = "authorization.unusable"
+
+
+TITLES: dict[Kind, Promise] = {
+    Kind.EXPIRING: _("ANAF authorization expires soon"),
+    Kind.RENEWAL_FAILED: _("ANAF authorization could not be renewed"),
+    Kind.CERTIFICATE_CHANGED: _("New certificate used for the ANAF authorization"),
+    Kind.RIGHTS_LOST: _("The certificate seems to have lost SPV rights"),
+    Kind.UNUSABLE: _("ANAF authorization unusable for over 24 hours"),
+}
+
+BODIES: dict[Kind, Promise] = {
+    Kind.EXPIRING: _(
+        "The ANAF SPV authorization of %(organization)s needs a new login with the certificate by "
+        "%(deadline)s (%(days)s days left). Until then, e-Factura keeps working."
+    ),
+    Kind.RENEWAL_FAILED: _(
+        "ANAF refused the automatic renewal of the authorization of %(organization)s. e-Factura messages "
+        "are no longer downloaded until someone authorizes again with the certificate."
+    ),
+    Kind.CERTIFICATE_CHANGED: _(
+        "The ANAF SPV authorization of %(organization)s was made with a different certificate "
+        "(serial %(serial)s, previously %(previous_serial)s). If the certificate was renewed, this is "
+        "expected; check that it has SPV rights for every company."
+    ),
+    Kind.RIGHTS_LOST: _(
+        "ANAF answers that the certificate has no SPV rights for CIF %(cif)s of %(organization)s any more. "
+        "Check the enrolment in SPV (new enrolments take up to 24 hours)."
+    ),
+    Kind.UNUSABLE: _(
+        "The ANAF SPV authorization of %(organization)s has been unusable since %(since)s. Authorize again "
+        "with the certificate so that no e-Factura message is missed."
+    ),
+}
+
+
+def _formatted(params: dict[str, Any]) -> dict[str, Any]:
+    shown = dict(params)
+    for key in ("deadline", "since"):
+        raw = shown.get(key)
+        parsed: datetime | None = parse_datetime(raw) if isinstance(raw, str) else None
+        if parsed is not None:
+            shown[key] = formats.date_format(parsed, "DATE_FORMAT")
+    return shown
+
+
+def title_for(kind: str) -> str:
+    return str(TITLES.get(Kind(kind), kind))
+
+
+def body_for(kind: str, params: dict[str, Any]) -> str:
+    return str(BODIES[Kind(kind)]) % _formatted(params)

@@ -1,0 +1,33 @@
+"""Fixtures shared by every test suite: a real ANAF sandbox served over HTTP on a loopback port.
+
+- ``sandbox_seed``: the seed dict (default: ``anaf_sandbox/seeds/test.json``). Override it in a test module
+  or conftest to change apps, certificates, limits, faults or traffic, e.g.::
+
+      @pytest.fixture
+      def sandbox_seed(sandbox_seed, live_server):
+          sandbox_seed["apps"][0]["redirect_uris"].append(f"{live_server.url}/oauth/callback/")
+          return sandbox_seed
+
+- ``sandbox``: a fresh sandbox per test (``anaf_sandbox.testing.SandboxHandle``: ``.url``, ``.authorize``,
+  ``.login``, ``.advance``, ``.add_faults``, ``.calls``...). Point clients at ``sandbox.url``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from anaf_sandbox.testing import SandboxHandle, running_sandbox, small_seed
+
+
+@pytest.fixture
+def sandbox_seed() -> dict[str, Any]:
+    return small_seed()
+
+
+@pytest.fixture
+def sandbox(sandbox_seed: dict[str, Any]) -> Iterator[SandboxHandle]:
+    with running_sandbox(sandbox_seed) as handle:
+        yield handle

@@ -1,0 +1,180 @@
+"""Hub test base: settings pointed at tmp_path, eager Celery, personas (owner, member, outsider), factories,
+and the sandbox wired in as the ANAF the hub talks to (over HTTP, like production)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from cryptography.fernet import Fernet
+from django.test import Client
+
+from hub.accounts.models import Company, Organization, Role, User
+from hub.accounts.services import company_add, membership_set, organization_create
+from hub.integrations.services import integration_activate
+
+CALLBACK_PATH = "/integrations/ro-efactura/oauth/callback/"
+OLD_CERT = "34:00:00:25:69:aa:10:01:7e:00:00:00:01:5a"
+NEW_CERT = "34:00:00:31:7c:bb:20:02:8f:00:00:00:02:6b"
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True)
+def hub_settings(settings: Any, tmp_path: Any) -> Any:
+    settings.DATA_DIR = tmp_path
+    settings.EFACTURA_ALLOW_TIME_TRAVEL = True
+    settings.EFACTURA_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SITE_URL = "http://testserver"
+    settings.ANAF_CLIENT_ID = "efactura-hub-demo"
+    settings.ANAF_CLIENT_SECRET = "efactura-hub-demo-secret"
+    settings.ANAF_REDIRECT_URI = f"http://127.0.0.1:8000{CALLBACK_PATH}"
+    settings.ANAF_ENVIRONMENT = "sandbox"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return settings
+
+
+@pytest.fixture(autouse=True)
+def eager_celery() -> Iterator[None]:
+    from hub.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., User]:
+    def make(username: str, **extra: Any) -> User:
+        extra.setdefault("email", f"{username}@example.ro")
+        return User.objects.create_user(username=username, password=PASSWORD, **extra)
+
+    return make
+
+
+@pytest.fixture
+def owner(make_user: Callable[..., User]) -> User:
+    return make_user("ana", first_name="Ana", last_name="Proprietar")
+
+
+@pytest.fixture
+def member(make_user: Callable[..., User]) -> User:
+    """An accountant: may authorize, may not configure."""
+    return make_user("mihai", first_name="Mihai", last_name="Contabil")
+
+
+@pytest.fixture
+def viewer(make_user: Callable[..., User]) -> User:
+    return make_user("vera", first_name="Vera", last_name="Cititor")
+
+
+@pytest.fixture
+def outsider(make_user: Callable[..., User]) -> User:
+    return make_user("oscar", first_name="Oscar", last_name="Strain")
+
+
+@pytest.fixture
+def organization(owner: User, member: User, viewer: User, outsider: User) -> Organization:
+    organization = organization_create(name="Cabinet Contabil Demo", owner=owner)
+    membership_set(organization=organization, user=member, role=Role.ACCOUNTANT)
+    membership_set(organization=organization, user=viewer, role=Role.VIEWER)
+    other = organization_create(name="Alta Firma", owner=outsider)
+    assert other.pk != organization.pk
+    return organization
+
+
+@pytest.fixture
+def companies(organization: Organization) -> list[Company]:
+    return [
+        company_add(organization=organization, cif="16000015", name="Alfa Construcții Ardeal SRL"),
+        company_add(organization=organization, cif="29000025", name="Bucătăria Veche a Bunicii SRL"),
+        company_add(organization=organization, cif="31500030", name="Țesătoria Mureș SA"),
+    ]
+
+
+@pytest.fixture
+def active_module(organization: Organization, owner: User, companies: list[Company]) -> Organization:
+    integration = integration_activate(organization=organization, kind="ro-efactura", user=owner)
+    integration.config = {"environment": "sandbox"}
+    integration.save()
+    return organization
+
+
+def login(user: User) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def owner_client(owner: User) -> Client:
+    return login(owner)
+
+
+@pytest.fixture
+def hub_sandbox(sandbox: Any, settings: Any) -> Any:
+    """The sandbox, registered as the ANAF of this hub."""
+    settings.EFACTURA_SANDBOX_URL = sandbox.url
+    return sandbox
+
+
+def advance_clocks(sandbox: Any, delta: timedelta) -> None:
+    """Move the sandbox's clock and the hub's by the same amount."""
+    from hub.core import clock
+
+    sandbox.advance(seconds=delta.total_seconds())
+    clock.advance(delta)
+
+
+def authorize_over_http(
+    client: Client, organization: Organization, sandbox: Any, *, serial: str = OLD_CERT, pin: str = "1234"
+) -> Any:
+    """Press "Autorizare cu ANAF SPV" (no popup), log in at the sandbox, follow ANAF's redirect back."""
+    response = client.post(f"/o/{organization.slug}/integrations/ro-efactura/authorize/")
+    assert response.status_code == 302, response.content[:500]
+    query = parse_qs(urlsplit(response["Location"]).query)
+    code = sandbox.authorize(
+        query["client_id"][0], query["redirect_uri"][0], serial=serial, pin=pin, state=query["state"][0]
+    )
+    return client.get(CALLBACK_PATH, {"code": code, "state": query["state"][0]})
+
+
+class MailCatcher:
+    """An aiosmtpd handler that keeps every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        from email import message_from_bytes, policy
+
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append({"to": list(envelope.rcpt_tos), "message": message})
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Iterator[MailCatcher]:
+    """A real SMTP server (aiosmtpd) on a free loopback port; the hub sends to it."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    catcher = MailCatcher()
+    controller = Controller(catcher, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield catcher
+    finally:
+        controller.stop()

@@ -1,0 +1,129 @@
+"""The authorization flow over HTTP against the sandbox: success, every refusal, and what stays untouched."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from conftest import CALLBACK_PATH, NEW_CERT, OLD_CERT, authorize_over_http, login
+
+from hub.accounts.models import Organization, User
+from hub.integrations.ro_efactura.models import (
+    AuditEvent,
+    AuthorizationStatus,
+    CompanyAccess,
+    SpvAuthorization,
+)
+from hub.notifications.models import Event
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _start(client: Any, organization: Organization) -> dict[str, str]:
+    response = client.post(f"/o/{organization.slug}/integrations/ro-efactura/authorize/")
+    assert response.status_code == 302
+    return {key: values[0] for key, values in parse_qs(urlsplit(response["Location"]).query).items()}
+
+
+def test_it_authorizes_and_stores_tokens_encrypted(
+    hub_sandbox: Any, active_module: Organization, owner: User
+) -> None:
+    client = login(owner)
+    response = authorize_over_http(client, active_module, hub_sandbox)
+    assert response.status_code == 302
+    authorization = SpvAuthorization.objects.get(organization=active_module)
+    assert authorization.status == AuthorizationStatus.ACTIVE
+    assert authorization.serial == OLD_CERT
+    assert authorization.authorized_by == owner
+    assert authorization.access_expires_at > authorization.authorized_at
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT access_token, refresh_token FROM ro_efactura_spvauthorization")
+        stored_access, stored_refresh = cursor.fetchone()
+    assert authorization.access_token.startswith("ey")
+    assert not stored_access.startswith("ey") and authorization.access_token not in stored_access
+    assert authorization.refresh_token not in stored_refresh
+    page = client.get(response["Location"]).content.decode()
+    assert "green-check" in page
+    assert owner.get_full_name() in page
+    rights = {access.company.cif: access.has_rights for access in CompanyAccess.objects.all()}
+    assert rights == {"16000015": True, "29000025": True, "31500030": False}
+
+
+def test_it_uses_a_state_only_once_and_only_for_its_user(
+    hub_sandbox: Any, active_module: Organization, owner: User, member: User
+) -> None:
+    client = login(owner)
+    query = _start(client, active_module)
+    code = hub_sandbox.authorize(query["client_id"], query["redirect_uri"], serial=OLD_CERT, pin="1234")
+    stolen = login(member).get(CALLBACK_PATH, {"code": code, "state": query["state"]})
+    assert stolen.status_code == 400
+    assert not SpvAuthorization.objects.exists()
+    assert client.get(CALLBACK_PATH, {"code": code, "state": "forged"}).status_code == 400
+    first = client.get(CALLBACK_PATH, {"code": code, "state": query["state"]})
+    assert first.status_code == 302
+    assert SpvAuthorization.objects.count() == 1
+    again = client.get(CALLBACK_PATH, {"code": code, "state": query["state"]})
+    assert again.status_code == 302
+    assert SpvAuthorization.objects.count() == 1
+
+
+@pytest.mark.parametrize("language", ["ro", "en"])
+def test_access_denied_keeps_the_earlier_authorization(
+    hub_sandbox: Any, active_module: Organization, owner: User, language: str
+) -> None:
+    owner.language = language
+    owner.save()
+    client = login(owner)
+    authorize_over_http(client, active_module, hub_sandbox)
+    earlier = SpvAuthorization.objects.get()
+    query = _start(client, active_module)
+    response = client.get(CALLBACK_PATH, {"error": "access_denied", "state": query["state"]}, follow=True)
+    text = response.content.decode()
+    expected = "anulată sau refuzată" if language == "ro" else "cancelled or refused"
+    assert expected in text
+    assert "Traceback" not in text
+    assert SpvAuthorization.objects.get() == earlier
+    assert SpvAuthorization.objects.get().status == AuthorizationStatus.ACTIVE
+    assert AuditEvent.objects.filter(kind="authorization_failed").exists()
+
+
+def test_a_spent_code_is_reported_as_expired(
+    hub_sandbox: Any, active_module: Organization, owner: User
+) -> None:
+    client = login(owner)
+    query = _start(client, active_module)
+    code = hub_sandbox.authorize(query["client_id"], query["redirect_uri"], serial=OLD_CERT, pin="1234")
+    hub_sandbox.exchange(code, query["redirect_uri"])  # someone else used it first
+    response = client.get(CALLBACK_PATH, {"code": code, "state": query["state"]}, follow=True)
+    assert "codul de autorizare" in response.content.decode()
+    assert not SpvAuthorization.objects.exists()
+
+
+def test_anaf_down_gives_a_clear_message(hub_sandbox: Any, active_module: Organization, owner: User) -> None:
+    client = login(owner)
+    query = _start(client, active_module)
+    code = hub_sandbox.authorize(query["client_id"], query["redirect_uri"], serial=OLD_CERT, pin="1234")
+    hub_sandbox.add_faults({"path": "/anaf-oauth2/v1/token", "kind": "http_502", "count": 5})
+    response = client.get(CALLBACK_PATH, {"code": code, "state": query["state"]}, follow=True)
+    assert "ANAF nu răspunde" in response.content.decode()
+    assert not SpvAuthorization.objects.exists()
+
+
+def test_a_viewer_cannot_authorize(hub_sandbox: Any, active_module: Organization, viewer: User) -> None:
+    response = login(viewer).post(f"/o/{active_module.slug}/integrations/ro-efactura/authorize/")
+    assert response.status_code == 403
+
+
+def test_a_new_certificate_raises_the_certificate_change_notice(
+    hub_sandbox: Any, active_module: Organization, owner: User
+) -> None:
+    client = login(owner)
+    authorize_over_http(client, active_module, hub_sandbox, serial=OLD_CERT)
+    authorize_over_http(client, active_module, hub_sandbox, serial=NEW_CERT)
+    statuses = list(SpvAuthorization.objects.order_by("pk").values_list("status", flat=True))
+    assert statuses == [AuthorizationStatus.REPLACED, AuthorizationStatus.ACTIVE]
+    event = Event.objects.get(kind="authorization.certificate_changed")
+    assert event.params["serial"] == NEW_CERT and event.params["previous_serial"] == OLD_CERT

@@ -1,0 +1,71 @@
+"""A real Celery worker, consuming from Redis, executes the renewal task against the sandbox."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from conftest import advance_clocks, authorize_over_http, login
+
+from hub.accounts.models import Organization, User
+from hub.integrations.ro_efactura.models import SpvAuthorization
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis]
+
+REDIS_URL = "redis://127.0.0.1:6379/13"
+
+
+def _redis_up() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.fixture
+def redis_worker() -> Iterator[Any]:
+    if not _redis_up():
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    from celery.contrib.testing.worker import start_worker
+
+    from hub.celery import app
+
+    saved = app.conf.broker_url
+    app.conf.task_always_eager = False
+    app.conf.broker_url = REDIS_URL
+    app.conf.broker_connection_retry_on_startup = False
+    try:
+        with app.connection_for_write() as connection:
+            assert connection.as_uri().startswith("redis://")
+            connection.default_channel.client.flushdb()
+        with start_worker(app, pool="threads", concurrency=1, perform_ping_check=False, shutdown_timeout=20):
+            yield app
+    finally:
+        app.conf.broker_url = saved
+        app.conf.task_always_eager = True
+
+
+def test_a_worker_renews_through_redis(
+    hub_sandbox: Any, active_module: Organization, owner: User, redis_worker: Any
+) -> None:
+    redis_worker.conf.task_always_eager = True  # authorize with eager side tasks, then go real
+    authorize_over_http(login(owner), active_module, hub_sandbox)
+    redis_worker.conf.task_always_eager = False
+    authorization = SpvAuthorization.objects.get()
+    advance_clocks(hub_sandbox, timedelta(days=85))
+    from hub.integrations.ro_efactura.tasks import authorizations_renew_due_task
+
+    authorizations_renew_due_task.delay()  # beat's job: fans out one renewal task per due authorization
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        renewed = SpvAuthorization.objects.get(pk=authorization.pk)
+        if renewed.renewal_count:
+            break
+        time.sleep(0.2)
+    assert renewed.renewal_count == 1
+    assert renewed.access_expires_at > authorization.access_expires_at
