@@ -139,20 +139,27 @@ def bench_render() -> None:
 
 
 _MEMORY_CHILD = """
-import resource, sys
+import gc, sys
 from lxml import etree
 import einvoice
+
+def status(field):
+    with open("/proc/self/status") as handle:
+        return next(int(row.split()[1]) for row in handle if row.startswith(field + ":"))
+
 data = open(sys.argv[1], "rb").read()
 mode = sys.argv[2]
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+gc.collect()
+with open("/proc/self/clear_refs", "w") as handle:
+    handle.write("5")  # reset the peak (VmHWM) to the current resident size
+before = status("VmRSS")
 result = einvoice.parse(data) if mode == "ours" else etree.fromstring(data)
-after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print((after - before) * 1024)
+print((status("VmHWM") - before) * 1024)
 """
 
 
 def bench_memory() -> None:
-    """Peak resident memory added while parsing, in a fresh process per measurement."""
+    """Peak resident memory added while parsing, in a fresh process per measurement (Linux only)."""
     if getattr(einvoice, "parse", None) is None:
         print("memory: einvoice.parse is not available yet")
         return

@@ -15,19 +15,27 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from anaf_sandbox.testing import SandboxHandle, running_sandbox, small_seed
+if TYPE_CHECKING:
+    from anaf_sandbox.testing import SandboxHandle
+
+# anaf_sandbox is imported inside the fixtures so that a suite which does not use the sandbox never
+# depends on it (or on einvoice, which it imports) being importable.
 
 
 @pytest.fixture
 def sandbox_seed() -> dict[str, Any]:
+    from anaf_sandbox.testing import small_seed
+
     return small_seed()
 
 
 @pytest.fixture
 def sandbox(sandbox_seed: dict[str, Any]) -> Iterator[SandboxHandle]:
+    from anaf_sandbox.testing import running_sandbox
+
     with running_sandbox(sandbox_seed) as handle:
         yield handle

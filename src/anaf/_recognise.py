@@ -90,7 +90,14 @@ def is_waf_page(response: httpx.Response) -> bool:
 
 
 def is_maintenance_page(response: httpx.Response) -> bool:
-    return body_kind(response) in ("html", "text") and bool(_MAINTENANCE.search(response.text))
+    """A maintenance notice: an HTML page on any status, plain text only with an error status.
+
+    (A 200 text body is a real answer, e.g. the hello echo, whatever words it contains.)
+    """
+    kind = body_kind(response)
+    if kind == "text" and response.status_code < 500:
+        return False
+    return kind in ("html", "text") and bool(_MAINTENANCE.search(response.text))
 
 
 def is_no_messages(text: str) -> bool:

@@ -151,14 +151,10 @@ class EFacturaClient:
             logger.info("ANAF refused the access token; renewing once")
             return send(self._token.renew_after_rejection(used))
 
-    @staticmethod
-    def _json(response: httpx.Response, what: str) -> dict[str, Any]:
+    def _json(self, response: httpx.Response, what: str) -> dict[str, Any]:
         data = json_body(response)
         if not isinstance(data, dict):
-            text = error_text(response)
-            raise ResponseError(
-                f"Unexpected answer to {what}: {text}", status=response.status_code, anaf_text=text
-            )
+            raise self._unexpected(response, what)
         return data
 
     # -- endpoints --------------------------------------------------------------------------------------
@@ -202,10 +198,7 @@ class EFacturaClient:
             idempotent=False,
         )
         if body_kind(response) != "xml":
-            text = error_text(response)
-            raise ResponseError(
-                f"Unexpected answer to upload: {text}", status=response.status_code, anaf_text=text
-            )
+            raise self._unexpected(response, "upload")
         result, execution_status = parse_upload(response.content)
         if execution_status == "0" and result.upload_id:
             return result

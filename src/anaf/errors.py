@@ -71,7 +71,11 @@ class NoSpvRights(ResponseError):
 
 
 class RateLimited(ResponseError):
-    """A quota is spent. `quota` names it ("global", "list", "status", ...); retry after `reset_at`."""
+    """A quota is spent; ask again after `reset_at` (None when ANAF did not say).
+
+    `quota` is one of "global" (calls a minute), "list" / "list_paginated" (per CIF a day), "status" /
+    "download" (per message a day), "upload_rasp" (per CIF a day), "public" (one call a second).
+    """
 
     def __init__(
         self,

@@ -76,6 +76,12 @@ class OAuthClient:
     def close(self) -> None:
         self._oauth.close()
 
+    def __enter__(self) -> OAuthClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     def authorize_url(self, state: str) -> str:
         """Where to send the certificate holder's browser; ANAF redirects back with `code` and `state`."""
         url, _ = self._oauth.create_authorization_url(

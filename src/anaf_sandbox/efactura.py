@@ -77,14 +77,27 @@ async def upload(request: Request) -> Response:
         if verdict.schema_errors:
             return responses.upload_errors(now, verdict.schema_errors[0])
         index = _accept_invoice(
-            sandbox, body, cif=cif, standard=standard, rule_errors=verdict.rule_errors, now=now
+            sandbox,
+            body,
+            cif=cif,
+            standard=standard,
+            rule_errors=verdict.rule_errors,
+            now=now,
+            self_billed=params.get("autofactura") == "DA",
         )
     sandbox.persist()
     return responses.upload_ok(now, index)
 
 
 def _accept_invoice(
-    sandbox: Sandbox, body: bytes, *, cif: str, standard: str, rule_errors: list[str], now: datetime
+    sandbox: Sandbox,
+    body: bytes,
+    *,
+    cif: str,
+    standard: str,
+    rule_errors: list[str],
+    now: datetime,
+    self_billed: bool = False,
 ) -> str:
     """Record an upload that passed the schema; its ``ok``/``nok`` messages appear after the lag."""
     facts = checks.facts(body) if standard in ("UBL", "CN") else checks.Facts(None, None, None, None)
@@ -132,7 +145,7 @@ def _accept_invoice(
             cif=owner,
             tip=inbox.ERRORS,
             index=index,
-            detalii=inbox.error_details(index),
+            detalii=inbox.error_details(index, self_billed),
             created_at=ready_at,
         )
     else:
@@ -143,7 +156,8 @@ def _accept_invoice(
             buyer=buyer,
             created_at=ready_at,
             index=index,
-            buyer_sees=sandbox.seed.company(buyer) is not None and buyer != seller,
+            buyer_sees=sandbox.seed.company(buyer) is not None,
+            self_billed=self_billed,
         )
     upload["download_id"] = download_id
     with sandbox.state.lock:

@@ -55,7 +55,7 @@ class Gate:
         }
         sandbox.calls.append(record)
 
-        async def call_next(_: Request) -> None:
+        async def call_next() -> None:
             async def send_and_record(message: Message) -> None:
                 if message["type"] == "http.response.start":
                     record["status"] = message["status"]
@@ -69,7 +69,7 @@ class Gate:
             await response(scope, receive, send)
 
     async def _guarded(
-        self, request: Request, call_next: Callable[[Request], Awaitable[None]], record: dict[str, Any]
+        self, request: Request, call_next: Callable[[], Awaitable[None]], record: dict[str, Any]
     ) -> Response | None:
         """A response that stops the call here, or None once ``call_next`` has answered."""
         sandbox = sandbox_of(request)
@@ -112,5 +112,5 @@ class Gate:
                     "message": f"Limita de {limit} apeluri pe minut a fost depasita",
                 }
                 return JSONResponse(body, status_code=429, headers={"Retry-After": str(int(wait + 0.999))})
-        await call_next(request)
+        await call_next()
         return None

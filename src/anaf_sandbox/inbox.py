@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import traffic
+from . import checks, traffic
 
 if TYPE_CHECKING:
     from .core import Sandbox
@@ -27,7 +27,17 @@ def invoice_details(index: str, seller: str, buyer: str) -> str:
     return f"Factura cu id_incarcare={index} emisa de cif_emitent={seller} pentru cif_beneficiar={buyer}"
 
 
-def error_details(index: str) -> str:
+def self_billed_details(index: str, seller: str, buyer: str) -> str:
+    # Production wording per anaf-contract.md §2.3 (double space, "autofactura" without the test typo).
+    return f"Factura cu id_incarcare={index} transmisa de cif={buyer}  ca autofactura in numele cif={seller}"
+
+
+def error_details(index: str, self_billed: bool = False) -> str:
+    if self_billed:
+        return (
+            "Erori de validare identificate la factura de tip declarat=AUTOFACTURA, "
+            f"transmisa cu id_incarcare={index}"
+        )
     return f"Erori de validare identificate la factura transmisa cu id_incarcare={index}"
 
 
@@ -83,6 +93,7 @@ def add_invoice_messages(
     download_id: str | None = None,
     seller_sees: bool = True,
     buyer_sees: bool = True,
+    self_billed: bool = False,
 ) -> tuple[str, str]:
     """An accepted invoice: FACTURA TRIMISA for the seller, FACTURA PRIMITA for the buyer. (index, id)."""
     index = index or sandbox.state.new_upload_index()
@@ -96,7 +107,7 @@ def add_invoice_messages(
         created_at=created_at,
         download_id=download_id,
     )
-    detalii = invoice_details(index, seller, buyer)
+    detalii = (self_billed_details if self_billed else invoice_details)(index, seller, buyer)
     if seller_sees:
         add_entry(
             sandbox,
@@ -122,13 +133,20 @@ def add_invoice_messages(
 
 def add_file_message(sandbox: Sandbox, spec: dict[str, Any]) -> dict[str, str]:
     """A message whose invoice is an XML file (seed ``messages`` or ``POST /_sandbox/messages``)."""
-    created_at = datetime.fromisoformat(spec["created_at"]) if spec.get("created_at") else sandbox.now()
-    cif, partner = spec["cif"], spec.get("partner_cif") or "0"
-    if spec.get("xml") is not None:
-        source = {"type": "blob", "sha256": sandbox.store.put_blob(spec["xml"].encode("utf-8"))}
+    if spec.get("created_at"):
+        created_at = datetime.fromisoformat(spec["created_at"])
     else:
+        created_at = sandbox.now() - timedelta(days=float(spec.get("age_days") or 0))
+    if spec.get("xml") is not None:
+        data = spec["xml"].encode("utf-8")
+        source = {"type": "blob", "sha256": sandbox.store.put_blob(data)}
+    else:
+        data = Path(spec["file"]).read_bytes()
         source = {"type": "file", "path": str(Path(spec["file"]))}
     received = spec["direction"] == "received"
+    facts = checks.facts(data)
+    cif = spec["cif"]
+    partner = spec.get("partner_cif") or (facts.seller_cif if received else facts.buyer_cif) or "0"
     index, download_id = add_invoice_messages(
         sandbox,
         source=source,
@@ -155,6 +173,7 @@ def load_seeded(sandbox: Sandbox) -> None:
                 "file": message.file,
                 "partner_cif": message.partner_cif,
                 "created_at": message.created_at.isoformat() if message.created_at else None,
+                "age_days": message.age_days,
                 "id": message.id,
                 "id_solicitare": message.id_solicitare,
             },

@@ -206,7 +206,10 @@ async def token(request: Request) -> Response:
     except tokens.TokenRefused as refused:
         sandbox.persist()
         return _oauth_error(refused.error, refused.description)
-    cert = sandbox.seed.certificate(sandbox.state.grants[grant_id]["serial"])
+    grant = sandbox.state.grants[grant_id]
+    if grant_type == "authorization_code":
+        grant["opaque"] = form.get("token_content_type") != "jwt"
+    cert = sandbox.seed.certificate(grant["serial"])
     if cert is None:
         return _oauth_error("invalid_grant", "Certificate no longer known")
     body = tokens.issue_pair(
@@ -218,6 +221,8 @@ async def token(request: Request) -> Response:
         grant_id=grant_id,
         now=now,
     )
+    if grant.get("opaque") and form.get("token_content_type") != "jwt":
+        body = tokens.make_opaque(sandbox.state, body)
     sandbox.persist()
     return JSONResponse(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 

@@ -84,6 +84,7 @@ class SeedMessage:
     file: str
     partner_cif: str | None = None
     created_at: datetime | None = None
+    age_days: float | None = None
     id: str | None = None
     id_solicitare: str | None = None
 
@@ -212,6 +213,7 @@ def _build(data: dict[str, Any]) -> Seed:
             file=m["file"],
             partner_cif=m.get("partner_cif"),
             created_at=_aware(m["created_at"]) if m.get("created_at") else None,
+            age_days=m.get("age_days"),
             id=m.get("id"),
             id_solicitare=m.get("id_solicitare"),
         )

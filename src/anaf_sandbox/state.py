@@ -36,6 +36,7 @@ class SandboxState:
     entries: list[dict[str, Any]] = field(default_factory=list)
     counters: dict[str, int] = field(default_factory=dict)
     faults: list[dict[str, Any]] = field(default_factory=list)
+    opaque: dict[str, str] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     PERSISTED = (
@@ -51,6 +52,7 @@ class SandboxState:
         "entries",
         "counters",
         "faults",
+        "opaque",
     )
 
     def new_upload_index(self) -> str:

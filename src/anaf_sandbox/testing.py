@@ -47,6 +47,23 @@ def small_seed() -> dict[str, Any]:
     return seed
 
 
+def scenario_seed(*names: str) -> dict[str, Any]:
+    """:func:`small_seed` with the named overlays of ``seeds/scenarios/`` applied (top-level keys replaced).
+
+    Scenarios: ``busy_inbox`` (600 messages), ``tight_limits``, ``flaky_anaf`` (faults),
+    ``seeded_messages`` (four supplier documents from ``seeds/invoices/``).
+    """
+    seed = small_seed()
+    folder = resources.files("anaf_sandbox") / "seeds" / "scenarios"
+    for name in names:
+        overlay: dict[str, Any] = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+        overlay.pop("description", None)
+        for message in overlay.get("messages", []):
+            message["file"] = str(Path(str(folder / message["file"])).resolve())
+        seed.update(overlay)
+    return seed
+
+
 class AuthorizationFailed(Exception):
     """The IdP did not hand out a code: ``error`` is the redirect's ``error`` or the form's message."""
 

@@ -103,6 +103,22 @@ def issue_pair(
     }
 
 
+def make_opaque(state: SandboxState, body: dict[str, Any]) -> dict[str, Any]:
+    """§1.4: without ``token_content_type=jwt`` ANAF hands out opaque 64-hex tokens instead of JWTs."""
+    opaque = dict(body)
+    with state.lock:
+        for name in ("access_token", "refresh_token"):
+            alias = secrets.token_hex(32)
+            state.opaque[alias] = body[name]
+            opaque[name] = alias
+    return opaque
+
+
+def resolve(state: SandboxState, token: str) -> str:
+    """The JWT behind an opaque token (or the token itself)."""
+    return state.opaque.get(token, token)
+
+
 def decode(keys: SandboxKeys, token: str) -> dict[str, Any] | None:
     """Claims of a token this sandbox signed (signature checked; expiry is the caller's, by sandbox clock)."""
     try:
@@ -126,6 +142,7 @@ def new_grant(state: SandboxState, cert: Certificate, app: App, now: datetime) -
             "login_at": now.isoformat(),
             "refresh_jti": None,
             "revoked": False,
+            "opaque": False,
         }
     return grant_id
 
@@ -134,7 +151,7 @@ def check_refresh(
     state: SandboxState, keys: SandboxKeys, *, policy: TokenPolicy, token: str, client_id: str, now: datetime
 ) -> str:
     """The grant id a refresh token may renew, or :class:`TokenRefused` (``invalid_grant``)."""
-    claims = decode(keys, token)
+    claims = decode(keys, resolve(state, token))
     record = state.tokens.get(str(claims.get("jti"))) if claims else None
     if claims is None or record is None or record["kind"] != "refresh":
         raise TokenRefused("invalid_grant", "Refresh Token is not valid")
@@ -156,7 +173,7 @@ def check_refresh(
 
 def check_access(state: SandboxState, keys: SandboxKeys, token: str, now: datetime) -> AccessGrant | None:
     """The grant behind a usable access token; ``None`` for a bad signature, expiry or revocation."""
-    claims = decode(keys, token)
+    claims = decode(keys, resolve(state, token))
     if claims is None:
         return None
     record = state.tokens.get(str(claims.get("jti")))
@@ -177,7 +194,7 @@ def check_access(state: SandboxState, keys: SandboxKeys, token: str, now: dateti
 
 def revoke(state: SandboxState, keys: SandboxKeys, token: str) -> bool:
     """Revoke one token (access or refresh); a refresh token takes its whole grant with it."""
-    claims = decode(keys, token)
+    claims = decode(keys, resolve(state, token))
     if claims is None:
         return False
     with state.lock:

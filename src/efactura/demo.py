@@ -1,10 +1,188 @@
-"""`efactura demo`: the whole hub on one machine (filled in by the hub issue)."""
+"""`efactura demo`: the whole hub on one machine, with the built-in ANAF sandbox.
+
+Starts the sandbox (default seed, state kept in the data dir), migrates a SQLite database in `./var/demo`,
+creates the demo organization, users and the sandbox's companies, then runs the web server and one Celery
+worker with an embedded beat (SQLite broker). Prints the URL and the login; Ctrl-C stops every child.
+"""
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from importlib import resources
+from pathlib import Path
+from types import FrameType
 from typing import Any
+from urllib.error import URLError
+from urllib.request import urlopen
+
+CALLBACK_PATH = "/integrations/ro-efactura/oauth/callback/"
+DEMO_CLIENT_ID = "efactura-hub-demo"
+DEMO_CLIENT_SECRET = "efactura-hub-demo-secret"  # noqa: S105  (the sandbox's public demo app, not a secret)
 
 
 def register(subparsers: Any) -> None:
     """Add the demo subcommand."""
-    del subparsers
+    parser = subparsers.add_parser("demo", help="run the whole hub with the built-in ANAF sandbox")
+    parser.add_argument("--data-dir", type=Path, default=Path("var/demo"))
+    parser.add_argument("--port", type=int, default=8000, help="web server port (default 8000)")
+    parser.add_argument("--sandbox-port", type=int, default=8900, help="sandbox port (default 8900)")
+    parser.add_argument(
+        "--advance-days",
+        type=float,
+        default=0,
+        help="while a demo runs: move the hub's and the sandbox's clocks forward, then exit",
+    )
+    parser.set_defaults(func=run)
+
+
+def _kept_secret(path: Path, make: Any) -> str:
+    """A value generated once and kept in the data dir, so restarts keep sessions and tokens readable."""
+    if not path.exists():
+        path.write_text(make(), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def demo_environment(data_dir: Path, port: int, sandbox_port: int) -> dict[str, str]:
+    from cryptography.fernet import Fernet
+
+    site = f"http://127.0.0.1:{port}"
+    env = dict(os.environ)
+    env.update(
+        EFACTURA_DATA_DIR=str(data_dir),
+        DATABASE_URL=f"sqlite:///{data_dir / 'hub.sqlite3'}",
+        CELERY_BROKER_URL=f"sqla+sqlite:///{data_dir / 'celery-broker.sqlite3'}",
+        SECRET_KEY=_kept_secret(data_dir / "secret-key", lambda: secrets.token_urlsafe(48)),
+        EFACTURA_ENCRYPTION_KEYS=_kept_secret(
+            data_dir / "fernet-key", lambda: Fernet.generate_key().decode()
+        ),
+        SITE_URL=site,
+        ANAF_CLIENT_ID=DEMO_CLIENT_ID,
+        ANAF_CLIENT_SECRET=DEMO_CLIENT_SECRET,
+        ANAF_REDIRECT_URI=f"{site}{CALLBACK_PATH}",
+        ANAF_ENVIRONMENT="sandbox",
+        EFACTURA_SANDBOX_URL=f"http://127.0.0.1:{sandbox_port}",
+        EFACTURA_ALLOW_TIME_TRAVEL="1",
+        EFACTURA_RENEWAL_CRON="* * * * *",
+        EFACTURA_REMINDER_CRON="*/5 * * * *",
+    )
+    env.setdefault("EMAIL_URL", f"file://{data_dir / 'mail'}")
+    env.pop("CELERY_TASK_ALWAYS_EAGER", None)
+    return env
+
+
+def _default_seed() -> dict[str, Any]:
+    text = (resources.files("anaf_sandbox") / "seeds" / "default.json").read_text(encoding="utf-8")
+    seed: dict[str, Any] = json.loads(text)
+    return seed
+
+
+def _seed_file(data_dir: Path, redirect_uri: str) -> Path:
+    """The default seed, with this demo's callback URL registered (it differs when --port is not 8000)."""
+    seed = _default_seed()
+    uris = seed["apps"][0]["redirect_uris"]
+    if redirect_uri not in uris:
+        uris.append(redirect_uri)
+    path = data_dir / "sandbox-seed.json"
+    path.write_text(json.dumps(seed, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
+def _seed_companies() -> list[str]:
+    return [f"{company['cif']}={company['name']}" for company in _default_seed()["companies"]]
+
+
+def _wait_for(url: str, process: subprocess.Popen[bytes], seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"a child process exited early (code {process.returncode}): {process.args!r}")
+        try:
+            with urlopen(url, timeout=2):  # noqa: S310  (loopback URL built above)
+                return
+        except (URLError, OSError):
+            time.sleep(0.3)
+    raise SystemExit(f"{url} did not answer within {seconds:.0f} s")
+
+
+def _stop(children: list[subprocess.Popen[bytes]]) -> None:
+    for child in reversed(children):
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    for child in reversed(children):
+        try:
+            child.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+def run(args: argparse.Namespace) -> int:
+    data_dir = args.data_dir.resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    env = demo_environment(data_dir, args.port, args.sandbox_port)
+    password = _kept_secret(data_dir / "demo-password", lambda: secrets.token_urlsafe(9))
+    efactura = [sys.executable, "-m", "efactura"]
+    if args.advance_days:
+        command = [*efactura, "manage", "clock", "--advance-days", str(args.advance_days), "--sandbox"]
+        return subprocess.run(command, env=env, check=False).returncode
+    children: list[subprocess.Popen[bytes]] = []
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        sandbox = subprocess.Popen(
+            [
+                *efactura,
+                "sandbox",
+                "--seed",
+                str(_seed_file(data_dir, env["ANAF_REDIRECT_URI"])),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(args.sandbox_port),
+                "--state",
+                str(data_dir / "sandbox"),
+            ],
+            env=env,
+        )
+        children.append(sandbox)
+        _wait_for(f"http://127.0.0.1:{args.sandbox_port}/_sandbox/clock", sandbox)
+        subprocess.run([*efactura, "manage", "migrate", "--noinput", "-v", "0"], env=env, check=True)
+        companies = [item for company in _seed_companies() for item in ("--company", company)]
+        subprocess.run(
+            [*efactura, "manage", "demo_setup", "--password", password, *companies], env=env, check=True
+        )
+        web = subprocess.Popen([*efactura, "serve", "--port", str(args.port)], env=env)
+        children.append(web)
+        children.append(subprocess.Popen([*efactura, "worker", "--beat", "--concurrency", "1"], env=env))
+        _wait_for(f"http://127.0.0.1:{args.port}/login/", web)
+        print(
+            "\n"
+            f"  e-Factura Hub demo:  http://127.0.0.1:{args.port}/\n"
+            f"  Login: proprietar / {password}   (accountant: contabil / {password})\n"
+            f"  ANAF sandbox:        http://127.0.0.1:{args.sandbox_port}/  (certificate PIN 1234)\n"
+            f"  E-mails are written to {env['EMAIL_URL']}\n"
+            "  Time travel (another terminal): ./dev demo --advance-days 81\n"
+            "  Ctrl-C stops everything.\n",
+            flush=True,
+        )
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        print("a child process stopped; shutting down", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nstopping...", flush=True)
+        return 0
+    finally:
+        _stop(children)

@@ -2,6 +2,7 @@
 
 import logging
 
+from .archive import AnafArchive, open_anaf_zip
 from .build import build_ubl
 from .cif import cif_is_valid, cif_with_check_digit
 from .counties import county_code, sector_code
@@ -23,6 +24,7 @@ from .model import (
 )
 from .parse import parse
 from .render import render_html, render_pdf
+from .signature import verify_signature_digest
 from .totals import compute_totals
 from .validate import Finding, ValidationReport, validate
 
@@ -31,6 +33,7 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 __all__ = [
     "Address",
     "AllowanceCharge",
+    "AnafArchive",
     "Attachment",
     "Contact",
     "DocumentKind",
@@ -53,9 +56,11 @@ __all__ = [
     "compute_totals",
     "county_code",
     "invoice_to_dict",
+    "open_anaf_zip",
     "parse",
     "render_html",
     "render_pdf",
     "sector_code",
     "validate",
+    "verify_signature_digest",
 ]

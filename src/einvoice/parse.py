@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import io
 import logging
 import re
-import threading
 from datetime import date
 from decimal import Decimal
 
@@ -33,14 +33,14 @@ from .model import (
     TaxSubtotal,
     Totals,
 )
-from .terms import NS, Term
+from .paths import NS, UBL_CREDIT_NOTE, UBL_INVOICE, Found, Matcher, Term, term
 
 logger = logging.getLogger(__name__)
 
 CII_ROOT = f"{{{NS['rsm']}}}CrossIndustryInvoice"
 _ROOTS = {
-    f"{{{terms.UBL_INVOICE}}}Invoice": (Syntax.UBL, DocumentKind.INVOICE),
-    f"{{{terms.UBL_CREDIT_NOTE}}}CreditNote": (Syntax.UBL, DocumentKind.CREDIT_NOTE),
+    f"{{{UBL_INVOICE}}}Invoice": (Syntax.UBL, DocumentKind.INVOICE),
+    f"{{{UBL_CREDIT_NOTE}}}CreditNote": (Syntax.UBL, DocumentKind.CREDIT_NOTE),
     CII_ROOT: (Syntax.CII, DocumentKind.INVOICE),
 }
 # UNTDID 1001 codes EN 16931 treats as credit notes (a CII document has no separate root for them).
@@ -54,13 +54,12 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 
 
 _MATCHERS = {
-    syntax: {name: terms.Matcher(table, syntax.value) for name, table in terms.TABLES.items()}
-    for syntax in Syntax
+    syntax: {name: Matcher(table, syntax.value) for name, table in terms.TABLES.items()} for syntax in Syntax
 }
-Groups = dict[str, list[terms.Found]]
+Groups = dict[str, list[Found]]
 
 
-def _text(found: terms.Found) -> str:
+def _text(found: Found) -> str:
     raw = found if isinstance(found, str) else found.text
     return raw.strip() if raw else ""
 
@@ -82,39 +81,41 @@ class _Reader:
         matcher = self.matchers[table]
         found = matcher.collect(element)
         groups: Groups = {}
-        done: set[str] = set()
-        for slot in sorted(found):
-            item = matcher.slot_terms[slot]
-            if slot in matcher.alternatives and item.field in done:
-                continue  # an earlier alternative of the same term was present
-            done.add(item.field)
-            values = found[slot]
+        preferred = matcher.preferred
+        slot_terms = matcher.slot_terms
+        for slot, values in found.items():
+            if preferred and slot in preferred and any(earlier in found for earlier in preferred[slot]):
+                continue  # an earlier alternative of the same term is present
+            item = slot_terms[slot]
             kind = item.kind
-            if kind == "group":
+            first = values[0]
+            if kind in ("text", "attr", "decimal"):
+                raw = first if isinstance(first, str) else first.text
+                text = raw.strip() if raw else ""
+                if not text:
+                    self.warnings.append(f"{item.bt} {where}{item.label} is empty")
+                elif kind != "decimal":
+                    setattr(target, item.field, text)
+                elif _DECIMAL.fullmatch(text):
+                    setattr(target, item.field, Decimal(text))
+                else:
+                    self.warnings.append(f"{item.bt} {where}{item.label}: {text!r} is not a decimal number")
+            elif kind == "group":
                 groups[item.field] = values
-                continue
-            if kind == "list":
+            elif kind == "list":
                 texts = [text for text in map(_text, values) if text]
                 if texts:
                     setattr(target, item.field, texts)
-                continue
-            first = values[0]
-            raw = first if isinstance(first, str) else first.text
-            text = raw.strip() if raw else ""
-            if not text:
-                self.warnings.append(f"{item.bt} {where}{item.label} is empty")
-                continue
-            value: object = text
-            if kind == "decimal":
-                value = self.decimal(text, item, where)
-            elif kind == "date":
-                value = self.date(text, item, where)
-            elif kind == "bool":
-                value = self.boolean(text, item, where)
-            if value is not None:
-                setattr(target, item.field, value)
-        for item in matcher.required:
-            if item.field not in done:
+            else:
+                text = _text(first)
+                if not text:
+                    self.warnings.append(f"{item.bt} {where}{item.label} is empty")
+                    continue
+                value = self.date(text, item, where) if kind == "date" else self.boolean(text, item, where)
+                if value is not None:
+                    setattr(target, item.field, value)
+        for item, slots in matcher.required:
+            if not any(slot in found for slot in slots):
                 self.warnings.append(f"{item.bt} {where}{item.label} is missing")
         return groups
 
@@ -125,12 +126,19 @@ class _Reader:
         return None
 
     def date(self, text: str, item: Term, where: str) -> date | None:
-        match = _ISO_DATE.fullmatch(text[:10]) or _CII_DATE.fullmatch(text[:8])
+        """YYYY-MM-DD (UBL) or YYYYMMDD (CII format 102); a longer value keeps its date, with a warning."""
+        match = _ISO_DATE.match(text) or _CII_DATE.match(text)
         if match is not None:
             try:
-                return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+                value = date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
             except ValueError:
                 pass
+            else:
+                if match.end() != len(text):
+                    self.warnings.append(
+                        f"{item.bt} {where}{item.label}: {text!r} read as {value.isoformat()}"
+                    )
+                return value
         self.warnings.append(f"{item.bt} {where}{item.label}: {text!r} is not a date")
         return None
 
@@ -172,8 +180,9 @@ class _Reader:
         line = Line()
         where = f"line {position} "
         groups = self.fill(line, element, "line", where)
-        for found in _elements(groups, "allowances_charges"):
-            line.allowances_charges.append(self.allowance_charge(found, where))
+        if groups:
+            for found in _elements(groups, "allowances_charges"):
+                line.allowances_charges.append(self.allowance_charge(found, where))
         return line
 
     def attachment(self, element: etree._Element, *, with_bytes: bool) -> Attachment:
@@ -211,29 +220,42 @@ class _Reader:
             self.warnings.append("BT-111 total VAT in the accounting currency is missing")
 
 
-_BT_110 = terms.term("BT-110", "tax", "decimal", None, None, label="total VAT amount")
-_BT_111 = terms.term("BT-111", "tax_in_tax_currency", "decimal", None, None, label="total VAT in RON")
+_BT_110 = term("BT-110", "tax", "decimal", None, None, label="total VAT amount")
+_BT_111 = term("BT-111", "tax_in_tax_currency", "decimal", None, None, label="total VAT in RON")
 
 
-class _Parsers(threading.local):
-    """One safe parser per thread (lxml parsers must not be shared between threads)."""
+def _line_tags() -> dict[str, Syntax]:
+    """The line elements (last step of the BG-25 paths) and their syntax, for the streaming parser."""
+    tags: dict[str, Syntax] = {}
+    for syntax, sources in ((Syntax.UBL, terms.LINES.ubl), (Syntax.CII, terms.LINES.cii)):
+        for source in sources:
+            prefix, name = source.rsplit("/", 1)[-1].split(":")
+            tags[f"{{{NS[prefix]}}}{name}"] = syntax
+    return tags
+
+
+_LINE_TAGS = _line_tags()
+
+
+class _Streamed:
+    """Lines read while lxml parses, per syntax, with the reader (and warnings) that read them."""
 
     def __init__(self) -> None:
-        self.parser = etree.XMLParser(
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            huge_tree=False,
-            remove_comments=True,
-            remove_pis=True,
-        )
+        self.readers: dict[Syntax, _Reader] = {}
+        self.lines: dict[Syntax, list[Line]] = {}
+
+    def add(self, element: etree._Element, syntax: Syntax) -> None:
+        reader = self.readers.get(syntax) or self.readers.setdefault(syntax, _Reader(syntax))
+        lines = self.lines.setdefault(syntax, [])
+        lines.append(reader.line(element, len(lines) + 1))
 
 
-_PARSERS = _Parsers()
+def _load(data: bytes) -> tuple[etree._Element, _Streamed]:
+    """Parse safely (no network, no DTD, no entity expansion, libxml2's size limits), streaming lines.
 
-
-def _load(data: bytes) -> etree._Element:
-    """Parse safely: no network, no DTD, no entity expansion, libxml2's default size limits."""
+    Each line is read as soon as lxml has parsed it and then dropped from the tree, so a large invoice
+    never sits whole in memory: only its header and the model do.
+    """
     if not isinstance(data, bytes | bytearray | memoryview):
         raise TypeError("parse() takes the document bytes")
     raw = bytes(data)
@@ -242,8 +264,26 @@ def _load(data: bytes) -> etree._Element:
     raw = raw.lstrip(b" \t\r\n")
     if not raw:
         raise MalformedDocument("The document is empty. / Documentul este gol.")
+    streamed = _Streamed()
+    events = etree.iterparse(
+        io.BytesIO(raw),
+        events=("end",),
+        tag=tuple(_LINE_TAGS),
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
     try:
-        root = etree.fromstring(raw, _PARSERS.parser)
+        for _, element in events:
+            parent = element.getparent()
+            # Only document lines: a UBL line under the root, a CII line under the trade transaction.
+            if parent is not None and (parent.getparent() is None or parent.getparent().getparent() is None):
+                streamed.add(element, _LINE_TAGS[element.tag])
+                parent.remove(element)
+        root = events.root
     except etree.XMLSyntaxError as exc:
         raise MalformedDocument(
             f"Not well-formed XML: {exc.msg}. / XML-ul nu este bine format: {exc.msg}."
@@ -254,7 +294,7 @@ def _load(data: bytes) -> etree._Element:
             "A DTD or entity declaration is not allowed in an e-invoice. / "
             "O declarație DTD sau de entități nu este permisă într-o factură electronică."
         )
-    return root
+    return root, streamed
 
 
 def parse(data: bytes, *, attachment_bytes: bool = False) -> Invoice:
@@ -263,7 +303,7 @@ def parse(data: bytes, *, attachment_bytes: bool = False) -> Invoice:
     Attachments carry name, MIME type and decoded size; their bytes only with ``attachment_bytes=True``.
     Raises `MalformedDocument` if ``data`` is not well-formed XML, declares a DTD, or is not an invoice.
     """
-    root = _load(data)
+    root, streamed = _load(data)
     known = _ROOTS.get(root.tag) if isinstance(root.tag, str) else None
     if known is None:
         name = etree.QName(root).localname if isinstance(root.tag, str) else "?"
@@ -272,8 +312,11 @@ def parse(data: bytes, *, attachment_bytes: bool = False) -> Invoice:
             f"CrossIndustryInvoice. / Nu este o factură: elementul rădăcină este {name!r}."
         )
     syntax, kind = known
-    reader = _Reader(syntax)
+    reader = streamed.readers.pop(syntax, None) or _Reader(syntax)
     invoice = Invoice(kind=kind, syntax=syntax)
+    invoice.lines = streamed.lines.pop(syntax, [])
+    if streamed.lines:
+        reader.warnings.append("lines of the other syntax (UBL inside CII or the reverse) were ignored")
     groups = reader.fill(invoice, root, "document", "")
     if syntax is Syntax.CII and invoice.type_code in CREDIT_NOTE_TYPE_CODES:
         invoice.kind = DocumentKind.CREDIT_NOTE
@@ -302,8 +345,6 @@ def parse(data: bytes, *, attachment_bytes: bool = False) -> Invoice:
     reader.tax_totals(groups, invoice)
     for element in _elements(groups, "attachments"):
         invoice.attachments.append(reader.attachment(element, with_bytes=attachment_bytes))
-    for position, element in enumerate(_elements(groups, "lines"), start=1):
-        invoice.lines.append(reader.line(element, position))
     if not invoice.lines:
         reader.warnings.append("BG-25 the document has no lines")
     _storno_warning(invoice, reader.warnings)

@@ -292,7 +292,6 @@ def _context(invoice: Invoice, lang: str) -> dict[str, Any]:
         "rate": rate,
         "day": lambda value: format_date(value, lang),
         "size": format_size,
-        "has_line_ids": any(line.seller_item_id or line.standard_item_id for line in invoice.lines),
     }
 
 

@@ -239,8 +239,10 @@ class _Engine:
         try:
             node = local["builder"].parse_xml(xml_text=text)
             svrl = local[name].transform_to_string(xdm_node=node)
-        except PySaxonApiError as exc:
+        except Exception as exc:  # validate() reports, it never raises on a document
             # A stylesheet can stop on values it cannot cast; ANAF's engine would reject such a file too.
+            if not isinstance(exc, PySaxonApiError):
+                logger.exception("unexpected failure running %s", name)
             return [
                 Finding(
                     "SCHEMATRON",
@@ -271,7 +273,7 @@ def _rule_from_text(text: str) -> str:
 
 
 def _short_names(message: str) -> str:
-    """"{urn:...CommonBasicComponents-2}IssueDate" -> "cbc:IssueDate" in lxml's schema messages."""
+    """Write lxml's "{urn:...CommonBasicComponents-2}IssueDate" as "cbc:IssueDate"."""
     return re.sub(r"\{([^}]*)\}", lambda match: _PREFIXES.get(match.group(1), match.group(0)), message)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +37,16 @@ def options(sandbox: Any, token_file: Path) -> list[str]:
 @pytest.fixture
 def received(sandbox: Any, cif: str) -> dict[str, str]:
     xml = UBL_SAMPLE.read_text(encoding="utf-8")
-    [created] = sandbox.add_messages(
-        {"cif": cif, "direction": "received", "xml": xml, "partner_cif": "1111111111118"}
-    )
+    # Five minutes old: listings stop a minute short of "now" (the clock-skew margin).
+    when = (datetime.now(UTC) - timedelta(minutes=5)).isoformat()
+    spec = {
+        "cif": cif,
+        "direction": "received",
+        "xml": xml,
+        "partner_cif": "1111111111118",
+        "created_at": when,
+    }
+    [created] = sandbox.add_messages(spec)
     return created
 
 

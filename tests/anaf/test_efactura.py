@@ -212,3 +212,18 @@ def test_anaf_verifies_the_signature_of_a_downloaded_invoice(
     assert "validate cu succes" in genuine.message
     assert not forged.valid
     assert "NU au putut fi validate" in forged.message
+
+
+def test_the_environment_chooses_anafs_path(
+    sandbox: Any, provider: TokenProvider, endpoints: AnafEndpoints
+) -> None:
+    with EFacturaClient(provider, "prod", endpoints, retry=FAST_RETRY) as production:
+        production.list_messages("16000015", days=1)
+
+    assert [c["path"] for c in calls(sandbox, "listaMesajeFactura")] == [
+        "/prod/FCTEL/rest/listaMesajeFactura"
+    ]
+
+
+def test_a_hello_that_mentions_maintenance_is_still_a_hello(client: EFacturaClient) -> None:
+    assert "mentenanta" in client.hello("lucrari de mentenanta")

@@ -172,3 +172,13 @@ def test_an_unreachable_anaf_is_a_transport_error(provider: TokenProvider) -> No
         client.status("5000000001")
 
     assert not isinstance(failed.value, UploadUncertain)
+
+
+def test_an_upload_that_never_left_is_a_plain_transport_error(provider: TokenProvider, cif: str) -> None:
+    # Connection refused: the request provably did not reach ANAF, so it is safe to send again later.
+    client = EFacturaClient(provider, "test", AnafEndpoints.sandbox("http://127.0.0.1:9"), retry=FAST_RETRY)
+
+    with pytest.raises(TransportError) as failed:
+        client.upload(invoice_for(cif), cif)
+
+    assert not isinstance(failed.value, UploadUncertain)

@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 from sandbox_helpers import ALFA, client_for, make_invoice
 
-from anaf_sandbox.testing import SandboxHandle, running_sandbox, small_seed
+from anaf_sandbox.testing import SandboxHandle, running_sandbox, scenario_seed, small_seed
 
 HELLO = "/TestOauth/jaxrs/hello"
 
@@ -18,14 +18,7 @@ HELLO = "/TestOauth/jaxrs/hello"
 @pytest.fixture(scope="module")
 def tight() -> Iterator[SandboxHandle]:
     """Small limits so each quota is reached in a few calls (the mechanism is the same at ANAF's numbers)."""
-    seed = small_seed()
-    seed["limits"] = {
-        "calls_per_minute": 20,
-        "stare_per_message_per_day": 3,
-        "lista_per_cif_per_day": 3,
-        "paginatie_per_cif_per_day": 3,
-        "rasp_per_cif_per_day": 2,
-    }
+    seed = scenario_seed("tight_limits")
     with running_sandbox(seed) as handle:
         yield handle
 

@@ -14,7 +14,7 @@ import pytest
 from sandbox_helpers import ALFA, BUCATARIA, TESATORIA, client_for
 
 import einvoice
-from anaf_sandbox.testing import SandboxHandle, running_sandbox, small_seed
+from anaf_sandbox.testing import SandboxHandle, running_sandbox, scenario_seed
 
 SIMPLE = "/prod/FCTEL/rest/listaMesajeFactura"
 PAGED = "/prod/FCTEL/rest/listaMesajePaginatieFactura"
@@ -23,9 +23,7 @@ PAGED = "/prod/FCTEL/rest/listaMesajePaginatieFactura"
 @pytest.fixture(scope="module")
 def busy() -> Iterator[SandboxHandle]:
     """600 supplier invoices to ALFA over 20 days (30 a day), none to the others."""
-    seed = small_seed()
-    seed["traffic"] = {"invoices_per_company_per_day": 30, "days": 20, "seed": 7, "companies": [ALFA]}
-    with running_sandbox(seed) as handle:
+    with running_sandbox(scenario_seed("busy_inbox")) as handle:
         yield handle
 
 

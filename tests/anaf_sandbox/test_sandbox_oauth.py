@@ -264,3 +264,15 @@ def test_a_token_signed_by_someone_else_is_refused(sandbox: SandboxHandle) -> No
         algorithm="HS256",
     )
     assert _hello(sandbox, forged).status_code == 401
+
+
+def test_without_token_content_type_jwt_the_tokens_are_opaque(sandbox: SandboxHandle) -> None:
+    code = sandbox.authorize(CLIENT_ID, REDIRECT, OLD_CERT, "1234")
+    body = _token(
+        sandbox, {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT}
+    ).json()
+    for name in ("access_token", "refresh_token"):
+        assert len(body[name]) == 64
+        int(body[name], 16)
+    assert _hello(sandbox, body["access_token"]).status_code == 200
+    assert _refresh(sandbox, body["refresh_token"]).status_code == 200

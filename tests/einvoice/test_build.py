@@ -21,6 +21,7 @@ from einvoice import (
     Line,
     Party,
     PaymentMeans,
+    TaxSubtotal,
     build_ubl,
     compute_totals,
     invoice_to_dict,
@@ -283,3 +284,34 @@ def test_amounts_come_back_as_the_builder_wrote_them() -> None:
     assert shape["lines"][1]["price"] == "33.333"
     assert shape["lines"][1]["quantity"] == "1.5"
     assert shape["tax_breakdown"][0] == {"category": "S", "rate": "19", "taxable": "310.00", "tax": "58.90"}
+
+
+@pytest.mark.parametrize(
+    ("category", "rate", "reason"),
+    [
+        ("O", None, "Neplătitor de TVA"),
+        ("E", Decimal(0), "Scutit conform art. 292"),
+        ("AE", Decimal(0), None),
+    ],
+)
+def test_it_builds_valid_invoices_without_vat(
+    category: str, rate: Decimal | None, reason: str | None
+) -> None:
+    invoice = make_invoice()
+    if category == "O":  # a non-VAT payer: its CIF without RO is the tax registration id (BT-32)
+        invoice.seller.vat_id = None
+        invoice.seller.tax_registration_id = "18547290"
+    if category == "AE":
+        invoice.buyer.vat_id = "RO14399840"
+    for line in invoice.lines:
+        line.vat_category, line.vat_rate, line.net_amount = category, rate, None
+    invoice.allowances_charges[0].vat_category = category
+    invoice.allowances_charges[0].vat_rate = rate
+    invoice.tax_breakdown = [TaxSubtotal(category=category, exemption_reason=reason)] if reason else []
+    invoice = compute_totals(invoice)
+
+    report = validate(build_ubl(invoice))
+
+    assert report.valid, report.errors
+    assert report.warnings == []
+    assert invoice.totals.tax == Decimal("0.00")

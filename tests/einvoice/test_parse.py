@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -163,3 +164,13 @@ def test_it_never_raises_on_cens_broken_unit_test_invoices() -> None:
     kinds = {parse(data).kind for _, data in documents}
 
     assert kinds == {DocumentKind.INVOICE, DocumentKind.CREDIT_NOTE}
+
+
+def test_it_reads_the_same_from_several_threads_at_once() -> None:
+    files = [SAMPLES / row[0] for row in EXPECTED]
+    expected = [parse(path.read_bytes()) for path in files]
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda path: parse(path.read_bytes()), files * 3))
+
+    assert results == expected * 3

@@ -158,3 +158,12 @@ def test_an_external_dtd_is_refused_without_being_fetched() -> None:
 
     with pytest.raises(MalformedDocument, match="DTD"):
         parse(data)
+
+
+def test_a_date_time_keeps_its_date_and_says_so() -> None:
+    data = read("lenient_missing_optional_parts.xml").replace(b">2026-10-02<", b">2026-10-02T09:30:00<")
+
+    invoice = parse(data)
+
+    assert invoice.issue_date == date(2026, 10, 2)
+    assert "BT-2 issue date: '2026-10-02T09:30:00' read as 2026-10-02" in invoice.warnings

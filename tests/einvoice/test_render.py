@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from efactura.__main__ import main
 from einvoice import (
     Address,
     Attachment,
@@ -21,11 +22,15 @@ from einvoice import (
     PaymentMeans,
     TaxSubtotal,
     Totals,
+    parse,
     render_html,
     render_pdf,
 )
 from einvoice.render import _font_fetcher, format_decimal
 
+SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
+RO_UBL = sorted((SAMPLES / "ro-cius-ubl").glob("*.xml"))
+RO_CII = sorted((SAMPLES / "ro-cii").glob("*.xml"))
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
@@ -206,3 +211,52 @@ def test_an_unknown_language_is_a_programming_error() -> None:
 )
 def test_amounts_keep_their_decimals_and_group_thousands(value: str, lang: str, expected: str) -> None:
     assert format_decimal(Decimal(value), lang) == expected
+
+
+@pytest.mark.parametrize("path", RO_UBL, ids=lambda path: path.name)
+def test_it_renders_anafs_examples(path: Path, tmp_path: Path) -> None:
+    invoice = parse(path.read_bytes())
+    assert invoice.number
+    assert invoice.totals.payable is not None
+
+    pages = pdf_pages(invoice, tmp_path)
+
+    text = "\n".join(pages)
+    assert f"Factură {invoice.number}" in pages[0]
+    assert f"{format_decimal(invoice.totals.payable, 'ro')} {invoice.currency}" in pages[-1]
+    assert all(line.name and line.name.split()[0] in text for line in invoice.lines)
+    assert f"Pagina {len(pages)} din {len(pages)}" in pages[-1]
+
+
+@pytest.mark.parametrize("path", RO_CII, ids=lambda path: path.name)
+def test_it_renders_anafs_cii_examples_as_html(path: Path) -> None:
+    invoice = parse(path.read_bytes())
+
+    html = render_html(invoice)
+
+    assert f"<h1>Factură {invoice.number}</h1>" in html
+    assert invoice.seller.name
+    assert invoice.seller.name.split()[0] in html
+
+
+def test_the_cli_renders_pdf_and_html(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = SAMPLES / "ro-cius-ubl" / "ubl_b2g_example3.xml"
+
+    assert main(["invoice", "render", str(source), "-o", str(tmp_path / "out.pdf")]) == 0
+    assert main(["invoice", "render", str(source), "-o", str(tmp_path / "out.html"), "--lang", "en"]) == 0
+
+    assert (tmp_path / "out.pdf").read_bytes().startswith(b"%PDF-")
+    html = (tmp_path / "out.html").read_text(encoding="utf-8")
+    assert "<h1>Invoice 1316/85</h1>" in html
+    assert "1,246.00 EUR" in html
+    assert str(tmp_path / "out.pdf") in capsys.readouterr().out
+
+
+def test_the_cli_refuses_what_it_cannot_render(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = tmp_path / "broken.xml"
+    broken.write_bytes(b"<Invoice><unclosed></Invoice>")
+
+    assert main(["invoice", "render", str(broken), "-o", str(tmp_path / "out.pdf")]) == 1
+    assert main(["invoice", "render", str(RO_UBL[0]), "-o", str(tmp_path / "out.docx")]) == 2
+    assert not (tmp_path / "out.pdf").exists()
+    assert "broken.xml" in capsys.readouterr().err

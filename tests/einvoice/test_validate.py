@@ -102,6 +102,10 @@ def test_what_only_cen_1_3_16_finds_is_a_warning() -> None:
     assert "UBL-SR-53" in {finding.rule for finding in cen_only.warnings + cen_only.errors}
 
 
+def test_a_byte_order_mark_is_fine() -> None:
+    assert validate(b"\xef\xbb\xbf" + RO_EXAMPLE.read_bytes()).valid
+
+
 def test_findings_carry_rule_text_and_a_readable_location() -> None:
     report = validate((SAMPLES / "en16931-ubl" / "ubl-tc434-example3.xml").read_bytes())
 

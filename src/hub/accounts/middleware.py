@@ -1,9 +1,10 @@
-"""Activate the signed-in user's language (Romanian by default, English by choice)."""
+"""Activate the signed-in user's language: Romanian by default (whatever the browser asks), English by choice."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
@@ -14,7 +15,11 @@ class UserLanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
+        language = settings.LANGUAGE_CODE
         if user is not None and user.is_authenticated and getattr(user, "language", None):
-            translation.activate(user.language)
-            request.LANGUAGE_CODE = user.language
-        return self.get_response(request)
+            language = user.language
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
