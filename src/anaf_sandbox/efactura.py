@@ -23,7 +23,6 @@ from .core import Sandbox, rights_of, sandbox_of
 UPLOAD_LIMIT = 10 * 1024 * 1024
 VALIDATE_LIMIT = 5 * 1024 * 1024
 STANDARDS = ("UBL", "CN", "CII", "RASP")
-NO_RIGHTS_AT_ALL = "Nu exista niciun CIF pentru care sa aveti drept in SPV"
 
 
 def _param_errors(params: dict[str, str], rights: frozenset[str]) -> list[str]:
@@ -38,7 +37,7 @@ def _param_errors(params: dict[str, str], rights: frozenset[str]) -> list[str]:
     if not cif.isdigit():
         errors.append(f"CIF introdus= {cif} nu este un numar")
     elif not rights:
-        errors.append(NO_RIGHTS_AT_ALL)
+        errors.append(responses.NO_RIGHTS_AT_ALL)
     elif cif not in rights:
         errors.append(f"Nu aveti drept in SPV pentru CIF={cif}")
     elif params.get("executare") == "DA":

@@ -2,7 +2,8 @@
 
 Faults are seed data (``faults`` in the seed, or ``POST /_sandbox/faults``), never code branches: each has
 an fnmatch ``path`` pattern, a ``kind``, and either a ``rate`` (probability per call) or a ``count`` (the
-next N matching calls).
+next N matching calls); ``body_contains`` limits it to bodies holding a text (§2.7: the WAF blocks
+invoices with ``;CP `` in an address or a relative ``xsi:schemaLocation``).
 """
 
 from __future__ import annotations
@@ -33,13 +34,22 @@ MAINTENANCE_TEXT = (
 )
 
 
-def pick(sandbox: Sandbox, method: str, path: str) -> dict[str, Any] | None:
+def wants_body(sandbox: Sandbox, path: str) -> bool:
+    """True when a fault on ``path`` looks into the request body (``body_contains``)."""
+    with sandbox.state.lock:
+        return any(f.get("body_contains") and fnmatchcase(path, f["path"]) for f in sandbox.state.faults)
+
+
+def pick(sandbox: Sandbox, method: str, path: str, body: bytes | None = None) -> dict[str, Any] | None:
     """The first fault that fires for this call (a ``count`` fault is used up as it fires)."""
     with sandbox.state.lock:
         for fault in sandbox.state.faults:
             if not fnmatchcase(path, fault["path"]):
                 continue
             if fault.get("method") and fault["method"].upper() != method.upper():
+                continue
+            needle = fault.get("body_contains")
+            if needle and (body is None or needle.encode("utf-8") not in body):
                 continue
             if "count" in fault:
                 if fault["count"] <= 0:

@@ -35,6 +35,20 @@ def _bearer(request: Request) -> str | None:
     return None
 
 
+def _replay(body: bytes) -> Receive:
+    """A ``receive`` that hands the already-read body to the route."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
 class Gate:
     """Pure ASGI middleware (no response re-streaming) in front of every route."""
 
@@ -54,6 +68,10 @@ class Gate:
             "query": str(request.url.query),
         }
         sandbox.calls.append(record)
+        body: bytes | None = None
+        if faults.wants_body(sandbox, request.url.path):
+            body = await request.body()
+            receive = _replay(body)
 
         async def call_next() -> None:
             async def send_and_record(message: Message) -> None:
@@ -63,13 +81,17 @@ class Gate:
 
             await self.app(scope, receive, send_and_record)
 
-        response = await self._guarded(request, call_next, record)
+        response = await self._guarded(request, call_next, record, body)
         if response is not None:
             record["status"] = response.status_code
             await response(scope, receive, send)
 
     async def _guarded(
-        self, request: Request, call_next: Callable[[], Awaitable[None]], record: dict[str, Any]
+        self,
+        request: Request,
+        call_next: Callable[[], Awaitable[None]],
+        record: dict[str, Any],
+        request_body: bytes | None,
     ) -> Response | None:
         """A response that stops the call here, or None once ``call_next`` has answered."""
         sandbox = sandbox_of(request)
@@ -84,7 +106,7 @@ class Gate:
             return JSONResponse(body, status_code=404)
         if not (PROTECTED.match(path) or OPTIONAL_AUTH.match(path) or PUBLIC.match(path)):
             return Response(status_code=403)  # §1.10: a wrong path gives 403
-        fault = faults.pick(sandbox, request.method, path)
+        fault = faults.pick(sandbox, request.method, path, request_body)
         if fault is not None:
             record["fault"] = fault["kind"]
             faulted = await faults.apply(fault, anaf_seconds(sandbox.now()))

@@ -17,7 +17,6 @@ from . import inbox, quotas, responses, signature, traffic
 from .clock import anaf_minute, anaf_seconds
 from .core import Sandbox, rights_of, sandbox_of
 
-NO_RIGHTS_AT_ALL = "Nu exista niciun CIF pentru care sa aveti drept in SPV"
 PAGED_FIELD = "nu este un numar sau nu are o valoare acceptata de sistem"
 
 
@@ -40,7 +39,7 @@ def _serial(request: Request) -> str:
 
 def _rights_error(cif: str, rights: frozenset[str]) -> str | None:
     if not rights:
-        return NO_RIGHTS_AT_ALL
+        return responses.NO_RIGHTS_AT_ALL
     if cif not in rights:
         return f"Nu aveti drept in SPV pentru CIF={cif}"
     return None

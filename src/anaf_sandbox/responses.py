@@ -17,6 +17,7 @@ ERRORS_NS = "mfp:anaf:dgti:efactura:mesajEroriFactuta:v1"  # sic: "Factuta" (§2
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 LIST_TITLE = "Lista Mesaje"
 DOWNLOAD_TITLE = "Descarcare mesaj"
+NO_RIGHTS_AT_ALL = "Nu exista niciun CIF pentru care sa aveti drept in SPV"  # upload and lists (§2.1, §2.3)
 
 
 def xml(text: str) -> Response:

@@ -89,6 +89,7 @@ def issue_pair(
             refresh_exp = now + timedelta(days=policy.refresh_days)
         if policy.max_grant_age_days is not None:
             refresh_exp = min(refresh_exp, login_at + timedelta(days=policy.max_grant_age_days))
+        _forget_dead_tokens(state, policy, grant.get("refresh_jti"), now)
         access_jti, refresh_jti = secrets.token_hex(16), secrets.token_hex(16)
         for jti, kind, exp in ((access_jti, "access", access_exp), (refresh_jti, "refresh", refresh_exp)):
             state.tokens[jti] = {"grant": grant_id, "kind": kind, "exp": exp.isoformat(), "revoked": False}
@@ -117,6 +118,17 @@ def make_opaque(state: SandboxState, body: dict[str, Any]) -> dict[str, Any]:
 def resolve(state: SandboxState, token: str) -> str:
     """The JWT behind an opaque token (or the token itself)."""
     return state.opaque.get(token, token)
+
+
+def _forget_dead_tokens(state: SandboxState, policy: TokenPolicy, spent: str | None, now: datetime) -> None:
+    """Keep the state small: expired tokens and (unless reuse is allowed) the refresh token just spent.
+
+    A forgotten token is refused exactly like a spent one (``invalid_grant`` / 401).
+    """
+    if spent is not None and not policy.reuse_spent_refresh:
+        state.tokens.pop(spent, None)
+    for jti in [j for j, r in state.tokens.items() if datetime.fromisoformat(r["exp"]) <= now]:
+        del state.tokens[jti]
 
 
 def decode(keys: SandboxKeys, token: str) -> dict[str, Any] | None:
@@ -152,14 +164,17 @@ def check_refresh(
 ) -> str:
     """The grant id a refresh token may renew, or :class:`TokenRefused` (``invalid_grant``)."""
     claims = decode(keys, resolve(state, token))
-    record = state.tokens.get(str(claims.get("jti"))) if claims else None
-    if claims is None or record is None or record["kind"] != "refresh":
+    if claims is None:
+        raise TokenRefused("invalid_grant", "Refresh Token is not valid")
+    # Expiry first: an expired token may already be forgotten (``_forget_dead_tokens``).
+    if datetime.fromtimestamp(int(claims["exp"]), UTC) <= now:
+        raise TokenRefused("invalid_grant", EXPIRED_REFRESH)
+    record = state.tokens.get(str(claims.get("jti")))
+    if record is None or record["kind"] != "refresh":
         raise TokenRefused("invalid_grant", "Refresh Token is not valid")
     if claims.get("clientappid") != client_id:
         raise TokenRefused("invalid_grant", "Refresh Token was issued to another client")
     grant = state.grants[record["grant"]]
-    if datetime.fromtimestamp(int(claims["exp"]), UTC) <= now:
-        raise TokenRefused("invalid_grant", EXPIRED_REFRESH)
     if policy.max_grant_age_days is not None:
         login_at = datetime.fromisoformat(grant["login_at"])
         if now >= login_at + timedelta(days=policy.max_grant_age_days):

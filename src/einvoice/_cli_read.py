@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .errors import MalformedDocument
+from .archive import open_anaf_zip
+from .errors import EInvoiceError
 from .export import invoice_to_dict
 from .model import Invoice, Party
 from .parse import parse
@@ -18,7 +19,7 @@ def register(sub: Any) -> None:
     """Add `parse` to the subparsers of `efactura invoice`."""
     command = sub.add_parser(
         "parse",
-        help="read UBL / CII invoices and print their main terms",
+        help="read UBL / CII invoices (or ANAF's ZIPs) and print their main terms",
         description="Exit status 0 when every file was read as an invoice, 1 otherwise.",
     )
     command.add_argument("files", nargs="+", metavar="FILE", type=Path)
@@ -31,10 +32,10 @@ def run_parse(args: argparse.Namespace) -> int:
     status = 0
     for path in args.files:
         try:
-            invoice = parse(path.read_bytes())
+            invoice = parse(_document(path.read_bytes()))
         except OSError as exc:
             error = f"Cannot read the file / Fișierul nu poate fi citit: {exc.strerror or exc}"
-        except MalformedDocument as exc:
+        except EInvoiceError as exc:
             error = str(exc)
         else:
             if args.json:
@@ -52,6 +53,23 @@ def run_parse(args: argparse.Namespace) -> int:
         json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     return status
+
+
+def _document(data: bytes) -> bytes:
+    """The XML itself, or the invoice inside a ZIP downloaded from ANAF (anaf-contract.md §2.5)."""
+    if not data.startswith(b"PK\x03\x04"):
+        return data
+    archive = open_anaf_zip(data)
+    if archive.kind in ("invoice", "credit_note"):
+        return archive.xml
+    details = "; ".join(archive.errors or ([archive.message] if archive.message else []))
+    what = {"error_report": "an error report", "buyer_message": "a buyer message"}.get(
+        archive.kind, "a document of unknown kind" if archive.xml else "no XML document"
+    )
+    raise EInvoiceError(
+        f"The ZIP holds {what}, not an invoice{': ' + details if details else ''}"
+        f" / Arhiva nu conține o factură ({archive.kind})"
+    )
 
 
 def _who(party: Party) -> str:

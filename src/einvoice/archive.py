@@ -9,7 +9,9 @@ lying header cannot get past them.
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -29,6 +31,17 @@ MAX_ENTRIES = 10
 MAX_TOTAL_BYTES = 60 * 1024 * 1024
 MAX_RATIO = 100
 RATIO_FLOOR_BYTES = 1024 * 1024  # tiny entries may compress absurdly well without harm
+# What the standard library raises on a damaged ZIP (found by fuzzing): all mean "not a ZIP we open".
+_BROKEN_ZIP = (
+    zipfile.BadZipFile,
+    zlib.error,
+    struct.error,
+    EOFError,
+    OSError,
+    ValueError,
+    RuntimeError,
+    NotImplementedError,
+)
 
 
 @dataclass(slots=True)
@@ -53,7 +66,7 @@ def _unsafe(english: str, romanian: str) -> UnsafeArchive:
 def _read_entries(data: bytes, *, max_entries: int, max_total_bytes: int, max_ratio: int) -> dict[str, bytes]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError) as exc:
+    except _BROKEN_ZIP as exc:
         raise _unsafe(f"Not a ZIP archive ({exc})", "Nu este o arhivă ZIP") from None
     with archive:
         infos = [info for info in archive.infolist() if not info.is_dir()]
@@ -82,7 +95,7 @@ def _read_entries(data: bytes, *, max_entries: int, max_total_bytes: int, max_ra
             try:
                 with archive.open(info) as handle:
                     content = handle.read(budget + 1)
-            except (RuntimeError, NotImplementedError, zipfile.BadZipFile, OSError, EOFError) as exc:
+            except _BROKEN_ZIP as exc:
                 raise _unsafe(
                     f"Cannot read {name!r} from the ZIP: {exc}", f"{name!r} nu poate fi citit"
                 ) from None

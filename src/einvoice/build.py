@@ -10,13 +10,15 @@ BR-RO-080/090/100/110 (address lines, county codes, Bucharest sectors), the main
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Final
 
 from lxml import etree
 
-from .counties import BUCHAREST, COUNTIES, SECTORS
+from .cif import cif_is_valid
+from .counties import BUCHAREST, COUNTIES, SECTORS, county_code, sector_code
 from .errors import InvalidInvoice
 from .model import (
     Address,
@@ -49,6 +51,12 @@ ATTACHMENT_MIME_TYPES: Final = frozenset(
         "application/vnd.oasis.opendocument.spreadsheet",
     }
 )
+# The UNCL5305 VAT categories EN 16931 allows (BT-95, BT-102, BT-118, BT-151).
+VAT_CATEGORIES: Final = frozenset({"S", "Z", "E", "AE", "K", "G", "O", "L", "M"})
+_CURRENCY = re.compile(r"[A-Z]{3}")
+_COUNTRY = re.compile(r"[A-Z]{2}")
+# A Romanian CIF (2 to 10 digits, RO prefix for VAT payers); 13 digits would be a CNP, checked by no one here.
+_ROMANIAN_CIF = re.compile(r"(RO)?\d{2,10}")
 _CENT = Decimal("0.01")
 _DECLARATION: Final = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 # BR-RO-L*: the longest text CIUS-RO accepts for the terms we write.
@@ -95,29 +103,47 @@ class _Writer:
             return False
         return True
 
-    def text(self, parent: etree._Element, tag: str, value: str | None, term: str = "") -> None:
+    def text(
+        self, parent: etree._Element, tag: str, value: str | None, term: str = "", **attributes: str
+    ) -> None:
+        """A leaf element with ``value`` (skipped when None) and the given attributes."""
         if value is None:
             return
         limit = _MAX_LENGTH.get(term)
         if limit is not None and len(value) > limit:
             self.problems.append(f"{term} is longer than {limit} characters")
-        etree.SubElement(parent, tag).text = value
+        element = etree.SubElement(parent, tag)
+        try:
+            for name, attribute in attributes.items():
+                element.set(name, attribute)
+            element.text = value
+        except ValueError:  # control characters and the like: XML 1.0 cannot carry them
+            shown = [value, *attributes.values()]
+            self.problems.append(
+                f"{term or etree.QName(tag).localname} has characters XML cannot carry: {shown!r}"
+            )
 
-    def money(self, parent: etree._Element, tag: str, value: Decimal | None, term: str) -> None:
+    def money(
+        self, parent: etree._Element, tag: str, value: Decimal | None, term: str, currency: str | None = None
+    ) -> None:
         if value is None:
+            return
+        if not value.is_finite():
+            self.problems.append(f"{term} is not a number: {value}")
             return
         if value != value.quantize(_CENT):
             self.problems.append(f"{term} has more than two decimals: {value}")
-        element = etree.SubElement(parent, tag, currencyID=self.currency)
-        element.text = f"{value.quantize(_CENT):f}"
+        self.text(parent, tag, f"{value.quantize(_CENT):f}", currencyID=currency or self.currency)
 
-    @staticmethod
-    def number(parent: etree._Element, tag: str, value: Decimal | None, unit: str | None = None) -> None:
+    def number(
+        self, parent: etree._Element, tag: str, value: Decimal | None, unit: str | None = None
+    ) -> None:
         if value is not None:
-            element = etree.SubElement(parent, tag)
-            if unit is not None:
-                element.set("unitCode", unit)
-            element.text = f"{value:f}"
+            if not value.is_finite():
+                self.problems.append(f"{etree.QName(tag).localname} is not a number: {value}")
+                return
+            attributes = {"unitCode": unit} if unit is not None else {}
+            self.text(parent, tag, f"{value:f}", **attributes)
 
     @staticmethod
     def vat_scheme(parent: etree._Element) -> None:
@@ -127,7 +153,8 @@ class _Writer:
         self, parent: etree._Element, tag: str, category: str | None, rate: Decimal | None, where: str
     ) -> etree._Element:
         element = etree.SubElement(parent, _cac(tag))
-        self.require(category, f"{where} VAT category")
+        if self.require(category, f"{where} VAT category") and category not in VAT_CATEGORIES:
+            self.problems.append(f"{where} VAT category {category!r} is not one of {sorted(VAT_CATEGORIES)}")
         self.text(element, _cbc("ID"), category)
         if category != "O":
             self.require(rate, f"{where} VAT rate")
@@ -157,6 +184,7 @@ class _Writer:
             self.allowance_charge(root, allowance_charge, document_level=True)
         self.tax_totals(root)
         self.monetary_total(root)
+        self.arithmetic()
         self.require(inv.lines, "at least one invoice line (BG-25)")
         for line in inv.lines:
             self.line(root, line)
@@ -188,7 +216,10 @@ class _Writer:
             self.text(root, _cbc("Note"), note, "BT-22")
         if not self.credit_note:
             self.text(root, _cbc("TaxPointDate"), tax_point)
-        self.require(inv.currency, "invoice currency (BT-5)")
+        if self.require(inv.currency, "invoice currency (BT-5)") and not _CURRENCY.fullmatch(
+            inv.currency or ""
+        ):
+            self.problems.append(f"invoice currency (BT-5) {inv.currency!r} is not an ISO 4217 code like RON")
         self.text(root, _cbc("DocumentCurrencyCode"), inv.currency)
         tax_currency = self.tax_currency()
         self.text(root, _cbc("TaxCurrencyCode"), tax_currency)
@@ -229,13 +260,13 @@ class _Writer:
                     f"attachment mime type (BT-125-1) {attachment.mime_type!r} is not accepted (BR-CL-24)"
                 )
             self.require(attachment.filename, "attachment file name (BT-125-2)")
-            embedded = etree.SubElement(
+            self.text(
                 holder,
                 _cbc("EmbeddedDocumentBinaryObject"),
+                base64.b64encode(attachment.content).decode("ascii"),
                 mimeCode=attachment.mime_type or "",
                 filename=attachment.filename or "",
             )
-            embedded.text = base64.b64encode(attachment.content).decode("ascii")
         else:
             self.text(etree.SubElement(holder, _cac("ExternalReference")), _cbc("URI"), attachment.uri)
 
@@ -250,14 +281,23 @@ class _Writer:
         self.text(element, _cbc("AdditionalStreetName"), address.additional_street, "additional_street")
         self.text(element, _cbc("CityName"), address.city, "city")
         self.text(element, _cbc("PostalZone"), address.postal_code, "postal_code")
+        if address.country is not None and not _COUNTRY.fullmatch(address.country):
+            self.problems.append(f"{who} country {address.country!r} is not an ISO 3166-1 code like RO")
         if address.country == "RO":
             if address.county not in COUNTIES:
+                guess = county_code(address.county) if address.county else None
+                hint = f" (county_code() gives {guess})" if guess else ""
                 self.problems.append(
                     f"{who} county must be an ISO 3166-2:RO code like RO-CJ, "
-                    f"got {address.county!r} (BR-RO-110)"
+                    f"got {address.county!r}{hint} (BR-RO-110)"
                 )
             elif address.county == BUCHAREST and address.city not in SECTORS:
-                self.problems.append(f"{who} city in Bucharest must be SECTOR1..SECTOR6 (BR-RO-100)")
+                guess = sector_code(address.city) if address.city else None
+                hint = f" (sector_code() gives {guess})" if guess else ""
+                self.problems.append(
+                    f"{who} city in Bucharest must be SECTOR1..SECTOR6, "
+                    f"got {address.city!r}{hint} (BR-RO-100)"
+                )
         self.text(element, _cbc("CountrySubentity"), address.county)
         if address.country is not None:
             self.text(etree.SubElement(element, _cac("Country")), _cbc("IdentificationCode"), address.country)
@@ -271,8 +311,7 @@ class _Writer:
             )
             if address_scheme is None:
                 self.problems.append(f"{who} electronic address (BT-34/BT-49) needs its scheme")
-            endpoint = etree.SubElement(element, _cbc("EndpointID"), schemeID=address_scheme or "")
-            endpoint.text = party.electronic_address
+            self.text(element, _cbc("EndpointID"), party.electronic_address, schemeID=address_scheme or "")
         if party.trading_name is not None:
             self.text(etree.SubElement(element, _cac("PartyName")), _cbc("Name"), party.trading_name, "name")
         self.address(element, party.address, who)
@@ -284,6 +323,9 @@ class _Writer:
             scheme = etree.SubElement(element, _cac("PartyTaxScheme"))
             self.text(scheme, _cbc("CompanyID"), party.tax_registration_id)
             etree.SubElement(etree.SubElement(scheme, _cac("TaxScheme")), _cbc("ID")).text = "TAX"
+        for label, value in (("VAT id", party.vat_id), ("tax registration id", party.tax_registration_id)):
+            if value is not None and _ROMANIAN_CIF.fullmatch(value) and not cif_is_valid(value):
+                self.problems.append(f"{who} {label} {value!r} has a wrong CIF check digit (ANAF refuses it)")
         if seller and party.vat_id is None and party.tax_registration_id is None:
             self.problems.append(
                 "seller VAT id (BT-31) or tax registration id (BT-32) is required (BR-RO-065)"
@@ -378,11 +420,8 @@ class _Writer:
             amount = inv.totals.tax_in_tax_currency
             self.require(amount, "total VAT in the accounting currency (BT-111)")
             if amount is not None:
-                element = etree.SubElement(etree.SubElement(root, _cac("TaxTotal")), _cbc("TaxAmount"))
-                if amount != amount.quantize(_CENT):
-                    self.problems.append(f"BT-111 has more than two decimals: {amount}")
-                element.set("currencyID", tax_currency)
-                element.text = f"{amount.quantize(_CENT):f}"
+                total_in_ron = etree.SubElement(root, _cac("TaxTotal"))
+                self.money(total_in_ron, _cbc("TaxAmount"), amount, "BT-111", currency=tax_currency)
 
     def tax_subtotal(self, parent: etree._Element, subtotal: TaxSubtotal) -> None:
         element = etree.SubElement(parent, _cac("TaxSubtotal"))
@@ -396,6 +435,37 @@ class _Writer:
         self.text(category, _cbc("TaxExemptionReasonCode"), subtotal.exemption_reason_code)
         self.text(category, _cbc("TaxExemptionReason"), subtotal.exemption_reason)
         self.vat_scheme(category)
+
+    def arithmetic(self) -> None:
+        """The EN 16931 sums ANAF checks (BR-CO-10, 13, 14, 15, 16): refused here rather than by ANAF."""
+        inv = self.invoice
+        totals = inv.totals
+        zero = Decimal(0)
+
+        def check(rule: str, term: str, written: Decimal | None, parts: list[Decimal | None]) -> None:
+            if written is None or any(part is None for part in parts[:1]):
+                return
+            expected = sum((part or zero for part in parts), zero)
+            if written != expected:
+                self.problems.append(f"{term} is {written} but the terms it sums give {expected} ({rule})")
+
+        if all(line.net_amount is not None for line in inv.lines):
+            check("BR-CO-10", "BT-106", totals.line_extension, [line.net_amount for line in inv.lines])
+        check(
+            "BR-CO-13",
+            "BT-109",
+            totals.tax_exclusive,
+            [totals.line_extension, -(totals.allowances or zero), totals.charges],
+        )
+        if all(sub.tax is not None for sub in inv.tax_breakdown) and inv.tax_breakdown:
+            check("BR-CO-14", "BT-110", totals.tax, [sub.tax for sub in inv.tax_breakdown])
+        check("BR-CO-15", "BT-112", totals.tax_inclusive, [totals.tax_exclusive, totals.tax])
+        check(
+            "BR-CO-16",
+            "BT-115",
+            totals.payable,
+            [totals.tax_inclusive, -(totals.prepaid or zero), totals.rounding],
+        )
 
     def monetary_total(self, root: etree._Element) -> None:
         totals = self.invoice.totals
@@ -435,8 +505,10 @@ class _Writer:
         self.item(element, line, where)
         price = etree.SubElement(element, _cac("Price"))
         self.require(line.price, f"{where} item net price (BT-146)")
-        if line.price is not None:
-            etree.SubElement(price, _cbc("PriceAmount"), currencyID=self.currency).text = f"{line.price:f}"
+        if line.price is not None and not line.price.is_finite():
+            self.problems.append(f"{where} item net price (BT-146) is not a number: {line.price}")
+        elif line.price is not None:
+            self.text(price, _cbc("PriceAmount"), f"{line.price:f}", currencyID=self.currency)
         self.number(price, _cbc("BaseQuantity"), line.base_quantity, unit=line.unit_code or "")
 
     def item(self, parent: etree._Element, line: Line, where: str) -> None:
@@ -453,17 +525,13 @@ class _Writer:
         if line.standard_item_id is not None:
             self.require(line.standard_item_scheme, f"{where} standard identifier scheme (BT-157-1)")
             standard = etree.SubElement(item, _cac("StandardItemIdentification"))
-            etree.SubElement(
-                standard, _cbc("ID"), schemeID=line.standard_item_scheme or ""
-            ).text = line.standard_item_id
+            self.text(standard, _cbc("ID"), line.standard_item_id, schemeID=line.standard_item_scheme or "")
         if line.classification_codes:
             self.require(line.classification_scheme, f"{where} classification scheme (BT-158-1)")
         for code in line.classification_codes:
             classification = etree.SubElement(item, _cac("CommodityClassification"))
-            code_element = etree.SubElement(
-                classification, _cbc("ItemClassificationCode"), listID=line.classification_scheme or ""
-            )
-            code_element.text = code
+            scheme = line.classification_scheme or ""
+            self.text(classification, _cbc("ItemClassificationCode"), code, listID=scheme)
         category = self.tax_category(item, "ClassifiedTaxCategory", line.vat_category, line.vat_rate, where)
         self.vat_scheme(category)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import binascii
 import io
-import logging
 import re
 from datetime import date
 from decimal import Decimal
@@ -34,8 +33,6 @@ from .model import (
     Totals,
 )
 from .paths import NS, UBL_CREDIT_NOTE, UBL_INVOICE, Found, Matcher, Term, term
-
-logger = logging.getLogger(__name__)
 
 CII_ROOT = f"{{{NS['rsm']}}}CrossIndustryInvoice"
 _ROOTS = {
@@ -151,15 +148,17 @@ class _Reader:
 
     # -- groups ------------------------------------------------------------------------------------------
 
-    def party(self, groups: Groups, name: str, who: str, *, required: bool) -> Party | None:
+    def party(self, groups: Groups, name: str, who: str) -> Party | None:
+        """Seller (BG-4), buyer (BG-7), payee (BG-10) or tax representative (BG-11), as far as present."""
         elements = _elements(groups, name)
+        required = name in ("seller", "buyer")
         if not elements:
             if required:
                 self.warnings.append(f"{who} is missing")
             return None
         party = Party()
         before = len(self.warnings)
-        sub = self.fill(party, elements[0], "party", f"{who} ")
+        sub = self.fill(party, elements[0], name if name in self.matchers else "party", f"{who} ")
         said_empty = any(f"{who} name is empty" in warning for warning in self.warnings[before:])
         if required and party.name is None and not said_empty:
             self.warnings.append(f"{who} name is missing")
@@ -221,7 +220,9 @@ class _Reader:
 
 
 _BT_110 = term("BT-110", "tax", "decimal", None, None, label="total VAT amount")
-_BT_111 = term("BT-111", "tax_in_tax_currency", "decimal", None, None, label="total VAT in RON")
+_BT_111 = term(
+    "BT-111", "tax_in_tax_currency", "decimal", None, None, label="total VAT in accounting currency"
+)
 
 
 def _line_tags() -> dict[str, Syntax]:
@@ -235,6 +236,7 @@ def _line_tags() -> dict[str, Syntax]:
 
 
 _LINE_TAGS = _line_tags()
+_CII_TRANSACTION = f"{{{NS['rsm']}}}SupplyChainTradeTransaction"
 
 
 class _Streamed:
@@ -279,9 +281,22 @@ def _load(data: bytes) -> tuple[etree._Element, _Streamed]:
     try:
         for _, element in events:
             parent = element.getparent()
-            # Only document lines: a UBL line under the root, a CII line under the trade transaction.
-            if parent is not None and (parent.getparent() is None or parent.getparent().getparent() is None):
-                streamed.add(element, _LINE_TAGS[element.tag])
+            if parent is None:
+                continue
+            grandparent = parent.getparent()
+            syntax = _LINE_TAGS[element.tag]
+            # Only the document's own lines: a UBL line under the root, a CII one under the root's trade
+            # transaction; anything nested deeper (inside an extension, say) stays where it is.
+            if syntax is Syntax.UBL:
+                own = grandparent is None
+            else:
+                own = (
+                    parent.tag == _CII_TRANSACTION
+                    and grandparent is not None
+                    and grandparent.getparent() is None
+                )
+            if own:
+                streamed.add(element, syntax)
                 parent.remove(element)
         root = events.root
     except etree.XMLSyntaxError as exc:
@@ -320,12 +335,10 @@ def parse(data: bytes, *, attachment_bytes: bool = False) -> Invoice:
     groups = reader.fill(invoice, root, "document", "")
     if syntax is Syntax.CII and invoice.type_code in CREDIT_NOTE_TYPE_CODES:
         invoice.kind = DocumentKind.CREDIT_NOTE
-    invoice.seller = reader.party(groups, "seller", "seller", required=True) or Party()
-    invoice.buyer = reader.party(groups, "buyer", "buyer", required=True) or Party()
-    invoice.payee = reader.party(groups, "payee", "payee", required=False)
-    invoice.tax_representative = reader.party(
-        groups, "tax_representative", "tax representative", required=False
-    )
+    invoice.seller = reader.party(groups, "seller", "seller") or Party()
+    invoice.buyer = reader.party(groups, "buyer", "buyer") or Party()
+    invoice.payee = reader.party(groups, "payee", "payee")
+    invoice.tax_representative = reader.party(groups, "tax_representative", "tax representative")
     for element in _elements(groups, "payment_means"):
         means = PaymentMeans()
         reader.fill(means, element, "payment_means", "payment means ")

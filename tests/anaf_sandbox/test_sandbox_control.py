@@ -62,8 +62,10 @@ def test_seeded_message_files_are_served_as_they_are() -> None:
             with zipfile.ZipFile(io.BytesIO(archive)) as opened:
                 invoice = einvoice.parse(opened.read(f"{message['id_solicitare']}.xml"))
             kinds.add((invoice.kind, invoice.type_code, invoice.buyer.vat_id is None))
-        assert ("credit_note", "381", False) in kinds or ("credit_note", "381", True) in kinds
-        assert any(kind == "invoice" and buyer_only_cif for kind, _, buyer_only_cif in kinds)
+        assert {kind for kind, _, _ in kinds} == {"invoice", "credit_note"}
+        assert any(buyer_only_cif for _, _, buyer_only_cif in kinds)
+        assert all(m["detalii"].endswith(f"pentru cif_beneficiar={ALFA}") for m in listed)
+        assert all("cif_emitent=0 " not in m["detalii"] for m in listed)  # the supplier is read from the XML
 
 
 def test_reset_goes_back_to_the_seed(sandbox: SandboxHandle, api: httpx.Client) -> None:
@@ -115,6 +117,11 @@ def test_a_bad_seed_is_refused_with_the_place_of_the_error() -> None:
         create_app(seed)
     with pytest.raises(SeedError):
         parse_seed({"apps": [], "certificates": []})
+
+
+@pytest.mark.parametrize("name", ["busy_inbox", "tight_limits", "flaky_anaf", "seeded_messages"])
+def test_every_scenario_is_a_valid_seed(name: str) -> None:
+    assert parse_seed(scenario_seed(name)).apps
 
 
 def test_a_minimal_seed_takes_every_default() -> None:

@@ -154,3 +154,15 @@ def test_faults_can_come_from_the_seed() -> None:
         first = httpx.post(f"{handle.url}/anaf-oauth2/v1/token", data={})
         assert first.status_code == 504
         assert httpx.post(f"{handle.url}/anaf-oauth2/v1/token", data={}).status_code == 400
+
+
+def test_the_waf_can_be_triggered_by_what_the_invoice_contains(
+    sandbox: SandboxHandle, api: httpx.Client
+) -> None:
+    sandbox.add_faults({"path": "/prod/FCTEL/rest/validare/*", "kind": "waf", "body_contains": ";CP "})
+    clean = make_invoice()
+    blocked = clean.replace(b"Str. Memorandumului nr. 28", b"Str. Memorandumului nr. 28;CP 400114")
+    assert api.post("/prod/FCTEL/rest/validare/FACT1", content=clean).json()["stare"] == "ok"
+    rejected = api.post("/prod/FCTEL/rest/validare/FACT1", content=blocked)
+    assert rejected.status_code == 200
+    assert "The requested URL was rejected" in rejected.text

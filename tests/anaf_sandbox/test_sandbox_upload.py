@@ -189,3 +189,20 @@ def test_a_buyer_message_is_accepted_and_counted(sandbox: SandboxHandle, api: ht
     rasp = b'<header xmlns="mfp:anaf:dgti:spv:reqMesaj:v1" index_incarcare="1" message="ok"/>'
     root = upload(api, rasp, standard="RASP")
     assert root.get("ExecutionStatus") == "0"
+
+
+def test_self_billing_is_worded_as_in_production(sandbox: SandboxHandle, api: httpx.Client) -> None:
+    index = str(upload(api, make_invoice(), cif=BUCATARIA, autofactura="DA").get("index_incarcare"))
+    sandbox.advance(6)
+    [received] = messages(api, BUCATARIA)["mesaje"]  # type: ignore[misc]
+    assert received["detalii"] == (
+        f"Factura cu id_incarcare={index} transmisa de cif={BUCATARIA}  ca autofactura in numele cif={ALFA}"
+    )
+
+
+def test_an_invoice_to_oneself_lists_as_sent_and_received(sandbox: SandboxHandle, api: httpx.Client) -> None:
+    index = str(upload(api, make_invoice(buyer=ALFA)).get("index_incarcare"))
+    sandbox.advance(6)
+    listed = messages(api, ALFA)["mesaje"]
+    assert sorted(m["tip"] for m in listed) == ["FACTURA PRIMITA", "FACTURA TRIMISA"]  # type: ignore[attr-defined]
+    assert {m["id_solicitare"] for m in listed} == {index}  # type: ignore[attr-defined]

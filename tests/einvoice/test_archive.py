@@ -190,3 +190,12 @@ def test_the_digest_does_not_match_other_bytes() -> None:
 )
 def test_a_missing_or_broken_signature_does_not_verify(signature: bytes) -> None:
     assert not verify_signature_digest(INVOICE, signature)
+
+
+def test_a_damaged_zip_is_refused_not_crashed_on() -> None:
+    data = bytearray(make_zip({"1.xml": INVOICE}))
+    start = 30 + len("1.xml")  # the compressed bytes follow the local header
+    data[start + 10 : start + 40] = bytes(30)
+
+    with pytest.raises(UnsafeArchive, match=r"Cannot read '1\.xml'"):
+        open_anaf_zip(bytes(data))

@@ -220,12 +220,25 @@ def test_it_refuses_a_model_missing_what_cius_ro_requires() -> None:
     [
         (lambda inv: setattr(inv, "number", "FACTURA"), "BR-RO-010"),
         (lambda inv: setattr(inv, "type_code", "381"), "BR-RO-020"),
-        (lambda inv: setattr(inv.seller.address, "county", "Cluj"), "BR-RO-110"),
+        (
+            lambda inv: setattr(inv.seller.address, "county", "Cluj"),
+            r"got 'Cluj' \(county_code\(\) gives RO-CJ\)",
+        ),
+        (lambda inv: setattr(inv.buyer.address, "city", "Sector 3"), r"\(sector_code\(\) gives SECTOR3\)"),
         (lambda inv: setattr(inv.buyer.address, "city", "Bucuresti"), "BR-RO-100"),
         (lambda inv: setattr(inv.totals, "payable", Decimal("1.005")), "more than two decimals"),
         (lambda inv: setattr(inv.lines[0], "vat_rate", None), "line 1 VAT rate"),
         (lambda inv: setattr(inv.attachments[0], "mime_type", "text/plain"), "BR-CL-24"),
         (lambda inv: setattr(inv, "notes", ["x" * 301]), "BT-22 is longer than 300"),
+        (lambda inv: setattr(inv, "currency", "lei"), "ISO 4217"),
+        (lambda inv: setattr(inv.buyer.address, "country", "Romania"), "ISO 3166-1"),
+        (lambda inv: setattr(inv.seller, "vat_id", "RO18547291"), "wrong CIF check digit"),
+        (lambda inv: setattr(inv.lines[1], "vat_category", "X"), "line 2 VAT category 'X'"),
+        (lambda inv: setattr(inv.totals, "payable", Decimal("1.00")), r"BT-115 is 1.00 .*\(BR-CO-16\)"),
+        (lambda inv: setattr(inv.lines[0], "net_amount", Decimal("299.00")), "BR-CO-10"),
+        (lambda inv: setattr(inv.totals, "tax", Decimal("63.30")), "BR-CO-14"),
+        (lambda inv: setattr(inv.seller, "name", "Firma\x01 SRL"), "characters XML cannot carry"),
+        (lambda inv: setattr(inv.lines[0], "quantity", Decimal("Infinity")), "not a number"),
     ],
 )
 def test_it_names_the_rule_a_model_breaks(change: object, expected: str) -> None:
@@ -315,3 +328,21 @@ def test_it_builds_valid_invoices_without_vat(
     assert report.valid, report.errors
     assert report.warnings == []
     assert invoice.totals.tax == Decimal("0.00")
+
+
+def test_a_payee_and_a_tax_representative_are_written_and_read_back() -> None:
+    invoice = make_invoice()
+    invoice.payee = Party(name="Factoring Demo SA", registration_id="J40/1/2020")
+    invoice.tax_representative = Party(
+        name="Reprezentant Fiscal SRL",
+        vat_id="RO14399840",
+        address=Address(street="Str. Academiei 1", city="SECTOR1", county="RO-B", country="RO"),
+    )
+
+    data = build_ubl(invoice)
+
+    assert validate(data).valid
+    parsed = parse(data)
+    assert parsed.payee == invoice.payee
+    assert parsed.tax_representative == invoice.tax_representative
+    assert parsed.warnings == []

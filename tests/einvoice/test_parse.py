@@ -174,3 +174,14 @@ def test_it_reads_the_same_from_several_threads_at_once() -> None:
         results = list(pool.map(lambda path: parse(path.read_bytes()), files * 3))
 
     assert results == expected * 3
+
+
+def test_it_reads_the_payee_and_the_tax_representative() -> None:
+    invoice = parse((SAMPLES / "ro-cius-ubl" / "ubl_b2g_example2.xml").read_bytes())
+
+    assert invoice.payee is not None
+    assert (invoice.payee.name, invoice.payee.registration_id) == ("Ebeneser Scrooge AS", "989823401")
+    representative = invoice.tax_representative
+    assert representative is not None
+    assert (representative.name, representative.vat_id) == ("Tax handling company AS", "NO967611265MVA")
+    assert (representative.address.city, representative.address.county) == ("Newtown", "RO-AB")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,35 @@ def test_an_unreadable_file_is_reported_on_stderr(tmp_path: Path, capsys: pytest
     assert main(["invoice", "parse", str(tmp_path / "absent.xml")]) == 1
 
     assert "Cannot read the file / Fișierul nu poate fi citit" in capsys.readouterr().err
+
+
+def _zip(tmp_path: Path, name: str, document: bytes) -> Path:
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("5025079551.xml", document)
+    return path
+
+
+def test_it_reads_the_invoice_inside_an_anaf_zip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _zip(tmp_path, "5025079551.zip", RO_EUR.read_bytes())
+
+    assert main(["invoice", "parse", "--json", str(path)]) == 0
+
+    assert json.loads(capsys.readouterr().out)["number"] == "1316/85"
+
+
+def test_an_error_report_zip_is_reported_with_its_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = (
+        b'<header xmlns="mfp:anaf:dgti:efactura:mesajEroriFactuta:v1" Index_incarcare="1" Cif_emitent="2">'
+        b'<Error errorMessage="[BR-RO-010]-Numarul facturii"/></header>'
+    )
+    path = _zip(tmp_path, "1.zip", report)
+
+    assert main(["invoice", "parse", str(path)]) == 1
+
+    assert (
+        "The ZIP holds an error report, not an invoice: [BR-RO-010]-Numarul facturii"
+        in capsys.readouterr().err
+    )

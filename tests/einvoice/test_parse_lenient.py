@@ -167,3 +167,32 @@ def test_a_date_time_keeps_its_date_and_says_so() -> None:
 
     assert invoice.issue_date == date(2026, 10, 2)
     assert "BT-2 issue date: '2026-10-02T09:30:00' read as 2026-10-02" in invoice.warnings
+
+
+RSM = b"urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
+RAM = b"urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+CAC = b"urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'<rsm:SupplyChainTradeTransaction xmlns:rsm="' + RSM + b'" xmlns:ram="' + RAM + b'">'
+        b"<ram:IncludedSupplyChainTradeLineItem/></rsm:SupplyChainTradeTransaction>",
+        b'<cac:InvoiceLine xmlns:cac="' + CAC + b'"/>',
+    ],
+)
+def test_a_bare_fragment_is_not_an_invoice(data: bytes) -> None:
+    with pytest.raises(MalformedDocument, match="Not an invoice"):
+        parse(data)
+
+
+def test_lines_nested_in_an_extension_are_not_the_invoices_lines() -> None:
+    data = read("lenient_unknown_extensions.xml").replace(
+        b"<erp:Batch",
+        b"<cac:InvoiceLine><cbc:ID>NESTED</cbc:ID></cac:InvoiceLine><erp:Batch",
+    )
+
+    invoice = parse(data)
+
+    assert [line.id for line in invoice.lines] == ["1"]

@@ -41,6 +41,7 @@ def hub_settings(settings: Any, tmp_path: Any) -> Any:
 def eager_celery() -> Iterator[None]:
     from hub.celery import app
 
+    app.conf.broker_url = "memory://"  # nothing of a test reaches a real broker unless it asks
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
     yield
@@ -149,7 +150,7 @@ class MailCatcher:
     def __init__(self) -> None:
         self.messages: list[Any] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         from email import message_from_bytes, policy
 
         message = message_from_bytes(envelope.content, policy=policy.default)

@@ -6,8 +6,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import CALLBACK_PATH, NEW_CERT, OLD_CERT, authorize_over_http, login
 
+from conftest import CALLBACK_PATH, NEW_CERT, OLD_CERT, authorize_over_http, login
 from hub.accounts.models import Organization, User
 from hub.integrations.ro_efactura.models import (
     AuditEvent,
@@ -43,7 +43,8 @@ def test_it_authorizes_and_stores_tokens_encrypted(
         cursor.execute("SELECT access_token, refresh_token FROM ro_efactura_spvauthorization")
         stored_access, stored_refresh = cursor.fetchone()
     assert authorization.access_token.startswith("ey")
-    assert not stored_access.startswith("ey") and authorization.access_token not in stored_access
+    assert not stored_access.startswith("ey")
+    assert authorization.access_token not in stored_access
     assert authorization.refresh_token not in stored_refresh
     page = client.get(response["Location"]).content.decode()
     assert "green-check" in page
@@ -126,4 +127,5 @@ def test_a_new_certificate_raises_the_certificate_change_notice(
     statuses = list(SpvAuthorization.objects.order_by("pk").values_list("status", flat=True))
     assert statuses == [AuthorizationStatus.REPLACED, AuthorizationStatus.ACTIVE]
     event = Event.objects.get(kind="authorization.certificate_changed")
-    assert event.params["serial"] == NEW_CERT and event.params["previous_serial"] == OLD_CERT
+    assert event.params["serial"] == NEW_CERT
+    assert event.params["previous_serial"] == OLD_CERT

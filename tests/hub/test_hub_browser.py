@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from conftest import CALLBACK_PATH, NEW_CERT, OLD_CERT, PASSWORD, advance_clocks
 from django.utils import formats
 from django.utils.timezone import localtime
 
+from conftest import CALLBACK_PATH, NEW_CERT, OLD_CERT, PASSWORD, advance_clocks
 from hub.accounts.models import Organization, User
 from hub.integrations.ro_efactura.models import AuthorizationStatus, SpvAuthorization
 from hub.notifications.models import Event
@@ -113,7 +113,7 @@ def _authorize_in_popup(page: Any, serial: str, pins: list[str], shot: str | Non
         popup.wait_for_event("close")
 
 
-def test_the_whole_flow_in_chromium(
+def test_the_whole_flow_in_chromium(  # noqa: PLR0917  (pytest fixtures)
     browser_page: Any,
     live_server: Any,
     hub_sandbox: Any,
@@ -137,8 +137,11 @@ def test_the_whole_flow_in_chromium(
     page.locator('[data-kind="ro-efactura"]').get_by_role("button", name="Activare").click()
     page.wait_for_url("**/integrations/ro-efactura/configure/")
     page.select_option("#id_environment", "sandbox")
-    for cif, name in [("16000015", "Alfa Construcții Ardeal SRL"), ("29000025", "Bucătăria Veche a Bunicii SRL"),
-                      ("31500030", "Țesătoria Mureș SA")]:
+    for cif, name in [
+        ("16000015", "Alfa Construcții Ardeal SRL"),
+        ("29000025", "Bucătăria Veche a Bunicii SRL"),
+        ("31500030", "Țesătoria Mureș SA"),
+    ]:
         page.fill('#company-list input[name="cif"]', cif)
         page.fill('#company-list input[name="name"]', name)
         page.get_by_role("button", name="Adaugă firma").click()
@@ -183,7 +186,9 @@ def test_the_whole_flow_in_chromium(
     assert smtp_server.messages == []
 
     # 6. Past the refresh horizon: renewal is refused; in-app notice and e-mail
-    in_thread(advance_clocks, hub_sandbox, renewed.refresh_expires_at - renewed.last_renewed_at + timedelta(days=1))
+    in_thread(
+        advance_clocks, hub_sandbox, renewed.refresh_expires_at - renewed.last_renewed_at + timedelta(days=1)
+    )
     in_thread(lambda: authorizations_renew_due_task.delay().get())
     page.goto(f"{base}/o/{slug}/integrations/ro-efactura/")
     assert page.locator("#bell .count").inner_text() == "1"
@@ -195,7 +200,9 @@ def test_the_whole_flow_in_chromium(
     mail = [item for item in smtp_server.messages if owner.email in item["to"]]
     assert len(mail) == 1
     assert "nu a putut fi reînnoită" in mail[0]["message"]["Subject"]
-    assert f"{base}/o/{slug}/integrations/ro-efactura/" in mail[0]["message"].get_body(("plain",)).get_content()
+    assert (
+        f"{base}/o/{slug}/integrations/ro-efactura/" in mail[0]["message"].get_body(("plain",)).get_content()
+    )
     page.get_by_role("button", name="Marchează ca citită").click()
     page.wait_for_selector("#bell .count", state="detached")
 
@@ -207,7 +214,8 @@ def test_the_whole_flow_in_chromium(
     assert page.locator('[data-testid="green-check"]').is_visible()
     page.goto(f"{base}/o/{slug}/notifications/")
     assert "Certificat nou folosit pentru autorizarea ANAF" in page.content()
-    assert NEW_CERT in page.content() and OLD_CERT in page.content()
+    assert NEW_CERT in page.content()
+    assert OLD_CERT in page.content()
     page.goto(f"{base}/o/{slug}/integrations/ro-efactura/audit/")
     for text in ("Autorizat cu certificatul", "Tokenuri reînnoite", "Reînnoire refuzată"):
         assert text in page.content()

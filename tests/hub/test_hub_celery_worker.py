@@ -9,8 +9,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from conftest import advance_clocks, authorize_over_http, login
 
+from conftest import advance_clocks, authorize_over_http, login
 from hub.accounts.models import Organization, User
 from hub.integrations.ro_efactura.models import SpvAuthorization
 
@@ -38,6 +38,7 @@ def redis_worker() -> Iterator[Any]:
     saved = app.conf.broker_url
     app.conf.task_always_eager = False
     app.conf.broker_url = REDIS_URL
+    _drop_connections(app)
     app.conf.broker_connection_retry_on_startup = False
     try:
         with app.connection_for_write() as connection:
@@ -48,6 +49,15 @@ def redis_worker() -> Iterator[Any]:
     finally:
         app.conf.broker_url = saved
         app.conf.task_always_eager = True
+        _drop_connections(app)
+
+
+def _drop_connections(app: Any) -> None:
+    """Forget pooled connections made with another broker URL."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 def test_a_worker_renews_through_redis(

@@ -71,4 +71,5 @@ def test_a_missing_key_fails_loudly(organization: Organization, settings: Any) -
 
 def test_tokens_never_appear_in_repr(organization: Organization) -> None:
     authorization = _authorization(organization)
-    assert "secret-value" not in repr(authorization) and "secret-value" not in str(authorization)
+    assert "secret-value" not in repr(authorization)
+    assert "secret-value" not in str(authorization)

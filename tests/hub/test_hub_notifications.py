@@ -6,8 +6,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from conftest import advance_clocks, authorize_over_http, login
 
+from conftest import advance_clocks, authorize_over_http, login
 from hub.accounts.models import Organization, User
 from hub.integrations.ro_efactura.models import SpvAuthorization
 from hub.integrations.ro_efactura.services.reminders import authorizations_remind, reminder_threshold
@@ -23,7 +23,9 @@ def authorization(hub_sandbox: Any, active_module: Organization, member: User) -
     return SpvAuthorization.objects.get()
 
 
-@pytest.mark.parametrize(("days_left", "expected"), [(40, None), (30, 30), (20, 30), (14, 14), (7, 7), (2, 3), (0, 1)])
+@pytest.mark.parametrize(
+    ("days_left", "expected"), [(40, None), (30, 30), (20, 30), (14, 14), (7, 7), (2, 3), (0, 1)]
+)
 def test_reminder_thresholds(days_left: int, expected: int | None) -> None:
     assert reminder_threshold(days_left) == expected
 
@@ -47,7 +49,8 @@ def test_it_reminds_before_the_horizon_once_per_distance_in_both_languages(
     assert "expiră în curând" in romanian["Subject"]
     assert "expires soon" in english["Subject"]
     html = english.get_body(("html",)).get_content()
-    assert "/o/" in html and "/integrations/ro-efactura/" in html
+    assert "/o/" in html
+    assert "/integrations/ro-efactura/" in html
     assert "necesită o nouă autentificare" in romanian.get_body(("plain",)).get_content()
     advance_clocks(hub_sandbox, timedelta(days=17))
     assert authorizations_remind() == 1
@@ -57,12 +60,15 @@ def test_it_reminds_before_the_horizon_once_per_distance_in_both_languages(
 def test_the_in_app_list_shows_and_marks_as_read(
     hub_sandbox: Any, authorization: SpvAuthorization, owner: User, outsider: User
 ) -> None:
-    advance_clocks(hub_sandbox, authorization.refresh_expires_at - authorization.authorized_at + timedelta(days=1))
+    advance_clocks(
+        hub_sandbox, authorization.refresh_expires_at - authorization.authorized_at + timedelta(days=1)
+    )
     authorization_renew(authorization_id=authorization.pk)
     client = login(owner)
     slug = authorization.organization.slug
     page = client.get(f"/o/{slug}/integrations/").content.decode()
-    assert 'class="count"' in page and ">1<" in page
+    assert 'class="count"' in page
+    assert ">1<" in page
     listing = client.get(f"/o/{slug}/notifications/").content.decode()
     assert "nu a putut fi reînnoită" in listing
     notification = Notification.objects.get(recipient=owner, channel="in_app")
@@ -92,7 +98,9 @@ def test_lost_rights_raise_a_notice(hub_sandbox: Any, authorization: SpvAuthoriz
     access = CompanyAccess.objects.get(company__cif="31500030")
     access.has_rights = True  # as if it had rights at the last check
     access.save()
-    response = login(owner).post(f"/o/{authorization.organization.slug}/integrations/ro-efactura/rights/check/")
+    response = login(owner).post(
+        f"/o/{authorization.organization.slug}/integrations/ro-efactura/rights/check/"
+    )
     assert response.status_code == 200
     event = Event.objects.get(kind="authorization.rights_lost")
     assert event.params["cif"] == "31500030"
@@ -105,13 +113,17 @@ def test_an_smtp_failure_is_retried_without_resending(
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 1  # nothing listens there
     from hub.notifications.services import event_dispatch
 
-    advance_clocks(hub_sandbox, authorization.refresh_expires_at - authorization.authorized_at + timedelta(days=1))
+    advance_clocks(
+        hub_sandbox, authorization.refresh_expires_at - authorization.authorized_at + timedelta(days=1)
+    )
     from celery.exceptions import Retry
 
     with pytest.raises(Retry):
         authorization_renew(authorization_id=authorization.pk)
     email = Notification.objects.filter(channel="email").first()
-    assert email is not None and email.sent_at is None and "SMTP" in email.last_error
+    assert email is not None
+    assert email.sent_at is None
+    assert "SMTP" in email.last_error
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     from django.core import mail
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from conftest import advance_clocks, authorize_over_http, login
 from django.db import connection
 
+from conftest import advance_clocks, authorize_over_http, login
 from hub.accounts.models import Organization, User
 from hub.integrations.ro_efactura.models import AuthorizationStatus, SpvAuthorization
 from hub.integrations.ro_efactura.services.renewal import (
@@ -49,29 +49,38 @@ def test_it_renews_within_the_lead_time_without_notifying(
     renewed = SpvAuthorization.objects.get(pk=authorization.pk)
     assert renewed.access_expires_at > authorization.access_expires_at + timedelta(days=70)
     assert renewed.refresh_token != authorization.refresh_token
-    assert renewed.renewal_count == 1 and renewed.last_renewed_at is not None
+    assert renewed.renewal_count == 1
+    assert renewed.last_renewed_at is not None
     assert not Event.objects.exists()
 
 
-def test_a_transient_failure_is_retried_then_succeeds(hub_sandbox: Any, authorization: SpvAuthorization) -> None:
+def test_a_transient_failure_is_retried_then_succeeds(
+    hub_sandbox: Any, authorization: SpvAuthorization
+) -> None:
     advance_clocks(hub_sandbox, timedelta(days=85))
     hub_sandbox.add_faults({"path": "/anaf-oauth2/v1/token", "kind": "http_502", "count": 10})
     with pytest.raises(RenewalTransientError):
         authorization_renew(authorization_id=authorization.pk)
     failing = SpvAuthorization.objects.get(pk=authorization.pk)
-    assert failing.status == AuthorizationStatus.ACTIVE and failing.failing_since is not None
+    assert failing.status == AuthorizationStatus.ACTIVE
+    assert failing.failing_since is not None
     hub_sandbox.clear_faults()
     assert authorization_renew(authorization_id=authorization.pk) == RenewOutcome.RENEWED
     healed = SpvAuthorization.objects.get(pk=authorization.pk)
-    assert healed.failing_since is None and healed.last_error == ""
+    assert healed.failing_since is None
+    assert healed.last_error == ""
 
 
 def test_a_definitive_refusal_needs_reauthorization_and_notifies_once(
     hub_sandbox: Any, authorization: SpvAuthorization, owner: User, member: User
 ) -> None:
-    advance_clocks(hub_sandbox, authorization.refresh_expires_at - authorization.authorized_at + timedelta(days=1))
+    advance_clocks(
+        hub_sandbox, authorization.refresh_expires_at - authorization.authorized_at + timedelta(days=1)
+    )
     assert authorization_renew(authorization_id=authorization.pk) == RenewOutcome.REAUTHORIZATION_REQUIRED
-    assert SpvAuthorization.objects.get(pk=authorization.pk).status == AuthorizationStatus.NEEDS_REAUTHORIZATION
+    assert (
+        SpvAuthorization.objects.get(pk=authorization.pk).status == AuthorizationStatus.NEEDS_REAUTHORIZATION
+    )
     event = Event.objects.get(kind="authorization.failed")
     assert set(event.recipient_ids) == {owner.pk}  # the admin, who also authorized
     assert authorization_renew(authorization_id=authorization.pk) == RenewOutcome.INACTIVE
@@ -97,7 +106,8 @@ def test_two_workers_renewing_at_once_end_with_one_valid_pair(
     before = len(_refresh_calls(hub_sandbox))
     barrier, outcomes = threading.Barrier(2), []
     threads = [
-        threading.Thread(target=_renew_in_thread, args=(authorization.pk, barrier, outcomes)) for _ in range(2)
+        threading.Thread(target=_renew_in_thread, args=(authorization.pk, barrier, outcomes))
+        for _ in range(2)
     ]
     for thread in threads:
         thread.start()

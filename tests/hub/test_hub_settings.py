@@ -47,7 +47,13 @@ def test_settings_follow_the_environment(tmp_path: Path) -> None:
         [sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == [
-        "db.internal", "redis://127.0.0.1:6379/3", "from-a-file", "p@ss", "587", "5", "{3}",
+        "db.internal",
+        "redis://127.0.0.1:6379/3",
+        "from-a-file",
+        "p@ss",
+        "587",
+        "5",
+        "{3}",
     ]
 
 
@@ -78,6 +84,8 @@ def test_the_hub_clock_moves_only_when_allowed(settings: Any) -> None:
         clock.advance(timedelta(days=1))
 
 
-@pytest.mark.parametrize(("cif", "valid"), [("16000015", True), ("RO 29000025", True), ("16000016", False), ("x", False)])
+@pytest.mark.parametrize(
+    ("cif", "valid"), [("16000015", True), ("RO 29000025", True), ("16000016", False), ("x", False)]
+)
 def test_cif_check_digit(cif: str, valid: bool) -> None:
     assert is_valid_cif(cif) is valid

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import login
 from django.test import Client
 
+from conftest import login
 from hub.accounts.models import Company, Organization, User
 from hub.integrations.models import Integration
 from hub.integrations.ro_efactura.models import AuditEvent
@@ -44,19 +44,24 @@ def test_the_outsider_is_refused_everywhere(
 @pytest.mark.parametrize(("method", "path"), ORG_VIEWS)
 def test_anonymous_users_are_sent_to_login(active_module: Organization, method: str, path: str) -> None:
     response = getattr(Client(), method)(f"/o/{active_module.slug}/{path}")
-    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
 
 
 def test_integrations_list_shows_cards_and_activation(organization: Organization, owner: User) -> None:
     client = login(owner)
     page = client.get(f"/o/{organization.slug}/integrations/").content.decode()
-    assert "Integrări" in page and "RO e-Factura" in page and "RO e-Transport" in page
-    assert "Încă indisponibil" in page and "Activare" in page
+    assert "Integrări" in page
+    assert "RO e-Factura" in page
+    assert "RO e-Transport" in page
+    assert "Încă indisponibil" in page
+    assert "Activare" in page
     response = client.post(f"/o/{organization.slug}/integrations/ro-efactura/activate/")
     assert response["Location"].endswith("/integrations/ro-efactura/configure/")
     assert Integration.objects.get(organization=organization).active
     page = client.get(f"/o/{organization.slug}/integrations/").content.decode()
-    assert "Activ, necesită configurare" in page and "Configurare integrare" in page
+    assert "Activ, necesită configurare" in page
+    assert "Configurare integrare" in page
 
 
 def test_members_cannot_activate_or_configure(organization: Organization, member: User, viewer: User) -> None:
@@ -83,7 +88,8 @@ def test_configuration_saves_environment_companies_and_recipients(
     bad = client.post(f"{base}/companies/add/", {"cif": "12345"}, HTTP_HX_REQUEST="true")
     assert "nu este un CIF" in bad.content.decode()
     good = client.post(f"{base}/companies/add/", {"cif": "RO18547290", "name": "Nou"}, HTTP_HX_REQUEST="true")
-    assert 'data-cif="18547290"' in good.content.decode() and "<html" not in good.content.decode()
+    assert 'data-cif="18547290"' in good.content.decode()
+    assert "<html" not in good.content.decode()
     company = Company.objects.get(cif="18547290")
     client.post(f"{base}/companies/{company.pk}/remove/", HTTP_HX_REQUEST="true")
     assert not Company.objects.filter(cif="18547290").exists()
@@ -108,13 +114,15 @@ def test_english_per_user_preference(active_module: Organization, owner: User) -
     client = login(owner)
     client.post("/account/", {"first_name": "Ana", "last_name": "P", "email": "a@x.ro", "language": "en"})
     page = client.get(f"/o/{active_module.slug}/integrations/ro-efactura/").content.decode()
-    assert "Authorize with ANAF SPV" in page and "Configure integration" in page
+    assert "Authorize with ANAF SPV" in page
+    assert "Configure integration" in page
 
 
 def test_help_page_and_audit_log(active_module: Organization, owner: User, settings: Any) -> None:
     client = login(owner)
     help_page = client.get("/help/anaf-oauth/").content.decode()
-    assert "Editare profil Oauth" in help_page and settings.ANAF_REDIRECT_URI in help_page
+    assert "Editare profil Oauth" in help_page
+    assert settings.ANAF_REDIRECT_URI in help_page
     assert client.get(f"/o/{active_module.slug}/integrations/ro-efactura/audit/").status_code == 200
 
 

@@ -1,4 +1,4 @@
-"""Activate the signed-in user's language: Romanian by default (whatever the browser asks), English by choice."""
+"""Activate the signed-in user's language: Romanian by default (whatever the browser asks), or English."""
 
 from __future__ import annotations
 

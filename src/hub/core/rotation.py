@@ -16,7 +16,7 @@ def rotate_all() -> dict[str, int]:
         if not fields:
             continue
         table = connection.ops.quote_name(model._meta.db_table)
-        pk = connection.ops.quote_name(model._meta.pk.column)  # type: ignore[union-attr]
+        pk = connection.ops.quote_name(model._meta.pk.column)
         columns = [connection.ops.quote_name(field.column) for field in fields]
         touched = 0
         with connection.cursor() as cursor:

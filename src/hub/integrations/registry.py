@@ -1,7 +1,7 @@
 """Every integration kind: label, description, and the dotted path of its module (imported lazily).
 
 A module offers `is_enabled() -> bool`, `card_state(integration) -> CardState` and `page_url(slug) -> str`.
-Model choices derive from this table. To add one, see `docs/adding-an-integration.md`.
+Model choices derive from this table. To add one, see "Adding an integration" in `docs/operations.md`.
 """
 
 from __future__ import annotations

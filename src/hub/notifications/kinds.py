@@ -18,6 +18,10 @@ class Kind(StrEnum):
     CERTIFICATE_CHANGED = "authorization.certificate_changed"
     RIGHTS_LOST = "authorization.rights_lost"
     UNUSABLE = "authorization.unusable"
+    INBOX_SYNC_FAILED = "inbox.sync_failed"
+    INBOX_RETENTION_RISK = "inbox.retention_risk"
+    INVOICE_RECEIVED = "invoice.received"
+    INVOICE_DIGEST = "invoice.digest"
 
 
 TITLES: dict[Kind, Promise] = {
@@ -26,6 +30,10 @@ TITLES: dict[Kind, Promise] = {
     Kind.CERTIFICATE_CHANGED: _("New certificate used for the ANAF authorization"),
     Kind.RIGHTS_LOST: _("The certificate seems to have lost SPV rights"),
     Kind.UNUSABLE: _("ANAF authorization unusable for over 24 hours"),
+    Kind.INBOX_SYNC_FAILED: _("e-Factura messages cannot be downloaded"),
+    Kind.INBOX_RETENTION_RISK: _("e-Factura messages could be lost: ANAF keeps them only 60 days"),
+    Kind.INVOICE_RECEIVED: _("New supplier invoice"),
+    Kind.INVOICE_DIGEST: _("New supplier invoices today"),
 }
 
 BODIES: dict[Kind, Promise] = {
@@ -50,6 +58,19 @@ BODIES: dict[Kind, Promise] = {
         "The ANAF SPV authorization of %(organization)s has been unusable since %(since)s. Authorize again "
         "with the certificate so that no e-Factura message is missed."
     ),
+    Kind.INBOX_SYNC_FAILED: _(
+        "The e-Factura messages of %(company)s (CIF %(cif)s) cannot be downloaded since %(since)s: "
+        "%(reason)s"
+    ),
+    Kind.INBOX_RETENTION_RISK: _(
+        "The e-Factura messages of %(company)s (CIF %(cif)s) have not been downloaded for %(days)s days "
+        "(since %(since)s). ANAF deletes messages after 60 days: fix the sync before they are lost. "
+        "Cause: %(reason)s"
+    ),
+    Kind.INVOICE_RECEIVED: _(
+        "%(seller)s sent invoice %(number)s of %(amount)s %(currency)s to %(company)s."
+    ),
+    Kind.INVOICE_DIGEST: _("%(count)s new supplier invoices arrived for %(organization)s: %(summary)s"),
 }
 
 

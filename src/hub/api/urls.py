@@ -1,0 +1,5 @@
+from django.urls import path
+
+from hub.api.v1 import api
+
+urlpatterns = [path("", api.urls)]

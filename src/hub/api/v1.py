@@ -1,0 +1,344 @@
+"""REST API v1 (django-ninja): companies, authorizations (status only), messages, invoices and their files.
+
+Authentication: `Authorization: Bearer efh_...` (an organization's API key). Each operation needs a scope.
+Lists use cursor pagination over the id (stable while new rows arrive); `since` gives incremental pulls.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Query, Schema
+from ninja.errors import HttpError
+from ninja.security import HttpBearer
+
+from hub.api.models import ApiKey, Scope
+from hub.api.services import api_key_check
+from hub.inbox import documents
+from hub.inbox.models import Invoice, Message
+from hub.inbox.selectors import InvoiceFilters, invoices_for
+
+MAX_LIMIT = 500
+
+
+class KeyAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> ApiKey | None:
+        return api_key_check(token)
+
+
+api = NinjaAPI(
+    title="e-Factura Hub API",
+    version="1",
+    description="Companies, SPV authorization status, e-Factura messages and invoices of one organization.",
+    auth=KeyAuth(),
+    urls_namespace="api-v1",
+    docs_url="/docs",
+)
+
+
+def _key(request: HttpRequest, scope: str) -> ApiKey:
+    key: ApiKey = request.auth  # type: ignore[attr-defined]
+    if scope not in key.scopes:
+        raise HttpError(403, f"this API key lacks the '{scope}' scope")
+    return key
+
+
+class CompanyOut(Schema):
+    id: int
+    cif: str
+    name: str
+    last_sync_at: datetime | None
+    last_sync_error: str
+    listed_until: datetime | None
+
+
+class AuthorizationOut(Schema):
+    status: str
+    environment: str
+    authorized_at: datetime
+    authorized_by: str | None
+    access_expires_at: datetime
+    reauthorize_by: datetime
+    certificate_serial: str
+    last_renewed_at: datetime | None
+
+
+class MessageOut(Schema):
+    id: int
+    company_id: int
+    message_id: str
+    upload_id: str
+    anaf_kind: str
+    direction: str
+    created_at: datetime | None
+    state: str
+    invoice_id: int | None
+
+
+class MessagePage(Schema):
+    items: list[MessageOut]
+    next_cursor: int | None
+
+
+class PartyOut(Schema):
+    role: str
+    name: str
+    vat_id: str
+    registration_id: str
+    street: str
+    city: str
+    county: str
+    country: str
+
+
+class LineOut(Schema):
+    position: int
+    name: str
+    quantity: Decimal | None
+    unit_code: str
+    price: Decimal | None
+    net_amount: Decimal | None
+    vat_category: str
+    vat_rate: Decimal | None
+
+
+class VatOut(Schema):
+    category: str
+    rate: Decimal | None
+    taxable: Decimal | None
+    tax: Decimal | None
+    exemption_reason: str
+
+
+class InvoiceOut(Schema):
+    id: int
+    company_id: int
+    message_id: str
+    direction: str
+    kind: str
+    state: str
+    number: str
+    issue_date: date | None
+    due_date: date | None
+    currency: str
+    seller_name: str
+    seller_cif: str
+    buyer_name: str
+    buyer_cif: str
+    tax_exclusive: Decimal | None
+    tax: Decimal | None
+    payable: Decimal | None
+    received_at: datetime
+    archived_at: datetime
+    problem: str
+    signature_valid: bool | None
+
+
+class InvoiceDetail(InvoiceOut):
+    warnings: list[str]
+    validation_errors: list[dict[str, str]]
+    parties: list[PartyOut]
+    lines: list[LineOut]
+    vat_breakdown: list[VatOut]
+
+
+class InvoicePage(Schema):
+    items: list[InvoiceOut]
+    next_cursor: int | None
+
+
+class InvoiceQuery(Schema):
+    company: int | None = None
+    q: str = ""
+    supplier: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    amount_min: Decimal | None = None
+    amount_max: Decimal | None = None
+    kind: str = ""
+    direction: str = ""
+    state: str = ""
+    since: datetime | None = None
+    cursor: int | None = None
+    limit: int = 100
+
+
+def _invoice_out(invoice: Invoice) -> dict[str, Any]:
+    return {
+        **{field: getattr(invoice, field) for field in InvoiceOut.model_fields if hasattr(invoice, field)},
+        "message_id": invoice.message.download_id,
+        "archived_at": invoice.created,
+    }
+
+
+@api.get("/companies", response=list[CompanyOut], tags=["companies"])
+def list_companies(request: HttpRequest) -> list[dict[str, Any]]:
+    key = _key(request, Scope.READ)
+    from hub.inbox.selectors import sync_states_for
+
+    return [
+        {
+            "id": state.company.pk,
+            "cif": state.company.cif,
+            "name": state.company.name,
+            "last_sync_at": state.last_success_at,
+            "last_sync_error": state.last_error,
+            "listed_until": state.watermark,
+        }
+        for state in sync_states_for(key.organization)
+    ]
+
+
+@api.get("/authorizations", response=list[AuthorizationOut], tags=["authorizations"])
+def list_authorizations(request: HttpRequest) -> list[dict[str, Any]]:
+    """Status only: tokens never leave the server."""
+    key = _key(request, Scope.READ)
+    from hub.integrations.ro_efactura.models import SpvAuthorization
+
+    rows = SpvAuthorization.objects.filter(organization=key.organization).select_related("authorized_by")[:20]
+    return [
+        {
+            "status": row.status,
+            "environment": row.environment,
+            "authorized_at": row.authorized_at,
+            "authorized_by": str(row.authorized_by) if row.authorized_by else None,
+            "access_expires_at": row.access_expires_at,
+            "reauthorize_by": row.reauthorize_by,
+            "certificate_serial": row.serial,
+            "last_renewed_at": row.last_renewed_at,
+        }
+        for row in rows
+    ]
+
+
+@api.get("/messages", response=MessagePage, tags=["messages"])
+def list_messages(
+    request: HttpRequest, company: int | None = None, state: str = "", cursor: int | None = None, limit: int = 100
+) -> dict[str, Any]:
+    key = _key(request, Scope.READ)
+    rows = Message.objects.filter(company__organization=key.organization).order_by("pk")
+    if company:
+        rows = rows.filter(company_id=company)
+    if state:
+        rows = rows.filter(state=state)
+    if cursor:
+        rows = rows.filter(pk__gt=cursor)
+    limit = max(1, min(limit, MAX_LIMIT))
+    chosen = list(rows.select_related("invoice")[: limit + 1])
+    items = [
+        {
+            "id": row.pk,
+            "company_id": row.company_id,
+            "message_id": row.download_id,
+            "upload_id": row.upload_id,
+            "anaf_kind": row.anaf_kind,
+            "direction": row.direction,
+            "created_at": row.created_at,
+            "state": row.state,
+            "invoice_id": getattr(getattr(row, "invoice", None), "pk", None),
+        }
+        for row in chosen[:limit]
+    ]
+    return {"items": items, "next_cursor": chosen[limit - 1].pk if len(chosen) > limit else None}
+
+
+@api.get("/invoices", response=InvoicePage, tags=["invoices"])
+def list_invoices(request: HttpRequest, query: Query[InvoiceQuery]) -> dict[str, Any]:
+    """Invoices in archive order (ascending id); pass `next_cursor` back as `cursor` for the next page.
+    `since` keeps only documents archived after that moment (incremental pulls)."""
+    key = _key(request, Scope.READ)
+    filters = InvoiceFilters(
+        company=query.company,
+        q=query.q,
+        supplier=query.supplier,
+        date_from=query.date_from,
+        date_to=query.date_to,
+        amount_min=query.amount_min,
+        amount_max=query.amount_max,
+        kind=query.kind,
+        direction=query.direction,
+        state=query.state,
+    )
+    rows = invoices_for(key.organization, filters).order_by("pk").select_related("message")
+    if query.since:
+        rows = rows.filter(created__gt=query.since)
+    if query.cursor:
+        rows = rows.filter(pk__gt=query.cursor)
+    limit = max(1, min(query.limit, MAX_LIMIT))
+    chosen = list(rows[: limit + 1])
+    return {
+        "items": [_invoice_out(invoice) for invoice in chosen[:limit]],
+        "next_cursor": chosen[limit - 1].pk if len(chosen) > limit else None,
+    }
+
+
+def _invoice(key: ApiKey, invoice_id: int) -> Invoice:
+    invoice = (
+        Invoice.objects.select_related("message", "company").filter(organization=key.organization, pk=invoice_id).first()
+    )
+    if invoice is None:
+        raise Http404("invoice")
+    return invoice
+
+
+@api.get("/invoices/{invoice_id}", response=InvoiceDetail, tags=["invoices"])
+def get_invoice(request: HttpRequest, invoice_id: int) -> dict[str, Any]:
+    invoice = _invoice(_key(request, Scope.READ), invoice_id)
+    return {
+        **_invoice_out(invoice),
+        "warnings": invoice.warnings,
+        "validation_errors": invoice.validation_errors,
+        "parties": list(invoice.parties.values()),
+        "lines": list(invoice.lines.values()),
+        "vat_breakdown": list(invoice.vat_breakdown.values()),
+    }
+
+
+def _file(data: bytes, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@api.get("/invoices/{invoice_id}/zip", tags=["files"], response={200: None})
+def get_invoice_zip(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    """The original ZIP exactly as ANAF served it (invoice XML + the Ministry's signature)."""
+    invoice = _invoice(_key(request, Scope.DOWNLOAD), invoice_id)
+    return _file(documents.original_zip(invoice), documents.zip_name(invoice), "application/zip")
+
+
+@api.get("/invoices/{invoice_id}/xml", tags=["files"], response={200: None})
+def get_invoice_xml(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    invoice = _invoice(_key(request, Scope.DOWNLOAD), invoice_id)
+    opened = documents.contents(invoice)
+    return _file(opened.xml, opened.xml_name, "application/xml")
+
+
+@api.get("/invoices/{invoice_id}/pdf", tags=["files"], response={200: None})
+def get_invoice_pdf(request: HttpRequest, invoice_id: int, lang: str = "ro") -> HttpResponse:
+    invoice = _invoice(_key(request, Scope.DOWNLOAD), invoice_id)
+    if invoice.kind not in ("invoice", "credit_note"):
+        raise HttpError(404, "no PDF for this kind of document")
+    data = documents.pdf(invoice, lang="en" if lang == "en" else "ro")
+    return _file(data, f"{invoice.message.download_id}.pdf", "application/pdf")
+
+
+class SyncOut(Schema):
+    queued: list[int]
+
+
+@api.post("/sync", response=SyncOut, tags=["companies"])
+def start_sync(request: HttpRequest, company: int | None = None) -> dict[str, Any]:
+    key = _key(request, Scope.SYNC)
+    from hub.inbox.tasks import inbox_sync_company_task
+
+    companies = key.organization.companies.all()  # type: ignore[attr-defined]
+    if company:
+        companies = companies.filter(pk=company)
+    queued = [row.pk for row in companies]
+    for company_id in queued:
+        inbox_sync_company_task.delay(company_id, "api")
+    return {"queued": queued}

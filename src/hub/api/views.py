@@ -1,0 +1,48 @@
+"""API keys of the organization (admins): create (the key is shown once), list, revoke."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hub.accounts.decorators import org_view
+from hub.accounts.models import Organization
+from hub.api.models import ApiKey, Scope
+from hub.api.services import api_key_create, api_key_revoke
+from hub.core.htmx import render_page
+
+
+def _organization(request: HttpRequest) -> Organization:
+    return request.membership.organization  # type: ignore[attr-defined,no-any-return]
+
+
+@org_view(admin=True)
+def api_keys(request: HttpRequest) -> HttpResponse:
+    organization = _organization(request)
+    new_key = ""
+    if request.method == "POST":
+        try:
+            _row, new_key = api_key_create(
+                organization=organization,
+                name=request.POST.get("name", "").strip() or "API",
+                scopes=request.POST.getlist("scopes"),
+                user=request.user,  # type: ignore[arg-type]
+            )
+        except ValueError:
+            messages.error(request, _("Choose at least one permission."))
+        else:
+            messages.success(request, _("API key created. Copy it now: it is not shown again."))
+    context = {"keys": ApiKey.objects.filter(organization=organization), "scopes": Scope.choices, "new_key": new_key}
+    return render_page(request, "api/keys.html", context)
+
+
+@org_view(admin=True)
+@require_POST
+def api_key_revoke_view(request: HttpRequest, key_id: int) -> HttpResponse:
+    organization = _organization(request)
+    if api_key_revoke(organization=organization, key_id=key_id):
+        messages.success(request, _("API key revoked."))
+    return redirect("api-keys", slug=organization.slug)

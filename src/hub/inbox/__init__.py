@@ -1,0 +1,1 @@
+"""The e-Factura inbox: sync from ANAF, the ledger of messages, the archive of originals, invoices, UI."""

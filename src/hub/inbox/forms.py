@@ -1,0 +1,70 @@
+"""Forms of the inbox pages: the list filters (GET), the sync interval, the notification preference."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hub.accounts.models import Organization
+from hub.inbox.models import CompanySync, Direction, DocumentKind, InboxPreference, InvoiceState
+from hub.inbox.selectors import SORTS, InvoiceFilters
+
+SORT_LABELS = {
+    "received": _("Newest received"),
+    "-received": _("Oldest received"),
+    "issued": _("Newest issue date"),
+    "-issued": _("Oldest issue date"),
+    "amount": _("Largest amount"),
+    "-amount": _("Smallest amount"),
+    "supplier": _("Supplier A-Z"),
+    "number": _("Number"),
+}
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(label=_("Search supplier or number"), required=False, max_length=100)
+    company = forms.TypedChoiceField(label=_("Company"), required=False, coerce=int, empty_value=None)
+    supplier = forms.CharField(label=_("Supplier CIF"), required=False, max_length=20)
+    date_from = forms.DateField(label=_("Issued from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("Issued until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    amount_min = forms.DecimalField(label=_("Amount from"), required=False, max_digits=19, decimal_places=2)
+    amount_max = forms.DecimalField(label=_("Amount up to"), required=False, max_digits=19, decimal_places=2)
+    kind = forms.ChoiceField(label=_("Document"), required=False, choices=[("", "—"), *DocumentKind.choices])
+    direction = forms.ChoiceField(label=_("Direction"), required=False, choices=[("", "—"), *Direction.choices])
+    state = forms.ChoiceField(label=_("State"), required=False, choices=[("", "—"), *InvoiceState.choices])
+    sort = forms.ChoiceField(
+        label=_("Sort"), required=False, choices=[(key, SORT_LABELS[key]) for key in SORTS]
+    )
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        companies = organization.companies.all().order_by("name", "cif")  # type: ignore[attr-defined]
+        self.fields["company"].choices = [("", _("All companies")), *((c.pk, str(c)) for c in companies)]  # type: ignore[attr-defined]
+
+    def filters(self) -> InvoiceFilters:
+        if not self.is_valid():
+            return InvoiceFilters()
+        data = {key: value for key, value in self.cleaned_data.items() if value not in (None, "")}
+        return InvoiceFilters(**data)
+
+
+class IntervalForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = CompanySync
+        fields = ("interval_minutes",)
+        widgets = {"interval_minutes": forms.NumberInput(attrs={"min": 5, "max": 1440})}
+
+    def clean_interval_minutes(self) -> int | None:
+        value = self.cleaned_data.get("interval_minutes")
+        if value is not None and not 5 <= value <= 1440:
+            raise forms.ValidationError(_("Between 5 and 1440 minutes."))
+        return value  # type: ignore[no-any-return]
+
+
+class PreferenceForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = InboxPreference
+        fields = ("notify",)
+        labels = {"notify": _("New supplier invoices")}

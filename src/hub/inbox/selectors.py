@@ -1,0 +1,97 @@
+"""Reads of the inbox, always scoped by organization (an outsider's id finds nothing)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from hub.accounts.models import Organization
+from hub.inbox.models import CompanySync, Invoice, SyncRun
+
+SORTS = {
+    "received": ("-received_at", "-id"),
+    "-received": ("received_at", "id"),
+    "issued": ("-issue_date", "-id"),
+    "-issued": ("issue_date", "id"),
+    "amount": ("-payable", "-id"),
+    "-amount": ("payable", "id"),
+    "supplier": ("seller_name", "id"),
+    "number": ("number", "id"),
+}
+COUNT_LIMIT = 10_000  # counts stop here: "more than 10,000" stays fast at any size
+
+
+@dataclass
+class InvoiceFilters:
+    company: int | None = None
+    q: str = ""
+    supplier: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    amount_min: Decimal | None = None
+    amount_max: Decimal | None = None
+    kind: str = ""
+    direction: str = ""
+    state: str = ""
+    sort: str = "received"
+
+
+def invoices_for(organization: Organization, filters: InvoiceFilters | None = None) -> QuerySet[Invoice]:
+    filters = filters or InvoiceFilters()
+    rows = Invoice.objects.filter(organization=organization)
+    if filters.company:
+        rows = rows.filter(company_id=filters.company)
+    if filters.q:
+        rows = rows.filter(search__contains=filters.q.strip().lower())
+    if filters.supplier:
+        rows = rows.filter(seller_cif=filters.supplier.strip().upper().removeprefix("RO"))
+    if filters.date_from:
+        rows = rows.filter(issue_date__gte=filters.date_from)
+    if filters.date_to:
+        rows = rows.filter(issue_date__lte=filters.date_to)
+    if filters.amount_min is not None:
+        rows = rows.filter(payable__gte=filters.amount_min)
+    if filters.amount_max is not None:
+        rows = rows.filter(payable__lte=filters.amount_max)
+    if filters.kind:
+        rows = rows.filter(kind=filters.kind)
+    if filters.direction:
+        rows = rows.filter(direction=filters.direction)
+    if filters.state:
+        rows = rows.filter(state=filters.state)
+    return rows.order_by(*SORTS.get(filters.sort, SORTS["received"]))
+
+
+def bounded_count(rows: QuerySet[Any], limit: int = COUNT_LIMIT) -> tuple[int, bool]:
+    """The count up to `limit`, and whether there are more."""
+    found = rows.order_by()[: limit + 1].count()
+    return min(found, limit), found > limit
+
+
+def invoice_get(organization: Organization, invoice_id: int) -> Invoice:
+    invoice = (
+        Invoice.objects.select_related("company", "message")
+        .filter(organization=organization, pk=invoice_id)
+        .first()
+    )
+    if invoice is None:
+        raise Http404("invoice")
+    return invoice
+
+
+def sync_states_for(organization: Organization) -> list[CompanySync]:
+    from hub.inbox.services.sync import company_sync_state
+
+    return [
+        company_sync_state(company)
+        for company in organization.companies.all().order_by("name", "cif")  # type: ignore[attr-defined]
+    ]
+
+
+def runs_for(organization: Organization, limit: int = 30) -> QuerySet[SyncRun]:
+    return SyncRun.objects.filter(company__organization=organization).select_related("company")[:limit]

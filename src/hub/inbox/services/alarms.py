@@ -1,0 +1,107 @@
+"""Events the inbox raises through the hub's notifications: sync failures that need a person, and the
+60-day guardian (ANAF deletes messages 60 days after they were created, anaf-contract.md §2.4)."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Min
+from django.utils import translation
+
+from hub.accounts.models import User
+from hub.accounts.selectors import admins_of
+from hub.core import clock
+from hub.inbox.models import CompanySync, Message, MessageState
+from hub.inbox.problems import problem_message
+from hub.notifications.kinds import Kind
+from hub.notifications.services import event_raise
+
+ALARM_DAYS = (30, 45, 55)
+
+
+def _recipients(state: CompanySync) -> list[User]:
+    organization = state.company.organization
+    users = {user.pk: user for user in admins_of(organization)}
+    from hub.integrations.ro_efactura.selectors import current_authorization, notification_recipients
+
+    authorization = current_authorization(organization)
+    if authorization is not None:
+        users.update({user.pk: user for user in notification_recipients(authorization)})
+    return list(users.values())
+
+
+def _link(state: CompanySync) -> str:
+    from django.urls import reverse
+
+    return reverse("inbox-sync-status", kwargs={"slug": state.company.organization.slug})
+
+
+def _reason(code: str) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return problem_message(code)
+
+
+def sync_failure_raise(*, state_id: int, code: str, since: datetime) -> None:
+    """Once per failure episode (the key holds when it started)."""
+    state = CompanySync.objects.select_related("company__organization").get(pk=state_id)
+    company = state.company
+    event_raise(
+        organization=company.organization,
+        kind=Kind.INBOX_SYNC_FAILED,
+        key=f"inbox-sync-failed:{company.pk}:{since.isoformat()}",
+        params={
+            "company": company.name or company.cif,
+            "cif": company.cif,
+            "since": since.isoformat(),
+            "reason": _reason(code),
+            "code": code,
+        },
+        recipients=_recipients(state),
+        link=_link(state),
+    )
+
+
+def at_risk_since(state: CompanySync) -> datetime:
+    """The creation time of the oldest message that might not be archived yet.
+
+    Everything after the watermark is unknown, so the watermark (or, before any complete listing, the
+    moment the hub started tracking the company) bounds it; ledger rows still not archived may be older.
+    """
+    since = state.watermark or state.tracked_since
+    oldest = Message.objects.filter(
+        company_id=state.company_id, state__in=[MessageState.LISTED, MessageState.STORED]
+    ).aggregate(oldest=Min("created_at"))["oldest"]
+    return min(since, oldest) if oldest else since
+
+
+def retention_guard() -> int:
+    """Raise the 30/45/55-day alarms where messages could age past ANAF's 60 days; returns events raised."""
+    now = clock.now()
+    raised = 0
+    for state in CompanySync.objects.select_related("company__organization"):
+        since = at_risk_since(state)
+        age_days = math.floor((now - since) / timedelta(days=1))
+        reached = [days for days in ALARM_DAYS if age_days >= days]
+        if not reached:
+            continue
+        threshold = max(reached)
+        company = state.company
+        event = event_raise(
+            organization=company.organization,
+            kind=Kind.INBOX_RETENTION_RISK,
+            key=f"inbox-retention:{company.pk}:{since.isoformat()}:{threshold}",
+            params={
+                "company": company.name or company.cif,
+                "cif": company.cif,
+                "days": age_days,
+                "threshold": threshold,
+                "since": since.isoformat(),
+                "reason": _reason(state.last_error) if state.last_error else "-",
+            },
+            recipients=_recipients(state),
+            link=_link(state),
+        )
+        raised += event is not None
+    return raised

@@ -1,0 +1,124 @@
+"""Tell people and systems about newly archived documents: per-user notifications (none / each / daily
+digest) and the organization's webhooks (`invoice.received`, `invoice.sent.accepted`, `invoice.sent.rejected`)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Sum
+
+from hub.accounts.models import Organization, User
+from hub.core import clock
+from hub.inbox.models import Direction, InboxPreference, Invoice, NotifyMode
+from hub.notifications.kinds import Kind
+from hub.notifications.services import event_raise
+
+WEBHOOK_EVENTS = {
+    Direction.RECEIVED: "invoice.received",
+    Direction.SENT: "invoice.sent.accepted",
+    Direction.ERROR: "invoice.sent.rejected",
+}
+
+
+def invoices_announce(*, invoice_ids: list[int]) -> None:
+    invoices = list(
+        Invoice.objects.filter(pk__in=invoice_ids).select_related("company", "organization", "message")
+    )
+    for invoice in invoices:
+        event = WEBHOOK_EVENTS.get(Direction(invoice.direction))
+        if event is not None:
+            from hub.webhooks.services import webhook_emit
+
+            webhook_emit(organization=invoice.organization, event=event, data=invoice_payload(invoice))
+        if invoice.direction == Direction.RECEIVED:
+            _notify_each(invoice)
+
+
+def invoice_payload(invoice: Invoice) -> dict[str, object]:
+    """The JSON shape of an invoice in webhooks and in the API list."""
+    return {
+        "id": invoice.pk,
+        "company": {"id": invoice.company_id, "cif": invoice.company.cif},
+        "message_id": invoice.message.download_id,
+        "upload_id": invoice.message.upload_id,
+        "direction": invoice.direction,
+        "kind": invoice.kind,
+        "state": invoice.state,
+        "number": invoice.number,
+        "issue_date": invoice.issue_date.isoformat() if invoice.issue_date else None,
+        "due_date": invoice.due_date.isoformat() if invoice.due_date else None,
+        "currency": invoice.currency,
+        "seller": {"name": invoice.seller_name, "cif": invoice.seller_cif},
+        "buyer": {"name": invoice.buyer_name, "cif": invoice.buyer_cif},
+        "tax_exclusive": str(invoice.tax_exclusive) if invoice.tax_exclusive is not None else None,
+        "tax": str(invoice.tax) if invoice.tax is not None else None,
+        "payable": str(invoice.payable) if invoice.payable is not None else None,
+        "received_at": invoice.received_at.isoformat(),
+        "archived_at": invoice.created.isoformat(),
+        "problem": invoice.problem,
+        "signature_valid": invoice.signature_valid,
+    }
+
+
+def _link(invoice: Invoice) -> str:
+    from django.urls import reverse
+
+    return reverse("inbox-invoice", kwargs={"slug": invoice.organization.slug, "invoice_id": invoice.pk})
+
+
+def _subscribers(organization: Organization, mode: str) -> list[User]:
+    user_ids = InboxPreference.objects.filter(organization=organization, notify=mode).values("user_id")
+    return list(
+        User.objects.filter(pk__in=user_ids, is_active=True, memberships__organization=organization)
+    )
+
+
+def _notify_each(invoice: Invoice) -> None:
+    recipients = _subscribers(invoice.organization, NotifyMode.EACH)
+    if not recipients:
+        return
+    event_raise(
+        organization=invoice.organization,
+        kind=Kind.INVOICE_RECEIVED,
+        key=f"invoice-received:{invoice.pk}",
+        params={
+            "seller": invoice.seller_name or invoice.seller_cif or "?",
+            "number": invoice.number or "?",
+            "amount": str(invoice.payable if invoice.payable is not None else "?"),
+            "currency": invoice.currency,
+            "company": invoice.company.name or invoice.company.cif,
+        },
+        recipients=recipients,
+        link=_link(invoice),
+    )
+
+
+def digests_send() -> int:
+    """Daily: one event per organization and day with the received invoices of the last day."""
+    now = clock.now()
+    since = now - timedelta(days=1)
+    raised = 0
+    for organization in Organization.objects.filter(
+        pk__in=InboxPreference.objects.filter(notify=NotifyMode.DIGEST).values("organization_id")
+    ):
+        recipients = _subscribers(organization, NotifyMode.DIGEST)
+        fresh = Invoice.objects.filter(
+            organization=organization, direction=Direction.RECEIVED, created__gt=since, created__lte=now
+        )
+        count = fresh.count()
+        if not recipients or not count:
+            continue
+        top = fresh.values("seller_name").annotate(total=Sum("payable")).order_by("-total")[:5]
+        summary = ", ".join(f"{row['seller_name'] or '?'} ({row['total'] or 0})" for row in top)
+        from django.urls import reverse
+
+        event = event_raise(
+            organization=organization,
+            kind=Kind.INVOICE_DIGEST,
+            key=f"invoice-digest:{now.date().isoformat()}",
+            params={"count": count, "summary": summary},
+            recipients=recipients,
+            link=reverse("inbox", kwargs={"slug": organization.slug}),
+        )
+        raised += event is not None
+    return raised

@@ -1,0 +1,261 @@
+"""Read one archived ZIP into rows: open safely, parse, validate, check the signature digest, upsert.
+
+Everything about the document is written in one transaction, together with the ledger's move to
+`archived`, so a crash leaves either nothing or everything. A document that cannot be opened or parsed, or
+fails validation, still gets its `Invoice` row with the problem: it is listed, never dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+
+from hub.core import clock
+from hub.inbox.models import (
+    DocumentKind,
+    Invoice,
+    InvoiceLine,
+    InvoiceParty,
+    InvoiceState,
+    InvoiceVat,
+    Message,
+    MessageState,
+    PartyRole,
+)
+
+log = logging.getLogger(__name__)
+MAX_VALIDATION_FINDINGS = 200
+
+
+@dataclass
+class Reading:
+    """What `einvoice` made of one ZIP."""
+
+    kind: str = DocumentKind.UNKNOWN
+    invoice: Any = None
+    problem: str = ""
+    warnings: list[str] = field(default_factory=list)
+    errors: list[dict[str, str]] = field(default_factory=list)
+    findings_warnings: list[dict[str, str]] = field(default_factory=list)
+    valid: bool | None = None
+    signature_valid: bool | None = None
+
+
+def _finding(item: Any) -> dict[str, str]:
+    return {
+        "rule": str(item.rule),
+        "severity": str(item.severity),
+        "message": str(item.message),
+        "location": str(item.location or ""),
+    }
+
+
+def read_zip(data: bytes) -> Reading:
+    """Open, classify, parse and validate; every failure becomes `problem`, nothing raises."""
+    import einvoice
+
+    reading = Reading()
+    try:
+        archive = einvoice.open_anaf_zip(data)
+    except einvoice.UnsafeArchive as exc:
+        reading.problem = f"ZIP: {exc}"
+        return reading
+    reading.kind = archive.kind
+    if archive.signature is not None and archive.xml:
+        try:
+            reading.signature_valid = einvoice.verify_signature_digest(archive.xml, archive.signature)
+        except Exception as exc:  # a broken signature file is a finding about the document, not a crash
+            log.info("signature unreadable: %s", exc.__class__.__name__)
+            reading.signature_valid = False
+    if archive.kind == "error_report":
+        reading.problem = "\n".join(archive.errors) or "ANAF error report"
+        return reading
+    if archive.kind == "buyer_message":
+        reading.warnings = [archive.message or ""]
+        return reading
+    if archive.kind == "unknown":
+        reading.problem = f"{archive.xml_name or 'no XML'}: not an invoice, credit note or ANAF message"
+        return reading
+    try:
+        reading.invoice = einvoice.parse(archive.xml)
+    except einvoice.EInvoiceError as exc:
+        reading.problem = f"XML: {exc}"
+        reading.kind = DocumentKind.UNKNOWN
+        return reading
+    reading.warnings = list(reading.invoice.warnings)
+    try:
+        report = einvoice.validate(archive.xml)
+    except Exception as exc:  # the validator must never cost us the document
+        log.warning("validation crashed: %s", exc.__class__.__name__)
+        reading.problem = f"validation: {exc.__class__.__name__}"
+        return reading
+    reading.valid = bool(report.valid)
+    reading.errors = [_finding(item) for item in report.errors[:MAX_VALIDATION_FINDINGS]]
+    reading.findings_warnings = [_finding(item) for item in report.warnings[:MAX_VALIDATION_FINDINGS]]
+    return reading
+
+
+def _money(value: Decimal | None) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        quantized = Decimal(value).quantize(Decimal("0.01"))
+    except (InvalidOperation, TypeError):
+        return None
+    return quantized if abs(quantized) < Decimal("1e16") else None
+
+
+def _decimal(value: Decimal | None, places: str) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        quantized = Decimal(value).quantize(Decimal(places))
+    except (InvalidOperation, TypeError):
+        return None
+    return quantized if abs(quantized) < Decimal("1e14") else None
+
+
+def _bare_cif(party: Any) -> str:
+    value = (party.vat_id or party.tax_registration_id or party.registration_id or "").strip().upper()
+    return value.removeprefix("RO").strip()[:40]
+
+
+def _state(reading: Reading) -> str:
+    if reading.problem and reading.kind != DocumentKind.ERROR_REPORT:
+        return InvoiceState.UNREADABLE
+    if reading.kind == DocumentKind.ERROR_REPORT:
+        return InvoiceState.INVALID
+    if reading.valid is False:
+        return InvoiceState.INVALID
+    if reading.warnings or reading.findings_warnings:
+        return InvoiceState.WARNINGS
+    return InvoiceState.OK
+
+
+def _cut(value: str | None, size: int) -> str:
+    return (value or "")[:size]
+
+
+def invoice_upsert(*, message: Message, reading: Reading) -> Invoice:
+    """Write the document's rows and mark the message archived, all in one transaction (idempotent)."""
+    invoice = reading.invoice
+    seller = invoice.seller if invoice else None
+    buyer = invoice.buyer if invoice else None
+    totals = invoice.totals if invoice else None
+    values: dict[str, Any] = {
+        "organization_id": message.company.organization_id,
+        "company_id": message.company_id,
+        "direction": message.direction,
+        "kind": reading.kind if reading.kind in DocumentKind.values else DocumentKind.UNKNOWN,
+        "state": _state(reading),
+        "number": _cut(invoice.number if invoice else "", 200),
+        "issue_date": invoice.issue_date if invoice and isinstance(invoice.issue_date, date) else None,
+        "due_date": invoice.due_date if invoice and isinstance(invoice.due_date, date) else None,
+        "currency": _cut(invoice.currency if invoice else "", 3),
+        "seller_name": _cut(seller.name if seller else "", 300),
+        "seller_cif": _bare_cif(seller) if seller else "",
+        "buyer_name": _cut(buyer.name if buyer else "", 300),
+        "buyer_cif": _bare_cif(buyer) if buyer else "",
+        "tax_exclusive": _money(totals.tax_exclusive) if totals else None,
+        "tax": _money(totals.tax) if totals else None,
+        "payable": _money(totals.payable if totals.payable is not None else totals.tax_inclusive)
+        if totals
+        else None,
+        "received_at": message.created_at or message.listed_at,
+        "problem": reading.problem,
+        "warnings": reading.warnings,
+        "validation_errors": reading.errors,
+        "validation_warnings": reading.findings_warnings,
+        "signature_valid": reading.signature_valid,
+    }
+    if not invoice:
+        details_cifs = message.details
+        values["search"] = _cut(details_cifs.lower(), 600)
+    else:
+        values["search"] = _cut(
+            " ".join(
+                part
+                for part in (
+                    values["seller_name"],
+                    values["number"],
+                    values["seller_cif"],
+                    values["buyer_name"],
+                    values["buyer_cif"],
+                )
+                if part
+            ).lower(),
+            600,
+        )
+    with transaction.atomic():
+        row, _created = Invoice.objects.update_or_create(
+            message=message, defaults={**values, "created": clock.now()}
+        )
+        row.parties.all().delete()
+        row.lines.all().delete()
+        row.vat_breakdown.all().delete()
+        if invoice:
+            _write_details(row, invoice)
+        Message.objects.filter(pk=message.pk).update(
+            state=MessageState.ARCHIVED, archived_at=clock.now(), last_error=""
+        )
+    return row
+
+
+def _write_details(row: Invoice, invoice: Any) -> None:
+    parties = []
+    for role, party in ((PartyRole.SELLER, invoice.seller), (PartyRole.BUYER, invoice.buyer)):
+        parties.append(_party(row, role, party))
+    if invoice.payee is not None:
+        parties.append(_party(row, PartyRole.PAYEE, invoice.payee))
+    if invoice.payment_means and invoice.payment_means[0].iban:
+        parties[0].iban = _cut(invoice.payment_means[0].iban, 40)
+    InvoiceParty.objects.bulk_create(parties)
+    InvoiceLine.objects.bulk_create(
+        InvoiceLine(
+            invoice=row,
+            position=position,
+            line_id=_cut(line.id, 50),
+            name=_cut(line.name, 500),
+            description=line.description or "",
+            quantity=_decimal(line.quantity, "0.000001"),
+            unit_code=_cut(line.unit_code, 10),
+            price=_decimal(line.price, "0.000001"),
+            net_amount=_money(line.net_amount),
+            vat_category=_cut(line.vat_category, 5),
+            vat_rate=_decimal(line.vat_rate, "0.001"),
+        )
+        for position, line in enumerate(invoice.lines, start=1)
+    )
+    InvoiceVat.objects.bulk_create(
+        InvoiceVat(
+            invoice=row,
+            category=_cut(subtotal.category, 5),
+            rate=_decimal(subtotal.rate, "0.001"),
+            taxable=_money(subtotal.taxable),
+            tax=_money(subtotal.tax),
+            exemption_reason=_cut(subtotal.exemption_reason, 500),
+        )
+        for subtotal in invoice.tax_breakdown
+    )
+
+
+def _party(row: Invoice, role: str, party: Any) -> InvoiceParty:
+    address = party.address
+    contact = party.contact
+    return InvoiceParty(
+        invoice=row,
+        role=role,
+        name=_cut(party.name, 300),
+        vat_id=_cut(party.vat_id or party.tax_registration_id, 40),
+        registration_id=_cut(party.registration_id, 100),
+        street=_cut(address.street, 300),
+        city=_cut(address.city, 100),
+        county=_cut(address.county, 20),
+        country=_cut(address.country, 2),
+        email=_cut(contact.email if contact else "", 200),
+    )

@@ -1,0 +1,285 @@
+"""`inbox_sync_company`: list every message of a company since its watermark, then archive each unseen one.
+
+The pipeline (design.md "Sync the inbox"), each step idempotent and skipping what is done:
+1. claim the company (conditional update of a lease: one worker per company at a time);
+2. list with `listaMesajePaginatieFactura` (via `EFacturaClient.iter_messages`, all pages, all kinds) from
+   the watermark minus an overlap and a clock-skew margin; every id goes into the ledger at once;
+3. the watermark moves only after the whole listing succeeded;
+4. for each ledger row not archived: download (unless its ZIP is already stored), store the bytes first,
+   then read and upsert (`services.reading`). A stored ZIP is never downloaded again.
+A failure stops this company only; it is recorded as a `SyncRun` and, for causes that need a person, raised
+as an event (in-app + e-mail).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+
+from hub.accounts.models import Company
+from hub.core import clock
+from hub.core.errors import ErrorCode
+from hub.inbox import archive
+from hub.inbox.models import CompanySync, Direction, Message, MessageState, SyncOutcome, SyncRun
+from hub.inbox.problems import SyncError, SyncProblem
+from hub.inbox.services.reading import invoice_upsert, read_zip
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=30)
+LEDGER_BATCH = 200
+DIRECTIONS = {
+    "FACTURA PRIMITA": Direction.RECEIVED,
+    "FACTURA TRIMISA": Direction.SENT,
+    "ERORI FACTURA": Direction.ERROR,
+}
+# Causes no retry will fix: a person must act, so they are raised as events, once per failure episode.
+NEEDS_A_PERSON = {
+    SyncProblem.NO_AUTHORIZATION,
+    SyncProblem.AUTHORIZATION_EXPIRED,
+    ErrorCode.REAUTHORIZATION_REQUIRED,
+    ErrorCode.NO_SPV_RIGHTS,
+    ErrorCode.INVALID_TOKEN,
+}
+
+
+def overlap() -> timedelta:
+    return timedelta(minutes=getattr(settings, "EFACTURA_SYNC_OVERLAP_MINUTES", 24 * 60))
+
+
+def skew_margin() -> timedelta:
+    return timedelta(minutes=getattr(settings, "EFACTURA_SYNC_SKEW_MARGIN_MINUTES", 10))
+
+
+def direction_of(anaf_kind: str) -> str:
+    kind = anaf_kind.upper()
+    if kind in DIRECTIONS:
+        return DIRECTIONS[kind]
+    if "MESAJ" in kind:
+        return Direction.BUYER_MESSAGE
+    return Direction.OTHER
+
+
+@dataclass
+class SyncResult:
+    company_id: int
+    outcome: str
+    error: str = ""
+    listed: int = 0
+    new: int = 0
+    downloaded: int = 0
+    archived: int = 0
+    problems: int = 0
+    new_invoice_ids: list[int] = field(default_factory=list)
+
+
+def company_sync_state(company: Company) -> CompanySync:
+    state, _ = CompanySync.objects.get_or_create(company=company, defaults={"tracked_since": clock.now()})
+    return state
+
+
+def interval_of(state: CompanySync) -> timedelta:
+    if state.interval_minutes:
+        return timedelta(minutes=max(5, state.interval_minutes))
+    from hub.integrations.ro_efactura.selectors import conf_of
+
+    return timedelta(minutes=conf_of(state.company.organization).sync_interval_minutes)
+
+
+def _claim(state: CompanySync) -> bool:
+    now = clock.now()
+    changed = (
+        CompanySync.objects.filter(pk=state.pk)
+        .filter(Q(running_until__isnull=True) | Q(running_until__lt=now))
+        .update(running_until=now + LEASE, last_started_at=now)
+    )
+    return changed == 1
+
+
+def inbox_sync_company(*, company_id: int, trigger: str = "schedule") -> SyncResult:
+    """Sync one company; never raises for ANAF or authorization problems (they are recorded)."""
+    company = Company.objects.select_related("organization").get(pk=company_id)
+    state = company_sync_state(company)
+    if not _claim(state):
+        return SyncResult(company_id=company_id, outcome="busy")
+    run = SyncRun.objects.create(company=company, started=clock.now(), trigger=trigger)
+    result = SyncResult(company_id=company_id, outcome=SyncOutcome.RUNNING)
+    try:
+        _run(company, state, result)
+    except SyncError as exc:
+        result.outcome, result.error = SyncOutcome.FAILED, exc.code
+        run.detail = exc.detail[:300]
+    except Exception as exc:
+        import anaf
+
+        if not isinstance(exc, anaf.AnafError):
+            log.exception("sync of company %s crashed", company_id)
+            result.outcome, result.error = SyncOutcome.FAILED, SyncProblem.INTERNAL
+            run.detail = f"{exc.__class__.__name__}: {exc}"[:300]
+        else:
+            from hub.integrations.ro_efactura.anaf_errors import code_for
+
+            result.outcome, result.error = SyncOutcome.FAILED, code_for(exc)
+            run.detail = f"{exc.__class__.__name__}: {exc}"[:300]
+    else:
+        result.outcome = SyncOutcome.OK
+    finally:
+        _finish(state, run, result)
+    if result.new_invoice_ids:
+        from hub.inbox.services.announce import invoices_announce
+
+        invoices_announce(invoice_ids=result.new_invoice_ids)
+    return result
+
+
+def _run(company: Company, state: CompanySync, result: SyncResult) -> None:
+    from hub.inbox.gateway import client_for
+
+    with closing(client_for(company)) as client:
+        _list(client, company, state, result)
+        _archive_pending(client, company, result)
+
+
+def _list(client: Any, company: Company, state: CompanySync, result: SyncResult) -> None:
+    """Record every listed id in the ledger; move the watermark only when all pages were read."""
+    listed_until = client.anaf_now() - client.end_margin
+    start = state.watermark - overlap() - skew_margin() if state.watermark else None
+    batch: list[Any] = []
+    for message in client.iter_messages(company.cif, start=start, end=listed_until):
+        batch.append(message)
+        if len(batch) >= LEDGER_BATCH:
+            _record(company, batch, result)
+            batch = []
+    _record(company, batch, result)
+    CompanySync.objects.filter(pk=state.pk).update(watermark=listed_until)
+    state.watermark = listed_until
+
+
+def _record(company: Company, messages: list[Any], result: SyncResult) -> None:
+    if not messages:
+        return
+    result.listed += len(messages)
+    ids = [message.download_id for message in messages]
+    known = set(
+        Message.objects.filter(company=company, download_id__in=ids).values_list("download_id", flat=True)
+    )
+    now = clock.now()
+    rows = [
+        Message(
+            company=company,
+            download_id=message.download_id,
+            upload_id=message.upload_id[:40],
+            anaf_kind=message.kind[:80],
+            direction=direction_of(message.kind),
+            details=message.details,
+            created_at=message.created,
+            listed_at=now,
+        )
+        for message in messages
+        if message.download_id not in known
+    ]
+    Message.objects.bulk_create(rows, ignore_conflicts=True)  # a concurrent lister may have won: fine
+    result.new += len(rows)
+
+
+def pending_messages(company: Company) -> Iterable[Message]:
+    return (
+        Message.objects.filter(company=company, state__in=[MessageState.LISTED, MessageState.STORED])
+        .select_related("company")
+        .order_by("created_at", "pk")
+    )
+
+
+def _archive_pending(client: Any, company: Company, result: SyncResult) -> None:
+    for message in pending_messages(company):
+        invoice_id = message_archive(client=client, message=message, result=result)
+        if invoice_id is not None and message.direction in (Direction.RECEIVED, Direction.SENT, Direction.ERROR):
+            result.new_invoice_ids.append(invoice_id)
+
+
+def message_archive(*, client: Any, message: Message, result: SyncResult | None = None) -> int | None:
+    """Bring one ledger row to `archived`; returns the invoice id, or None if ANAF no longer has it.
+
+    Transient ANAF errors propagate (the company's sync stops and is retried later).
+    """
+    import anaf
+
+    data: bytes | None = None
+    if message.zip_sha256 and archive.blob_exists(message.zip_sha256):
+        try:
+            data = archive.blob_get(message.zip_sha256)
+        except archive.CorruptBlob:
+            data = None
+    if data is None:
+        try:
+            downloaded = client.download(message.download_id)
+        except anaf.MessageExpired as exc:
+            Message.objects.filter(pk=message.pk).update(
+                state=MessageState.EXPIRED, last_error=str(exc)[:300]
+            )
+            return None
+        except anaf.AnafError as exc:
+            Message.objects.filter(pk=message.pk).update(
+                attempts=message.attempts + 1, last_error=f"{exc.__class__.__name__}: {exc}"[:300]
+            )
+            raise
+        data = downloaded.raw
+        try:
+            digest = archive.blob_put(data)
+        except OSError as exc:
+            raise SyncError(SyncProblem.STORAGE_FAILED, str(exc)) from exc
+        message.zip_sha256, message.zip_size, message.state = digest, len(data), MessageState.STORED
+        Message.objects.filter(pk=message.pk).update(
+            zip_sha256=digest, zip_size=len(data), state=MessageState.STORED, downloaded_at=clock.now()
+        )
+        if result is not None:
+            result.downloaded += 1
+    reading = read_zip(data)
+    invoice = invoice_upsert(message=message, reading=reading)
+    if result is not None:
+        result.archived += 1
+        result.problems += bool(reading.problem) or reading.valid is False
+    return invoice.pk
+
+
+def _finish(state: CompanySync, run: SyncRun, result: SyncResult) -> None:
+    now = clock.now()
+    run.finished, run.outcome, run.error = now, result.outcome, result.error
+    for name in ("listed", "new", "downloaded", "archived", "problems"):
+        setattr(run, name, getattr(result, name))
+    run.save()
+    state.refresh_from_db()
+    update: dict[str, Any] = {"running_until": None, "next_sync_at": now + interval_of(state)}
+    if result.outcome == SyncOutcome.OK:
+        update.update(last_success_at=now, last_error="", failing_since=None)
+    else:
+        update.update(last_error=result.error, failing_since=state.failing_since or now)
+    CompanySync.objects.filter(pk=state.pk).update(**update)
+    if result.outcome == SyncOutcome.FAILED and result.error in NEEDS_A_PERSON:
+        _raise_failure_event(state, result.error, state.failing_since or now)
+
+
+def _raise_failure_event(state: CompanySync, code: str, since: datetime) -> None:
+    from hub.inbox.services.alarms import sync_failure_raise
+
+    transaction.on_commit(lambda: sync_failure_raise(state_id=state.pk, code=code, since=since))
+
+
+def companies_due(now: datetime | None = None) -> list[int]:
+    """Companies whose next sync is due (or never synced), in organizations with the module active."""
+    now = now or clock.now()
+    from hub.integrations.models import Integration
+
+    active_orgs = Integration.objects.filter(kind="ro-efactura", active=True).values("organization_id")
+    due = Company.objects.filter(organization_id__in=active_orgs).filter(
+        Q(inbox_sync__isnull=True) | Q(inbox_sync__next_sync_at__isnull=True) | Q(inbox_sync__next_sync_at__lte=now)
+    )
+    return list(due.values_list("pk", flat=True))

@@ -1,0 +1,217 @@
+"""Inbox pages: the list (per company and across companies), an invoice, its files, exports, sync status."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hub.accounts.decorators import org_view
+from hub.accounts.models import Company, Organization
+from hub.core.htmx import render_page
+from hub.inbox import documents
+from hub.inbox.forms import FilterForm, IntervalForm, PreferenceForm
+from hub.inbox.models import CompanySync, InboxPreference
+from hub.inbox.problems import problem_message
+from hub.inbox.selectors import bounded_count, invoice_get, invoices_for, runs_for, sync_states_for
+
+PAGE_SIZE = 50
+EXPORT_ZIP_LIMIT = 2000
+
+
+def _organization(request: HttpRequest) -> Organization:
+    return request.membership.organization  # type: ignore[attr-defined,no-any-return]
+
+
+@org_view()
+def inbox_list(request: HttpRequest) -> HttpResponse:
+    organization = _organization(request)
+    form = FilterForm(request.GET or None, organization=organization)
+    rows = invoices_for(organization, form.filters()).select_related("company")
+    total, more = bounded_count(rows)
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    last_page = max(1, -(-total // PAGE_SIZE))
+    page = min(page, last_page)
+    invoices = list(rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
+    query = {key: value for key, value in request.GET.items() if key != "page" and value}
+    context: dict[str, Any] = {
+        "form": form,
+        "invoices": invoices,
+        "total": total,
+        "more": more,
+        "page": page,
+        "has_previous": page > 1,
+        "has_next": page < last_page,
+        "query": urlencode(query),
+        "sync_states": sync_states_for(organization),
+    }
+    return render_page(request, "inbox/list.html", context, fragment="inbox/_table.html")
+
+
+@org_view()
+def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    invoice = invoice_get(_organization(request), invoice_id)
+    signature_valid: bool | None = None
+    xml_name = signature_name = None
+    try:
+        opened = documents.contents(invoice)
+        xml_name, signature_name = opened.xml_name, opened.signature_name
+        if opened.signature is not None:
+            import einvoice
+
+            signature_valid = einvoice.verify_signature_digest(opened.xml, opened.signature)
+    except Exception:  # an unsafe or damaged ZIP is shown as such, never as a crash
+        signature_valid = None
+    context = {
+        "invoice": invoice,
+        "parties": {party.role: party for party in invoice.parties.all()},
+        "lines": invoice.lines.all(),
+        "vat_breakdown": invoice.vat_breakdown.all(),
+        "signature_valid": signature_valid,
+        "xml_name": xml_name,
+        "signature_name": signature_name,
+        "can_render": invoice.kind in ("invoice", "credit_note"),
+    }
+    return render_page(request, "inbox/detail.html", context)
+
+
+def _attachment(data: bytes, name: str, content_type: str, *, inline: bool = False) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
+    return response
+
+
+@org_view()
+def invoice_zip(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    invoice = invoice_get(_organization(request), invoice_id)
+    return _attachment(documents.original_zip(invoice), documents.zip_name(invoice), "application/zip")
+
+
+@org_view()
+def invoice_xml(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    invoice = invoice_get(_organization(request), invoice_id)
+    opened = documents.contents(invoice)
+    return _attachment(opened.xml, opened.xml_name, "application/xml")
+
+
+@org_view()
+def invoice_signature(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    invoice = invoice_get(_organization(request), invoice_id)
+    opened = documents.contents(invoice)
+    if opened.signature is None:
+        raise Http404("signature")
+    return _attachment(opened.signature, opened.signature_name or "semnatura.xml", "application/xml")
+
+
+@org_view()
+def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    invoice = invoice_get(_organization(request), invoice_id)
+    if invoice.kind not in ("invoice", "credit_note"):
+        raise Http404("pdf")
+    lang = request.GET.get("lang") or translation.get_language() or "ro"
+    data = documents.pdf(invoice, lang="en" if lang.startswith("en") else "ro")
+    name = f"{invoice.number or invoice.message.download_id}.pdf".replace("/", "-").replace('"', "")
+    return _attachment(data, name, "application/pdf", inline=True)
+
+
+@org_view()
+def export_csv(request: HttpRequest) -> HttpResponse:
+    organization = _organization(request)
+    form = FilterForm(request.GET or None, organization=organization)
+    rows = invoices_for(organization, form.filters()).select_related("company", "message")
+    response = StreamingHttpResponse(documents.csv_rows(rows.iterator(chunk_size=1000)), content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="facturi.csv"'
+    return response
+
+
+@org_view()
+def export_zip(request: HttpRequest) -> HttpResponse:
+    organization = _organization(request)
+    form = FilterForm(request.GET or None, organization=organization)
+    rows = invoices_for(organization, form.filters()).select_related("company", "message")
+    total, more = bounded_count(rows, EXPORT_ZIP_LIMIT)
+    if more:
+        messages.error(
+            request,
+            _("Too many documents for one ZIP (more than %(limit)s). Narrow the filters.")
+            % {"limit": EXPORT_ZIP_LIMIT},
+        )
+        return redirect(f"{request.path.rsplit('export', 1)[0]}?{request.GET.urlencode()}")
+    import io
+
+    data = documents.zip_of_originals(rows)
+    return FileResponse(io.BytesIO(data), as_attachment=True, filename="facturi-originale.zip")
+
+
+@org_view()
+@require_POST
+def sync_now(request: HttpRequest) -> HttpResponse:
+    """"Sincronizează acum": enqueue a sync of one company (or all); the worker runs it."""
+    organization = _organization(request)
+    from hub.inbox.tasks import inbox_sync_company_task
+
+    companies = Company.objects.filter(organization=organization)
+    if request.POST.get("company"):
+        companies = companies.filter(pk=request.POST["company"])
+    for company in companies:
+        inbox_sync_company_task.delay(company.pk, "manual")
+    messages.success(request, _("Sync started. New documents appear here as they are archived."))
+    target = request.POST.get("next", "")
+    if target.startswith(f"/o/{organization.slug}/"):
+        return redirect(target)
+    return redirect("inbox", slug=organization.slug)
+
+
+@org_view()
+def sync_status(request: HttpRequest) -> HttpResponse:
+    from hub.inbox.services.alarms import at_risk_since
+
+    organization = _organization(request)
+    states = sync_states_for(organization)
+    rows = [
+        {
+            "state": state,
+            "at_risk_since": at_risk_since(state),
+            "error": problem_message(state.last_error) if state.last_error else "",
+            "form": IntervalForm(instance=state, prefix=f"c{state.pk}"),
+        }
+        for state in states
+    ]
+    context = {"rows": rows, "runs": runs_for(organization)}
+    return render_page(request, "inbox/sync.html", context)
+
+
+@org_view(admin=True)
+@require_POST
+def sync_interval(request: HttpRequest, state_id: int) -> HttpResponse:
+    organization = _organization(request)
+    state = get_object_or_404(CompanySync, pk=state_id, company__organization=organization)
+    form = IntervalForm(request.POST, instance=state, prefix=f"c{state.pk}")
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Sync interval saved."))
+    else:
+        messages.error(request, _("Between 5 and 1440 minutes."))
+    return redirect("inbox-sync-status", slug=organization.slug)
+
+
+@org_view()
+def preferences(request: HttpRequest) -> HttpResponse:
+    organization = _organization(request)
+    preference, _created = InboxPreference.objects.get_or_create(user=request.user, organization=organization)  # type: ignore[misc]
+    form = PreferenceForm(request.POST or None, instance=preference)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Preferences saved."))
+        return redirect("inbox-preferences", slug=organization.slug)
+    return render_page(request, "inbox/preferences.html", {"form": form})

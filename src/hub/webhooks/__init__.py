@@ -1,0 +1,1 @@
+"""Outbound webhooks per organization: HMAC-SHA256 signed deliveries with retries and a delivery log."""

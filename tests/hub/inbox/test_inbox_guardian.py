@@ -1,0 +1,59 @@
+"""The 60-day guardian: alarms at 30, 45 and 55 days when messages could age past ANAF's retention."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core import mail
+
+from hub.accounts.models import Organization
+from hub.core import clock
+from hub.inbox.models import CompanySync
+from hub.inbox.services.alarms import retention_guard
+from hub.inbox.services.sync import inbox_sync_company
+from hub.integrations.models import Integration
+from hub.notifications.models import Channel, Event, Notification
+from inbox_fixtures import ALFA, authorized, company, sandbox_seed
+
+__all__ = ["authorized", "sandbox_seed"]
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def sandbox_seed(sandbox_seed: dict[str, Any]) -> dict[str, Any]:
+    sandbox_seed["traffic"] = {"invoices_per_company_per_day": 1, "days": 2, "seed": 5, "companies": [ALFA]}
+    return sandbox_seed
+
+
+def test_the_alarm_fires_at_30_then_45_then_55_days_when_the_clock_moves(
+    hub_sandbox: Any, authorized: Organization
+) -> None:
+    target = company(authorized, ALFA)
+    assert inbox_sync_company(company_id=target.pk).outcome == "ok"
+    for other in authorized.companies.exclude(pk=target.pk):
+        other.delete()
+    assert retention_guard() == 0
+    # From now on the sync cannot run (module switched off): nothing new gets archived.
+    Integration.objects.filter(organization=authorized).update(active=False)
+
+    clock.advance(timedelta(days=29))
+    assert inbox_sync_company(company_id=target.pk).outcome == "failed"
+    assert retention_guard() == 0
+
+    clock.advance(timedelta(days=2))
+    assert retention_guard() == 1
+    event = Event.objects.get(kind="inbox.retention_risk")
+    assert event.params["threshold"] == 30 and event.params["cif"] == ALFA
+    assert Notification.objects.filter(event=event, channel=Channel.IN_APP).exists()
+    assert any("60" in message.subject or "60" in message.body for message in mail.outbox)
+    assert retention_guard() == 0  # once per cause
+
+    clock.advance(timedelta(days=15))
+    assert retention_guard() == 1
+    clock.advance(timedelta(days=10))
+    assert retention_guard() == 1
+    thresholds = sorted(e.params["threshold"] for e in Event.objects.filter(kind="inbox.retention_risk"))
+    assert thresholds == [30, 45, 55]
+    assert CompanySync.objects.get(company=target).last_error == "inbox_not_active"

@@ -1,0 +1,100 @@
+"""Inbox pages over the Django test client: list, filters, detail, files, exports; outsiders see nothing."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from typing import Any
+
+import pytest
+
+from conftest import login
+from hub.accounts.models import Organization, User
+from hub.inbox.models import Invoice
+from hub.inbox.services.sync import inbox_sync_company
+from inbox_fixtures import ALFA, authorized, company, sandbox_seed
+
+__all__ = ["authorized", "sandbox_seed"]
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def sandbox_seed(sandbox_seed: dict[str, Any]) -> dict[str, Any]:
+    sandbox_seed["traffic"] = {"invoices_per_company_per_day": 4, "days": 20, "seed": 9, "companies": [ALFA]}
+    return sandbox_seed
+
+
+@pytest.fixture
+def synced(hub_sandbox: Any, authorized: Organization) -> Organization:
+    assert inbox_sync_company(company_id=company(authorized, ALFA).pk).outcome == "ok"
+    return authorized
+
+
+def test_it_lists_filters_searches_sorts_and_pages(synced: Organization, viewer: User) -> None:
+    client = login(viewer)
+    base = f"/o/{synced.slug}/inbox/"
+    page = client.get(base)
+    assert page.status_code == 200
+    assert "80 documente" in page.content.decode()  # Romanian first
+    assert client.get(base, {"page": 2}).status_code == 200
+    some = Invoice.objects.filter(organization=synced).exclude(number="").first()
+    assert some is not None
+    found = client.get(base, {"q": some.seller_name[:8].lower()}).content.decode()
+    assert some.seller_name in found
+    by_number = client.get(base, {"q": some.number}).content.decode()
+    assert f'data-invoice="{some.pk}"' in by_number
+    largest = Invoice.objects.filter(organization=synced).exclude(payable=None).order_by("-payable").first()
+    assert largest is not None
+    sorted_page = client.get(base, {"sort": "amount"}).content.decode()
+    assert sorted_page.index(f'data-invoice="{largest.pk}"') < sorted_page.index("</tbody>")
+    only_credit = client.get(base, {"kind": "credit_note"}).content.decode()
+    assert "credit_note" not in only_credit or "Notă de credit" in only_credit or "Credit note" in only_credit
+    htmx = client.get(base, HTTP_HX_REQUEST="true")
+    assert htmx.content.decode().lstrip().startswith('<div id="inbox-table"')
+
+
+def test_the_detail_page_shows_the_document_and_serves_its_files(synced: Organization, viewer: User) -> None:
+    client = login(viewer)
+    invoice = Invoice.objects.filter(organization=synced, kind="invoice").first()
+    assert invoice is not None
+    base = f"/o/{synced.slug}/inbox/{invoice.pk}/"
+    page = client.get(base).content.decode()
+    assert invoice.number in page and "Semnătura Ministerului corespunde documentului" in page
+    original = client.get(base + "original.zip")
+    assert original["Content-Type"] == "application/zip"
+    assert zipfile.ZipFile(io.BytesIO(original.content)).namelist()
+    assert client.get(base + "document.xml").content.startswith(b"<?xml")
+    assert b"SignatureValue" in client.get(base + "signature.xml").content
+    pdf = client.get(base + "document.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_exports_follow_the_filters(synced: Organization, viewer: User) -> None:
+    client = login(viewer)
+    supplier = Invoice.objects.filter(organization=synced).values_list("seller_cif", flat=True).first()
+    expected = Invoice.objects.filter(organization=synced, seller_cif=supplier).count()
+    exported = client.get(f"/o/{synced.slug}/inbox/export.csv", {"supplier": supplier})
+    rows = list(csv.DictReader(io.StringIO(b"".join(exported.streaming_content).decode("utf-8-sig"))))  # type: ignore[attr-defined]
+    assert len(rows) == expected and {row["seller_cif"] for row in rows} == {supplier}
+    bundle = client.get(f"/o/{synced.slug}/inbox/export.zip", {"supplier": supplier})
+    names = zipfile.ZipFile(io.BytesIO(b"".join(bundle.streaming_content))).namelist()  # type: ignore[attr-defined]
+    assert len([name for name in names if name.endswith(".zip")]) == expected and "facturi.csv" in names
+
+
+def test_an_outsider_sees_nothing(synced: Organization, outsider: User) -> None:
+    client = login(outsider)
+    invoice = Invoice.objects.filter(organization=synced).first()
+    assert invoice is not None
+    assert client.get(f"/o/{synced.slug}/inbox/").status_code == 404
+    assert client.get(f"/o/{synced.slug}/inbox/{invoice.pk}/original.zip").status_code == 404
+    assert client.post(f"/o/{synced.slug}/inbox/sync/now/").status_code == 404
+
+
+def test_sync_now_runs_the_sync_for_the_organization(hub_sandbox: Any, authorized: Organization, owner: User) -> None:
+    client = login(owner)
+    response = client.post(f"/o/{authorized.slug}/inbox/sync/now/")
+    assert response.status_code == 302
+    assert Invoice.objects.filter(organization=authorized).count() == 80
+    status = client.get(f"/o/{authorized.slug}/inbox/sync/").content.decode()
+    assert "31500030" in status
