@@ -36,7 +36,7 @@ def test_it_lists_filters_searches_sorts_and_pages(synced: Organization, viewer:
     base = f"/o/{synced.slug}/inbox/"
     page = client.get(base)
     assert page.status_code == 200
-    assert "80 documente" in page.content.decode()  # Romanian first
+    assert "80 de documente" in page.content.decode()  # Romanian first
     assert client.get(base, {"page": 2}).status_code == 200
     some = Invoice.objects.filter(organization=synced).exclude(number="").first()
     assert some is not None

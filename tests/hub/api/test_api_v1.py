@@ -1,0 +1,117 @@
+"""REST API v1: API keys (scoped, revocable), cursor pagination, `since`, files, and the OpenAPI schema."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from hub.accounts.models import Organization, User
+from hub.api.services import api_key_create, api_key_revoke
+from hub.core import clock
+from hub.inbox.models import Invoice
+from hub.inbox.services.sync import inbox_sync_company
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "inbox"))  # shared inbox fixtures
+from inbox_fixtures import ALFA, authorized, company  # noqa: E402
+
+__all__ = ["authorized"]
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def sandbox_seed(sandbox_seed: dict[str, Any]) -> dict[str, Any]:
+    sandbox_seed["traffic"] = {"invoices_per_company_per_day": 5, "days": 5, "seed": 2, "companies": [ALFA]}
+    return sandbox_seed
+
+
+@pytest.fixture
+def synced(hub_sandbox: Any, authorized: Organization) -> Organization:
+    assert inbox_sync_company(company_id=company(authorized, ALFA).pk).outcome == "ok"
+    return authorized
+
+
+def _api(key: str) -> Client:
+    return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+
+
+def test_it_pages_invoices_with_a_cursor_and_pulls_incrementally(synced: Organization, owner: User) -> None:
+    _row, key = api_key_create(organization=synced, name="erp", scopes=["read"], user=owner)
+    api = _api(key)
+    seen: list[int] = []
+    cursor = None
+    while True:
+        params: dict[str, Any] = {"limit": 7}
+        if cursor:
+            params["cursor"] = cursor
+        body = api.get("/api/v1/invoices", params).json()
+        seen += [item["id"] for item in body["items"]]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == sorted(Invoice.objects.filter(organization=synced).values_list("pk", flat=True))
+    assert len(seen) == 25
+    later = clock.now()
+    assert api.get("/api/v1/invoices", {"since": later.isoformat()}).json()["items"] == []
+    supplier = Invoice.objects.filter(organization=synced).values_list("seller_cif", flat=True).first()
+    filtered = api.get("/api/v1/invoices", {"supplier": supplier, "limit": 100}).json()["items"]
+    assert filtered and {item["seller_cif"] for item in filtered} == {supplier}
+    companies = api.get("/api/v1/companies").json()
+    assert {row["cif"] for row in companies} == {"16000015", "29000025", "31500030"}
+    authorizations = api.get("/api/v1/authorizations").json()
+    assert authorizations[0]["status"] == "active"
+    assert "token" not in str(authorizations).lower()
+    messages = api.get("/api/v1/messages", {"limit": 500}).json()
+    assert len(messages["items"]) == 25 and all(item["state"] == "archived" for item in messages["items"])
+
+
+def test_scopes_and_revocation_are_enforced(synced: Organization, owner: User) -> None:
+    row, key = api_key_create(organization=synced, name="readonly", scopes=["read"], user=owner)
+    invoice = Invoice.objects.filter(organization=synced).first()
+    assert invoice is not None
+    api = _api(key)
+    assert api.get(f"/api/v1/invoices/{invoice.pk}").status_code == 200
+    assert api.get(f"/api/v1/invoices/{invoice.pk}/zip").status_code == 403
+    assert api.post("/api/v1/sync").status_code == 403
+    assert Client().get("/api/v1/invoices").status_code == 401
+    assert _api("efh_nope_nope").get("/api/v1/invoices").status_code == 401
+    assert api_key_revoke(organization=synced, key_id=row.pk)
+    assert api.get("/api/v1/invoices").status_code == 401
+
+
+def test_another_organizations_key_sees_nothing(synced: Organization, outsider: User) -> None:
+    other = outsider.memberships.get().organization  # type: ignore[attr-defined]
+    _row, key = api_key_create(organization=other, name="x", scopes=["read", "download"], user=outsider)
+    invoice = Invoice.objects.filter(organization=synced).first()
+    assert invoice is not None
+    api = _api(key)
+    assert api.get("/api/v1/invoices").json()["items"] == []
+    assert api.get(f"/api/v1/invoices/{invoice.pk}").status_code == 404
+    assert api.get(f"/api/v1/invoices/{invoice.pk}/xml").status_code == 404
+
+
+def test_files_and_the_openapi_schema(synced: Organization, owner: User) -> None:
+    _row, key = api_key_create(organization=synced, name="files", scopes=["read", "download"], user=owner)
+    invoice = Invoice.objects.filter(organization=synced, kind="invoice").first()
+    assert invoice is not None
+    api = _api(key)
+    assert api.get(f"/api/v1/invoices/{invoice.pk}/xml").content.startswith(b"<?xml")
+    assert api.get(f"/api/v1/invoices/{invoice.pk}/pdf").content.startswith(b"%PDF")
+    schema = Client().get("/api/v1/openapi.json").json()
+    assert "/api/v1/invoices" in schema["paths"] and "/api/v1/invoices/{invoice_id}/zip" in schema["paths"]
+    docs = Client().get("/api/v1/docs")
+    assert docs.status_code == 200 and b"openapi.json" in docs.content
+
+
+def test_the_api_key_page_shows_a_key_once_and_revokes_it(synced: Organization, owner: User, viewer: User) -> None:
+    from conftest import login
+
+    client = login(owner)
+    page = client.post(f"/o/{synced.slug}/api-keys/", {"name": "erp", "scopes": ["read"]}).content.decode()
+    assert 'data-field="api-key">efh_' in page
+    key = page.split('data-field="api-key">', 1)[1].split("<", 1)[0]
+    assert _api(key).get("/api/v1/companies").status_code == 200
+    assert login(viewer).get(f"/o/{synced.slug}/api-keys/").status_code == 403
