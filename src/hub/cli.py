@@ -38,7 +38,9 @@ def register(subparsers: Any) -> None:
     manage.add_argument("args", nargs=argparse.REMAINDER)
     manage.set_defaults(func=_manage)
 
-    sync = subparsers.add_parser("sync", help="download new e-Factura messages now (all companies or one CIF)")
+    sync = subparsers.add_parser(
+        "sync", help="download new e-Factura messages now (all companies or one CIF)"
+    )
     sync.add_argument("--company", metavar="CIF", help="only this company (CIF); default: every company")
     sync.set_defaults(func=_sync)
 

@@ -95,10 +95,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
 # The authorization popup must keep its `window.opener` across ANAF's pages to report back.
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin-allow-popups"
+# Behind a TLS-terminating proxy: HTTPS_ONLY=1 turns on secure cookies, the redirect to https and HSTS.
+HTTPS_ONLY = env_bool("HTTPS_ONLY", False)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HTTPS_ONLY)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = HTTPS_ONLY
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS_ONLY else 0)
+if env_bool("TRUST_X_FORWARDED_PROTO", HTTPS_ONLY):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "ro"
 LANGUAGES = [("ro", "Română"), ("en", "English")]
@@ -144,7 +150,9 @@ def _default_encryption_key(secret: str) -> str:
 
 # Fernet keys, comma-separated; the first encrypts, all decrypt (rotation: prepend a new key, then run
 # `efactura manage rotate_encryption_keys`, then drop the old key).
-EFACTURA_ENCRYPTION_KEYS = env_list("EFACTURA_ENCRYPTION_KEYS") or [_default_encryption_key(SECRET_KEY)]
+EFACTURA_ENCRYPTION_KEYS = [
+    key.strip() for key in env_secret("EFACTURA_ENCRYPTION_KEYS").split(",") if key.strip()
+] or [_default_encryption_key(SECRET_KEY)]
 EFACTURA_RENEWAL_LEAD_DAYS = env_int("EFACTURA_RENEWAL_LEAD_DAYS", 10)
 EFACTURA_MAX_GRANT_AGE_DAYS = env_int("EFACTURA_MAX_GRANT_AGE_DAYS", 730)
 EFACTURA_REMINDER_DAYS = [int(day) for day in env_list("EFACTURA_REMINDER_DAYS", "30,14,7,3,1")]
@@ -207,6 +215,11 @@ CELERY_BEAT_SCHEDULE.update(
         "webhooks-retry-due": {
             "task": "hub.webhooks.tasks.webhooks_retry_due_task",
             "schedule": _cron("EFACTURA_WEBHOOKS_RETRY_CRON", "* * * * *"),
+            "options": {"expires": 55},
+        },
+        "webhooks-forward-events": {
+            "task": "hub.webhooks.tasks.webhooks_forward_events_task",
+            "schedule": _cron("EFACTURA_WEBHOOKS_FORWARD_CRON", "* * * * *"),
             "options": {"expires": 55},
         },
     }

@@ -129,3 +129,53 @@ def test_a_new_certificate_raises_the_certificate_change_notice(
     event = Event.objects.get(kind="authorization.certificate_changed")
     assert event.params["serial"] == NEW_CERT
     assert event.params["previous_serial"] == OLD_CERT
+
+
+def test_a_member_who_lost_the_right_meanwhile_is_refused_at_the_callback(
+    hub_sandbox: Any, active_module: Organization, member: User
+) -> None:
+    from hub.accounts.models import Role
+    from hub.accounts.services import membership_set
+
+    client = login(member)
+    query = _start(client, active_module)
+    code = hub_sandbox.authorize(query["client_id"], query["redirect_uri"], serial=OLD_CERT, pin="1234")
+    membership_set(organization=active_module, user=member, role=Role.VIEWER)
+    response = client.get(CALLBACK_PATH, {"code": code, "state": query["state"]}, follow=True)
+    assert "Nu aveți dreptul" in response.content.decode()
+    assert not SpvAuthorization.objects.exists()
+
+
+def test_the_popup_callback_reports_back_to_its_opener(
+    hub_sandbox: Any, active_module: Organization, owner: User
+) -> None:
+    client = login(owner)
+    response = client.post(f"/o/{active_module.slug}/integrations/ro-efactura/authorize/", {"popup": "1"})
+    query = {key: values[0] for key, values in parse_qs(urlsplit(response["Location"]).query).items()}
+    code = hub_sandbox.authorize(query["client_id"], query["redirect_uri"], serial=OLD_CERT, pin="1234")
+    page = client.get(CALLBACK_PATH, {"code": code, "state": query["state"]})
+    assert page.status_code == 200
+    assert 'id="oauth-done"' in page.content.decode()
+    assert 'data-ok="1"' in page.content.decode()
+    assert page["Cross-Origin-Opener-Policy"] == "unsafe-none"
+
+
+def test_hub_clock_is_importable_as_named_in_the_design() -> None:
+    from hub import clock
+
+    assert clock.now() is not None
+
+
+def test_stale_states_are_purged(hub_sandbox: Any, active_module: Organization, owner: User) -> None:
+    from datetime import timedelta
+
+    from hub.core import clock
+    from hub.integrations.ro_efactura.models import OAuthState
+    from hub.integrations.ro_efactura.tasks import authorizations_remind_task
+
+    _start(login(owner), active_module)
+    authorizations_remind_task.delay()
+    assert OAuthState.objects.count() == 1
+    clock.advance(timedelta(days=2))
+    authorizations_remind_task.delay()
+    assert not OAuthState.objects.exists()

@@ -53,9 +53,7 @@ def redis_worker() -> Iterator[Any]:
 
 
 def _drop_connections(app: Any) -> None:
-    """Forget pooled connections made with another broker URL."""
-    if app._pool is not None:
-        app._pool.force_close_all()
+    """Forget (without closing: kombu's global pools still hold them) connections to another broker URL."""
     app._pool = None
     app.amqp._producer_pool = None
 

@@ -71,6 +71,7 @@ def test_the_in_app_list_shows_and_marks_as_read(
     assert ">1<" in page
     listing = client.get(f"/o/{slug}/notifications/").content.decode()
     assert "nu a putut fi reînnoită" in listing
+    assert "E-mail trimis" in listing
     notification = Notification.objects.get(recipient=owner, channel="in_app")
     assert login(outsider).post(f"/o/{slug}/notifications/{notification.pk}/read/").status_code == 404
     assert client.post(f"/o/{slug}/notifications/{notification.pk}/read/").status_code == 200
@@ -124,6 +125,9 @@ def test_an_smtp_failure_is_retried_without_resending(
     assert email is not None
     assert email.sent_at is None
     assert "SMTP" in email.last_error
+    owner = email.recipient
+    page = login(owner).get(f"/o/{authorization.organization.slug}/notifications/").content.decode()
+    assert "E-mail nelivrat" in page
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     from django.core import mail
 

@@ -121,3 +121,14 @@ def test_two_workers_renewing_at_once_end_with_one_valid_pair(
     stored = SpvAuthorization.objects.get(pk=authorization.pk)
     assert stored.status == AuthorizationStatus.ACTIVE
     assert authorization_renew(authorization_id=stored.pk, force=True) == RenewOutcome.RENEWED
+
+
+def test_the_sandbox_refuses_a_spent_refresh_token(hub_sandbox: Any, authorization: SpvAuthorization) -> None:
+    """The control for the single-flight test: without it, the second refresh would lose the authorization."""
+    import anaf
+    from hub.integrations.ro_efactura.gateway import oauth_client
+
+    spent = authorization.refresh_token
+    assert authorization_renew(authorization_id=authorization.pk, force=True) == RenewOutcome.RENEWED
+    with pytest.raises(anaf.ReauthorizationRequired):
+        oauth_client("sandbox").refresh(spent)

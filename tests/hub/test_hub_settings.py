@@ -28,6 +28,8 @@ def test_settings_import_with_no_environment_at_all(tmp_path: Path) -> None:
 def test_settings_follow_the_environment(tmp_path: Path) -> None:
     secret = tmp_path / "secret"
     secret.write_text("from-a-file\n")
+    keys = tmp_path / "keys"
+    keys.write_text("new-key, old-key\n")
     env = {
         "PATH": os.environ["PATH"],
         "PYTHONPATH": os.pathsep.join(sys.path),
@@ -37,11 +39,13 @@ def test_settings_follow_the_environment(tmp_path: Path) -> None:
         "EMAIL_URL": "submission://mailer:p%40ss@smtp.example.ro",
         "EFACTURA_RENEWAL_LEAD_DAYS": "5",
         "EFACTURA_RENEWAL_CRON": "0 3 * * *",
+        "EFACTURA_ENCRYPTION_KEYS_FILE": str(keys),
     }
     code = (
         "import hub.settings as s; d = s.DATABASES['default'];"
         "print(d['HOST'], s.CELERY_BROKER_URL, s.ANAF_CLIENT_SECRET, s.EMAIL_HOST_PASSWORD, s.EMAIL_PORT,"
-        " s.EFACTURA_RENEWAL_LEAD_DAYS, s.CELERY_BEAT_SCHEDULE['renew-due-authorizations']['schedule'].hour)"
+        " s.EFACTURA_RENEWAL_LEAD_DAYS, s.CELERY_BEAT_SCHEDULE['renew-due-authorizations']['schedule'].hour,"
+        " '|'.join(s.EFACTURA_ENCRYPTION_KEYS))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True, check=True
@@ -54,6 +58,7 @@ def test_settings_follow_the_environment(tmp_path: Path) -> None:
         "587",
         "5",
         "{3}",
+        "new-key|old-key",
     ]
 
 

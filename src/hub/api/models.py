@@ -14,7 +14,9 @@ class Scope(models.TextChoices):
 
 
 class ApiKey(models.Model):
-    organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="api_keys")
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="api_keys"
+    )
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(max_length=16, unique=True, help_text="the visible start of the key")
     key_hash = models.CharField(max_length=64, unique=True)

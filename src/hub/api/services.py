@@ -39,7 +39,11 @@ def api_key_check(key: str) -> ApiKey | None:
     """The active key row for `key`, or None (also for revoked keys)."""
     if not key.startswith("efh_"):
         return None
-    row = ApiKey.objects.select_related("organization").filter(key_hash=_hash(key), revoked_at__isnull=True).first()
+    row = (
+        ApiKey.objects.select_related("organization")
+        .filter(key_hash=_hash(key), revoked_at__isnull=True)
+        .first()
+    )
     if row is not None:
         ApiKey.objects.filter(pk=row.pk).update(last_used_at=clock.now())
     return row

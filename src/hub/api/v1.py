@@ -216,7 +216,11 @@ def list_authorizations(request: HttpRequest) -> list[dict[str, Any]]:
 
 @api.get("/messages", response=MessagePage, tags=["messages"])
 def list_messages(
-    request: HttpRequest, company: int | None = None, state: str = "", cursor: int | None = None, limit: int = 100
+    request: HttpRequest,
+    company: int | None = None,
+    state: str = "",
+    cursor: int | None = None,
+    limit: int = 100,
 ) -> dict[str, Any]:
     key = _key(request, Scope.READ)
     rows = Message.objects.filter(company__organization=key.organization).order_by("pk")
@@ -277,7 +281,9 @@ def list_invoices(request: HttpRequest, query: Query[InvoiceQuery]) -> dict[str,
 
 def _invoice(key: ApiKey, invoice_id: int) -> Invoice:
     invoice = (
-        Invoice.objects.select_related("message", "company").filter(organization=key.organization, pk=invoice_id).first()
+        Invoice.objects.select_related("message", "company")
+        .filter(organization=key.organization, pk=invoice_id)
+        .first()
     )
     if invoice is None:
         raise Http404("invoice")
@@ -335,7 +341,7 @@ def start_sync(request: HttpRequest, company: int | None = None) -> dict[str, An
     key = _key(request, Scope.SYNC)
     from hub.inbox.tasks import inbox_sync_company_task
 
-    companies = key.organization.companies.all()  # type: ignore[attr-defined]
+    companies = key.organization.companies.all()
     if company:
         companies = companies.filter(pk=company)
     queued = [row.pk for row in companies]

@@ -35,7 +35,11 @@ def api_keys(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("Choose at least one permission."))
         else:
             messages.success(request, _("API key created. Copy it now: it is not shown again."))
-    context = {"keys": ApiKey.objects.filter(organization=organization), "scopes": Scope.choices, "new_key": new_key}
+    context = {
+        "keys": ApiKey.objects.filter(organization=organization),
+        "scopes": Scope.choices,
+        "new_key": new_key,
+    }
     return render_page(request, "api/keys.html", context)
 
 

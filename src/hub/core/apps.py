@@ -8,4 +8,6 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        import hub.celery  # noqa: F401  (the Celery app must exist before any task is sent)
+        # The Celery app must exist before any task is sent; the checks register themselves on import.
+        from hub import celery as _celery_app  # noqa: F401
+        from hub.core import checks as _checks  # noqa: F401

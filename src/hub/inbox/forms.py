@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -27,12 +27,18 @@ class FilterForm(forms.Form):
     q = forms.CharField(label=_("Search supplier or number"), required=False, max_length=100)
     company = forms.TypedChoiceField(label=_("Company"), required=False, coerce=int, empty_value=None)
     supplier = forms.CharField(label=_("Supplier CIF"), required=False, max_length=20)
-    date_from = forms.DateField(label=_("Issued from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("Issued until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("Issued from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Issued until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     amount_min = forms.DecimalField(label=_("Amount from"), required=False, max_digits=19, decimal_places=2)
     amount_max = forms.DecimalField(label=_("Amount up to"), required=False, max_digits=19, decimal_places=2)
     kind = forms.ChoiceField(label=_("Document"), required=False, choices=[("", "—"), *DocumentKind.choices])
-    direction = forms.ChoiceField(label=_("Direction"), required=False, choices=[("", "—"), *Direction.choices])
+    direction = forms.ChoiceField(
+        label=_("Direction"), required=False, choices=[("", "—"), *Direction.choices]
+    )
     state = forms.ChoiceField(label=_("State"), required=False, choices=[("", "—"), *InvoiceState.choices])
     sort = forms.ChoiceField(
         label=_("Sort"), required=False, choices=[(key, SORT_LABELS[key]) for key in SORTS]
@@ -40,7 +46,7 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        companies = organization.companies.all().order_by("name", "cif")  # type: ignore[attr-defined]
+        companies = organization.companies.all().order_by("name", "cif")
         self.fields["company"].choices = [("", _("All companies")), *((c.pk, str(c)) for c in companies)]  # type: ignore[attr-defined]
 
     def filters(self) -> InvoiceFilters:
@@ -54,17 +60,17 @@ class IntervalForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = CompanySync
         fields = ("interval_minutes",)
-        widgets = {"interval_minutes": forms.NumberInput(attrs={"min": 5, "max": 1440})}
+        widgets: ClassVar = {"interval_minutes": forms.NumberInput(attrs={"min": 5, "max": 1440})}
 
     def clean_interval_minutes(self) -> int | None:
         value = self.cleaned_data.get("interval_minutes")
         if value is not None and not 5 <= value <= 1440:
             raise forms.ValidationError(_("Between 5 and 1440 minutes."))
-        return value  # type: ignore[no-any-return]
+        return value
 
 
 class PreferenceForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = InboxPreference
         fields = ("notify",)
-        labels = {"notify": _("New supplier invoices")}
+        labels: ClassVar = {"notify": _("New supplier invoices")}

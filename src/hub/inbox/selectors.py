@@ -87,10 +87,7 @@ def invoice_get(organization: Organization, invoice_id: int) -> Invoice:
 def sync_states_for(organization: Organization) -> list[CompanySync]:
     from hub.inbox.services.sync import company_sync_state
 
-    return [
-        company_sync_state(company)
-        for company in organization.companies.all().order_by("name", "cif")  # type: ignore[attr-defined]
-    ]
+    return [company_sync_state(company) for company in organization.companies.all().order_by("name", "cif")]
 
 
 def runs_for(organization: Organization, limit: int = 30) -> QuerySet[SyncRun]:

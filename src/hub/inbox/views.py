@@ -6,7 +6,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -17,7 +23,7 @@ from hub.accounts.models import Company, Organization
 from hub.core.htmx import render_page
 from hub.inbox import documents
 from hub.inbox.forms import FilterForm, IntervalForm, PreferenceForm
-from hub.inbox.models import CompanySync, InboxPreference
+from hub.inbox.models import CompanySync, InboxPreference, Invoice
 from hub.inbox.problems import problem_message
 from hub.inbox.selectors import bounded_count, invoice_get, invoices_for, runs_for, sync_states_for
 
@@ -52,7 +58,11 @@ def inbox_list(request: HttpRequest) -> HttpResponse:
         "has_previous": page > 1,
         "has_next": page < last_page,
         "query": urlencode(query),
-        "sync_states": sync_states_for(organization),
+        "sync_problems": [
+            (state.company, problem_message(state.last_error))
+            for state in sync_states_for(organization)
+            if state.last_error
+        ],
     }
     return render_page(request, "inbox/list.html", context, fragment="inbox/_table.html")
 
@@ -118,10 +128,35 @@ def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
     invoice = invoice_get(_organization(request), invoice_id)
     if invoice.kind not in ("invoice", "credit_note"):
         raise Http404("pdf")
+    if request.GET.get("source") == "anaf":
+        return _anaf_pdf(request, invoice)
     lang = request.GET.get("lang") or translation.get_language() or "ro"
     data = documents.pdf(invoice, lang="en" if lang.startswith("en") else "ro")
     name = f"{invoice.number or invoice.message.download_id}.pdf".replace("/", "-").replace('"', "")
     return _attachment(data, name, "application/pdf", inline=True)
+
+
+def _anaf_pdf(request: HttpRequest, invoice: Invoice) -> HttpResponse:
+    """ANAF's own rendering (`transformare`), where ANAF is reachable and the authorization usable."""
+    import anaf
+    from hub.inbox.gateway import client_for
+    from hub.inbox.problems import SyncError
+
+    try:
+        with client_for(invoice.company) as client:
+            standard = "FCN" if invoice.kind == "credit_note" else "FACT1"
+            converted = client.to_pdf(documents.contents(invoice).xml, standard, validate=False)
+    except (SyncError, anaf.AnafError) as exc:
+        from hub.integrations.ro_efactura.anaf_errors import code_for
+
+        code = exc.code if isinstance(exc, SyncError) else code_for(exc)
+        messages.error(request, problem_message(code))
+        return redirect("inbox-invoice", slug=invoice.organization.slug, invoice_id=invoice.pk)
+    if converted.pdf is None:
+        messages.error(request, _("ANAF did not convert this document to PDF."))
+        return redirect("inbox-invoice", slug=invoice.organization.slug, invoice_id=invoice.pk)
+    name = f"{invoice.message.download_id}-anaf.pdf"
+    return _attachment(converted.pdf, name, "application/pdf", inline=True)
 
 
 @org_view()
@@ -129,9 +164,11 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     organization = _organization(request)
     form = FilterForm(request.GET or None, organization=organization)
     rows = invoices_for(organization, form.filters()).select_related("company", "message")
-    response = StreamingHttpResponse(documents.csv_rows(rows.iterator(chunk_size=1000)), content_type="text/csv")
+    response = StreamingHttpResponse(
+        documents.csv_rows(rows.iterator(chunk_size=1000)), content_type="text/csv"
+    )
     response["Content-Disposition"] = 'attachment; filename="facturi.csv"'
-    return response
+    return response  # type: ignore[return-value]
 
 
 @org_view()
@@ -139,7 +176,7 @@ def export_zip(request: HttpRequest) -> HttpResponse:
     organization = _organization(request)
     form = FilterForm(request.GET or None, organization=organization)
     rows = invoices_for(organization, form.filters()).select_related("company", "message")
-    total, more = bounded_count(rows, EXPORT_ZIP_LIMIT)
+    _total, more = bounded_count(rows, EXPORT_ZIP_LIMIT)
     if more:
         messages.error(
             request,
@@ -150,13 +187,15 @@ def export_zip(request: HttpRequest) -> HttpResponse:
     import io
 
     data = documents.zip_of_originals(rows)
-    return FileResponse(io.BytesIO(data), as_attachment=True, filename="facturi-originale.zip")
+    return FileResponse(  # type: ignore[return-value]
+        io.BytesIO(data), as_attachment=True, filename="facturi-originale.zip"
+    )
 
 
 @org_view()
 @require_POST
 def sync_now(request: HttpRequest) -> HttpResponse:
-    """"Sincronizează acum": enqueue a sync of one company (or all); the worker runs it."""
+    """ "Sincronizează acum": enqueue a sync of one company (or all); the worker runs it."""
     organization = _organization(request)
     from hub.inbox.tasks import inbox_sync_company_task
 
@@ -208,7 +247,7 @@ def sync_interval(request: HttpRequest, state_id: int) -> HttpResponse:
 @org_view()
 def preferences(request: HttpRequest) -> HttpResponse:
     organization = _organization(request)
-    preference, _created = InboxPreference.objects.get_or_create(user=request.user, organization=organization)  # type: ignore[misc]
+    preference, _created = InboxPreference.objects.get_or_create(user=request.user, organization=organization)
     form = PreferenceForm(request.POST or None, instance=preference)
     if request.method == "POST" and form.is_valid():
         form.save()

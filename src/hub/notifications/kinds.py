@@ -59,17 +59,14 @@ BODIES: dict[Kind, Promise] = {
         "with the certificate so that no e-Factura message is missed."
     ),
     Kind.INBOX_SYNC_FAILED: _(
-        "The e-Factura messages of %(company)s (CIF %(cif)s) cannot be downloaded since %(since)s: "
-        "%(reason)s"
+        "The e-Factura messages of %(company)s (CIF %(cif)s) cannot be downloaded since %(since)s: %(reason)s"
     ),
     Kind.INBOX_RETENTION_RISK: _(
         "The e-Factura messages of %(company)s (CIF %(cif)s) have not been downloaded for %(days)s days "
         "(since %(since)s). ANAF deletes messages after 60 days: fix the sync before they are lost. "
         "Cause: %(reason)s"
     ),
-    Kind.INVOICE_RECEIVED: _(
-        "%(seller)s sent invoice %(number)s of %(amount)s %(currency)s to %(company)s."
-    ),
+    Kind.INVOICE_RECEIVED: _("%(seller)s sent invoice %(number)s of %(amount)s %(currency)s to %(company)s."),
     Kind.INVOICE_DIGEST: _("%(count)s new supplier invoices arrived for %(organization)s: %(summary)s"),
 }
 

@@ -6,12 +6,14 @@ from django.conf import settings
 from django.db import models
 
 from hub.accounts.models import Organization
-from hub.notifications.kinds import Kind, body_for, title_for
+from hub.notifications.kinds import body_for, title_for
 
 
 class Event(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=60, choices=[(kind.value, kind.value) for kind in Kind])
+    kind = models.CharField(
+        max_length=60, help_text="a `Kind` value (no choices: new kinds need no migration)"
+    )
     key = models.CharField(max_length=200, help_text="one event per cause: the same key is never sent twice")
     params = models.JSONField(default=dict)
     link = models.CharField(max_length=500, blank=True)

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from hub.accounts.models import Organization, User
 from hub.notifications.models import Channel, Notification
 
 
 def in_app_for(*, user: User, organization: Organization) -> QuerySet[Notification]:
-    return Notification.objects.select_related("event", "event__organization").filter(
-        recipient=user, channel=Channel.IN_APP, event__organization=organization
+    """The user's in-app notifications, each with the fate of its e-mail twin (sent, or the last error)."""
+    email = Notification.objects.filter(
+        event=OuterRef("event"), recipient=OuterRef("recipient"), channel=Channel.EMAIL
+    )
+    return (
+        Notification.objects.select_related("event", "event__organization")
+        .filter(recipient=user, channel=Channel.IN_APP, event__organization=organization)
+        .annotate(
+            email_sent_at=Subquery(email.values("sent_at")[:1]),
+            email_error=Subquery(email.values("last_error")[:1]),
+        )
     )
 
 

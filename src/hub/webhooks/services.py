@@ -27,8 +27,14 @@ from hub.webhooks.network import UnsafeUrl, resolve
 
 log = logging.getLogger(__name__)
 
-BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2),
-           timedelta(hours=6), timedelta(hours=12))
+BACKOFF = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=6),
+    timedelta(hours=12),
+)
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 CLAIM = timedelta(minutes=2)
 
@@ -56,14 +62,21 @@ def endpoint_delete(*, organization: Organization, endpoint_id: int) -> None:
     Endpoint.objects.filter(organization=organization, pk=endpoint_id).delete()
 
 
-def webhook_emit(*, organization: Organization, event: str, data: dict[str, Any]) -> list[int]:
-    """Record one delivery per subscribed endpoint; they are sent after the transaction commits."""
+def webhook_emit(
+    *, organization: Organization, event: str, data: dict[str, Any], cause: str | None = None
+) -> list[int]:
+    """Record one delivery per subscribed endpoint; they are sent after the transaction commits.
+
+    `cause` makes the emission idempotent: the same cause never yields two deliveries to one endpoint.
+    """
     ids: list[int] = []
     now = clock.now()
     for endpoint in Endpoint.objects.filter(organization=organization, active=True):
         if event not in endpoint.events:
             continue
-        uid = str(uuid.uuid4())
+        uid = f"{cause}:{endpoint.pk}" if cause else str(uuid.uuid4())
+        if cause and Delivery.objects.filter(uid=uid).exists():
+            continue
         payload = {"id": uid, "event": event, "created": now.isoformat(), "data": data}
         delivery = Delivery.objects.create(
             endpoint=endpoint, event=event, uid=uid, payload=payload, created=now, next_attempt_at=now
@@ -153,3 +166,30 @@ def deliveries_due() -> list[int]:
             delivered_at__isnull=True, given_up=False, attempts__gt=0, next_attempt_at__lte=now
         ).values_list("pk", flat=True)[:500]
     )
+
+
+FORWARDED_KINDS = {
+    "authorization.expiring": "authorization.expiring",
+    "authorization.failed": "authorization.failed",
+}
+
+
+def authorization_events_forward(*, days: int = 3) -> int:
+    """Hand the hub's authorization events (expiring, renewal refused) on to webhooks, each once."""
+    from hub.notifications.models import Event
+
+    since = clock.now() - timedelta(days=days)
+    emitted = 0
+    for event in Event.objects.filter(kind__in=FORWARDED_KINDS, created__gte=since).select_related(
+        "organization"
+    ):
+        data = {"kind": event.kind, "params": event.params, "created": event.created.isoformat()}
+        emitted += len(
+            webhook_emit(
+                organization=event.organization,
+                event=FORWARDED_KINDS[event.kind],
+                data=data,
+                cause=f"event-{event.pk}",
+            )
+        )
+    return emitted

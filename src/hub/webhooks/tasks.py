@@ -20,3 +20,10 @@ def webhooks_retry_due_task() -> int:
     for delivery_id in due:
         webhook_deliver_task.delay(delivery_id)
     return len(due)
+
+
+@shared_task
+def webhooks_forward_events_task() -> int:
+    from hub.webhooks.services import authorization_events_forward
+
+    return authorization_events_forward()

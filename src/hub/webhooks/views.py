@@ -39,7 +39,9 @@ def webhook_list(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Webhook added. Keep its secret: it signs every delivery."))
     context = {
         "endpoints": Endpoint.objects.filter(organization=organization),
-        "deliveries": Delivery.objects.filter(endpoint__organization=organization).select_related("endpoint")[:100],
+        "deliveries": Delivery.objects.filter(endpoint__organization=organization).select_related("endpoint")[
+            :100
+        ],
         "events": EVENTS,
         "created": created,
     }

@@ -16,7 +16,7 @@ from hub.inbox.models import Invoice
 from hub.inbox.services.sync import inbox_sync_company
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "inbox"))  # shared inbox fixtures
-from inbox_fixtures import ALFA, authorized, company  # noqa: E402
+from inbox_fixtures import ALFA, authorized, company
 
 __all__ = ["authorized"]
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -58,14 +58,16 @@ def test_it_pages_invoices_with_a_cursor_and_pulls_incrementally(synced: Organiz
     assert api.get("/api/v1/invoices", {"since": later.isoformat()}).json()["items"] == []
     supplier = Invoice.objects.filter(organization=synced).values_list("seller_cif", flat=True).first()
     filtered = api.get("/api/v1/invoices", {"supplier": supplier, "limit": 100}).json()["items"]
-    assert filtered and {item["seller_cif"] for item in filtered} == {supplier}
+    assert filtered
+    assert {item["seller_cif"] for item in filtered} == {supplier}
     companies = api.get("/api/v1/companies").json()
     assert {row["cif"] for row in companies} == {"16000015", "29000025", "31500030"}
     authorizations = api.get("/api/v1/authorizations").json()
     assert authorizations[0]["status"] == "active"
     assert "token" not in str(authorizations).lower()
     messages = api.get("/api/v1/messages", {"limit": 500}).json()
-    assert len(messages["items"]) == 25 and all(item["state"] == "archived" for item in messages["items"])
+    assert len(messages["items"]) == 25
+    assert all(item["state"] == "archived" for item in messages["items"])
 
 
 def test_scopes_and_revocation_are_enforced(synced: Organization, owner: User) -> None:
@@ -101,12 +103,16 @@ def test_files_and_the_openapi_schema(synced: Organization, owner: User) -> None
     assert api.get(f"/api/v1/invoices/{invoice.pk}/xml").content.startswith(b"<?xml")
     assert api.get(f"/api/v1/invoices/{invoice.pk}/pdf").content.startswith(b"%PDF")
     schema = Client().get("/api/v1/openapi.json").json()
-    assert "/api/v1/invoices" in schema["paths"] and "/api/v1/invoices/{invoice_id}/zip" in schema["paths"]
+    assert "/api/v1/invoices" in schema["paths"]
+    assert "/api/v1/invoices/{invoice_id}/zip" in schema["paths"]
     docs = Client().get("/api/v1/docs")
-    assert docs.status_code == 200 and b"openapi.json" in docs.content
+    assert docs.status_code == 200
+    assert b"openapi.json" in docs.content
 
 
-def test_the_api_key_page_shows_a_key_once_and_revokes_it(synced: Organization, owner: User, viewer: User) -> None:
+def test_the_api_key_page_shows_a_key_once_and_revokes_it(
+    synced: Organization, owner: User, viewer: User
+) -> None:
     from conftest import login
 
     client = login(owner)

@@ -11,20 +11,26 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import httpx
 import pytest
+from inbox_fixtures import ALFA, authorized
 
 from conftest import PASSWORD
 from hub.accounts.models import Organization, User
-from inbox_fixtures import ALFA, authorized
 
 __all__ = ["authorized"]
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 T = TypeVar("T")
 
@@ -51,9 +57,9 @@ def sandbox_seed(sandbox_seed: dict[str, Any]) -> dict[str, Any]:
 
 
 class Receiver(BaseHTTPRequestHandler):
-    received: list[dict[str, Any]] = []
+    received: ClassVar[list[dict[str, Any]]] = []
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
         Receiver.received.append({"headers": dict(self.headers), "body": body})
         self.send_response(204)
@@ -82,7 +88,9 @@ def page(authorized: Organization, live_server: Any, settings: Any) -> Iterator[
     settings.SITE_URL = live_server.url
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ro-RO", accept_downloads=True)
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 900}, locale="ro-RO", accept_downloads=True
+        )
         context.set_default_timeout(60_000)
         try:
             yield context.new_page()
@@ -91,14 +99,22 @@ def page(authorized: Organization, live_server: Any, settings: Any) -> Iterator[
             browser.close()
 
 
-def test_sync_open_pdf_zip_then_api_and_webhook(  # noqa: PLR0915
-    authorized: Organization, owner: User, live_server: Any, receiver: str, settings: Any, page: Any, tmp_path: Path
+def test_sync_open_pdf_zip_then_api_and_webhook(  # noqa: PLR0917  (pytest fixtures)
+    authorized: Organization,
+    owner: User,
+    live_server: Any,
+    receiver: str,
+    settings: Any,
+    page: Any,
+    tmp_path: Path,
 ) -> None:
     from hub.api.services import api_key_create
     from hub.webhooks.services import endpoint_create
 
     settings.EFACTURA_WEBHOOKS_ALLOW_PRIVATE = True  # the receiver listens on loopback
-    endpoint = in_thread(lambda: endpoint_create(organization=authorized, url=receiver, events=["invoice.received"]))
+    endpoint = in_thread(
+        lambda: endpoint_create(organization=authorized, url=receiver, events=["invoice.received"])
+    )
     _key, api_key = in_thread(
         lambda: api_key_create(organization=authorized, name="contabilitate", scopes=["read", "download"])
     )
@@ -126,7 +142,9 @@ def test_sync_open_pdf_zip_then_api_and_webhook(  # noqa: PLR0915
 
     pdf_url = page.locator("[data-action=pdf]").get_attribute("href")
     pdf = page.request.get(f"{base}{pdf_url}")
-    assert pdf.ok and pdf.headers["content-type"] == "application/pdf" and pdf.body().startswith(b"%PDF")
+    assert pdf.ok
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body().startswith(b"%PDF")
     with page.expect_download() as download_info:
         page.locator("[data-action=zip]").click()
     downloaded = Path(download_info.value.path()).read_bytes()
@@ -134,19 +152,26 @@ def test_sync_open_pdf_zip_then_api_and_webhook(  # noqa: PLR0915
 
     headers = {"Authorization": f"Bearer {api_key}"}
     with httpx.Client(base_url=f"{base}/api/v1", headers=headers, timeout=30) as api:
-        listed = api.get("/invoices", params={"company": in_thread(lambda: authorized.companies.get(cif=ALFA).pk)})
+        listed = api.get(
+            "/invoices", params={"company": in_thread(lambda: authorized.companies.get(cif=ALFA).pk)}
+        )
         assert listed.status_code == 200
         ids = [item["id"] for item in listed.json()["items"]]
-        assert invoice_id in ids and len(ids) == 6
+        assert invoice_id in ids
+        assert len(ids) == 6
         detail = api.get(f"/invoices/{invoice_id}").json()
-        assert detail["lines"] and detail["vat_breakdown"] and detail["signature_valid"] is True
+        assert detail["lines"]
+        assert detail["vat_breakdown"]
+        assert detail["signature_valid"] is True
         assert api.get(f"/invoices/{invoice_id}/zip").content == downloaded
         assert httpx.get(f"{base}/api/v1/invoices", timeout=30).status_code == 401
 
     announced = [json.loads(item["body"]) for item in Receiver.received]
     assert sorted(item["data"]["id"] for item in announced) == sorted(ids)
     for item in Receiver.received:
-        timestamp, signature = (part.split("=", 1)[1] for part in item["headers"]["X-EFactura-Signature"].split(","))
+        timestamp, signature = (
+            part.split("=", 1)[1] for part in item["headers"]["X-EFactura-Signature"].split(",")
+        )
         expected = hmac.new(endpoint.secret.encode(), f"{timestamp}.".encode() + item["body"], hashlib.sha256)
         assert hmac.compare_digest(signature, expected.hexdigest())
         assert item["headers"]["X-EFactura-Event"] == "invoice.received"

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from inbox_fixtures import ALFA, authorized, company
 
 from hub.accounts.models import Organization
 from hub.core import clock
@@ -15,9 +16,8 @@ from hub.inbox.services.alarms import retention_guard
 from hub.inbox.services.sync import inbox_sync_company
 from hub.integrations.models import Integration
 from hub.notifications.models import Channel, Event, Notification
-from inbox_fixtures import ALFA, authorized, company, sandbox_seed
 
-__all__ = ["authorized", "sandbox_seed"]
+__all__ = ["authorized"]
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -45,7 +45,8 @@ def test_the_alarm_fires_at_30_then_45_then_55_days_when_the_clock_moves(
     clock.advance(timedelta(days=2))
     assert retention_guard() == 1
     event = Event.objects.get(kind="inbox.retention_risk")
-    assert event.params["threshold"] == 30 and event.params["cif"] == ALFA
+    assert event.params["threshold"] == 30
+    assert event.params["cif"] == ALFA
     assert Notification.objects.filter(event=event, channel=Channel.IN_APP).exists()
     assert any("60" in message.subject or "60" in message.body for message in mail.outbox)
     assert retention_guard() == 0  # once per cause

@@ -6,6 +6,16 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from inbox_fixtures import (
+    ALFA,
+    BUCATARIA,
+    TESATORIA,
+    authorized,
+    company,
+    downloads,
+    listed_ids,
+    sandbox_seed,
+)
 
 from hub.accounts.models import Organization
 from hub.core.errors import ErrorCode
@@ -14,20 +24,24 @@ from hub.inbox.models import CompanySync, Invoice, InvoiceState, Message, Messag
 from hub.inbox.services import sync as sync_service
 from hub.inbox.services.sync import inbox_sync_company
 from hub.notifications.models import Event
-from inbox_fixtures import ALFA, BUCATARIA, TESATORIA, authorized, company, downloads, listed_ids, sandbox_seed
 
 __all__ = ["authorized", "sandbox_seed"]
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_it_archives_every_message_of_every_page_and_company_once(hub_sandbox: Any, authorized: Organization) -> None:
+def test_it_archives_every_message_of_every_page_and_company_once(
+    hub_sandbox: Any, authorized: Organization
+) -> None:
     sent = hub_sandbox.add_messages(
         {"cif": ALFA, "direction": "sent", "file": _sample("supplier_invoice.xml"), "age_days": 2}
     )
     expected = {cif: listed_ids(hub_sandbox, cif) for cif in (ALFA, BUCATARIA)}
-    assert len(expected[ALFA]) > 3 * 40 and len(expected[BUCATARIA]) >= 3 * 40  # several pages each
+    assert len(expected[ALFA]) > 3 * 40
+    assert len(expected[BUCATARIA]) >= 3 * 40
 
-    results = [inbox_sync_company(company_id=company(authorized, cif).pk) for cif in (ALFA, BUCATARIA, TESATORIA)]
+    results = [
+        inbox_sync_company(company_id=company(authorized, cif).pk) for cif in (ALFA, BUCATARIA, TESATORIA)
+    ]
 
     assert [result.outcome for result in results] == ["ok", "ok", "failed"]
     for cif in (ALFA, BUCATARIA):
@@ -40,18 +54,25 @@ def test_it_archives_every_message_of_every_page_and_company_once(hub_sandbox: A
     assert max(downloaded.values()) == 1
     assert Message.objects.get(download_id=sent[0]["id"]).direction == "sent"
     # every page was asked for (the paginated listing only)
-    pages = [call for call in hub_sandbox.calls("/listaMesajePaginatieFactura") if "cif=16000015" in call["query"]]
+    pages = [
+        call for call in hub_sandbox.calls("/listaMesajePaginatieFactura") if "cif=16000015" in call["query"]
+    ]
     assert len(pages) >= 4
     assert not hub_sandbox.calls("/listaMesajeFactura")
 
     again = inbox_sync_company(company_id=company(authorized, ALFA).pk)
-    assert again.outcome == "ok" and again.new == 0 and again.downloaded == 0
+    assert again.outcome == "ok"
+    assert again.new == 0
+    assert again.downloaded == 0
     assert Counter(downloads(hub_sandbox)) == downloaded  # not one download more
     invoice = Invoice.objects.filter(company__cif=ALFA, kind="invoice").exclude(lines=None).first()
-    assert invoice is not None and invoice.vat_breakdown.exists() and invoice.parties.count() >= 2
+    assert invoice is not None
+    assert invoice.vat_breakdown.exists()
+    assert invoice.parties.count() >= 2
     assert invoice.signature_valid is True
     state = CompanySync.objects.get(company__cif=ALFA)
-    assert state.watermark is not None and state.last_error == ""
+    assert state.watermark is not None
+    assert state.last_error == ""
 
 
 def test_a_crash_after_storing_loses_nothing_and_downloads_nothing_twice(
@@ -86,14 +107,19 @@ def test_a_crash_after_storing_loses_nothing_and_downloads_nothing_twice(
     assert Counter(downloads(hub_sandbox)) == Counter(expected)
 
 
-def test_anaf_failing_mid_sync_is_recorded_and_the_next_sync_resumes(hub_sandbox: Any, authorized: Organization) -> None:
+def test_anaf_failing_mid_sync_is_recorded_and_the_next_sync_resumes(
+    hub_sandbox: Any, authorized: Organization
+) -> None:
     target = company(authorized, BUCATARIA)
     hub_sandbox.add_faults({"path": "/test/FCTEL/rest/descarcare", "kind": "http_500", "count": 4})
     # 4 faults: the client tries each download 4 times, so the first download fails for good
     first = inbox_sync_company(company_id=target.pk)
-    assert first.outcome == "failed" and first.error == ErrorCode.ANAF_DOWN
+    assert first.outcome == "failed"
+    assert first.error == ErrorCode.ANAF_DOWN
     run = SyncRun.objects.filter(company=target).first()
-    assert run is not None and run.outcome == "failed" and run.error == ErrorCode.ANAF_DOWN
+    assert run is not None
+    assert run.outcome == "failed"
+    assert run.error == ErrorCode.ANAF_DOWN
     assert CompanySync.objects.get(company=target).failing_since is not None
     archived_before = Invoice.objects.filter(company=target).count()
     assert archived_before < len(listed_ids(hub_sandbox, BUCATARIA))
@@ -102,7 +128,9 @@ def test_anaf_failing_mid_sync_is_recorded_and_the_next_sync_resumes(hub_sandbox
 
     assert second.outcome == "ok"
     expected = listed_ids(hub_sandbox, BUCATARIA)
-    assert set(Invoice.objects.filter(company=target).values_list("message__download_id", flat=True)) == expected
+    assert (
+        set(Invoice.objects.filter(company=target).values_list("message__download_id", flat=True)) == expected
+    )
     assert Counter(downloads(hub_sandbox)) == Counter(expected)
     assert CompanySync.objects.get(company=target).failing_since is None
 
@@ -125,8 +153,9 @@ def test_a_cif_without_rights_is_reported_and_does_not_stop_the_others(
 
 
 def test_an_expired_authorization_is_reported(hub_sandbox: Any, authorized: Organization) -> None:
-    from conftest import advance_clocks
     from datetime import timedelta
+
+    from conftest import advance_clocks
 
     advance_clocks(hub_sandbox, timedelta(days=400))  # past the refresh token's own expiry
 
@@ -143,13 +172,20 @@ def test_documents_that_do_not_parse_are_archived_with_their_problem(
     hub_sandbox: Any, authorized: Organization
 ) -> None:
     injected = hub_sandbox.add_messages(
-        {"cif": ALFA, "direction": "received", "xml": "<Factura nu e XML", "partner_cif": "18547290", "age_days": 1},
+        {
+            "cif": ALFA,
+            "direction": "received",
+            "xml": "<Factura nu e XML",
+            "partner_cif": "18547290",
+            "age_days": 1,
+        },
         {"cif": ALFA, "direction": "received", "xml": "<Foo/>", "partner_cif": "18547290", "age_days": 1},
     )
 
     result = inbox_sync_company(company_id=company(authorized, ALFA).pk)
 
-    assert result.outcome == "ok" and result.problems >= 2
+    assert result.outcome == "ok"
+    assert result.problems >= 2
     for item in injected:
         invoice = Invoice.objects.get(message__download_id=item["id"])
         assert invoice.state == InvoiceState.UNREADABLE

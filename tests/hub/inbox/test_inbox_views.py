@@ -8,14 +8,14 @@ import zipfile
 from typing import Any
 
 import pytest
+from inbox_fixtures import ALFA, authorized, company
 
 from conftest import login
 from hub.accounts.models import Organization, User
 from hub.inbox.models import Invoice
 from hub.inbox.services.sync import inbox_sync_company
-from inbox_fixtures import ALFA, authorized, company, sandbox_seed
 
-__all__ = ["authorized", "sandbox_seed"]
+__all__ = ["authorized"]
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -54,20 +54,28 @@ def test_it_lists_filters_searches_sorts_and_pages(synced: Organization, viewer:
     assert htmx.content.decode().lstrip().startswith('<div id="inbox-table"')
 
 
-def test_the_detail_page_shows_the_document_and_serves_its_files(synced: Organization, viewer: User) -> None:
+def test_the_detail_page_shows_the_document_and_serves_its_files(
+    hub_sandbox: Any, synced: Organization, viewer: User
+) -> None:
     client = login(viewer)
     invoice = Invoice.objects.filter(organization=synced, kind="invoice").first()
     assert invoice is not None
     base = f"/o/{synced.slug}/inbox/{invoice.pk}/"
     page = client.get(base).content.decode()
-    assert invoice.number in page and "Semnătura Ministerului corespunde documentului" in page
+    assert invoice.number in page
+    assert "Semnătura Ministerului corespunde documentului" in page
     original = client.get(base + "original.zip")
     assert original["Content-Type"] == "application/zip"
     assert zipfile.ZipFile(io.BytesIO(original.content)).namelist()
     assert client.get(base + "document.xml").content.startswith(b"<?xml")
     assert b"SignatureValue" in client.get(base + "signature.xml").content
     pdf = client.get(base + "document.pdf")
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF")
+    from_anaf = client.get(base + "document.pdf", {"source": "anaf"})
+    assert from_anaf.status_code == 200
+    assert from_anaf.content.startswith(b"%PDF")
+    assert hub_sandbox.calls("/transformare/FACT1")  # rendered by ANAF (the sandbox), not locally
 
 
 def test_exports_follow_the_filters(synced: Organization, viewer: User) -> None:
@@ -76,10 +84,12 @@ def test_exports_follow_the_filters(synced: Organization, viewer: User) -> None:
     expected = Invoice.objects.filter(organization=synced, seller_cif=supplier).count()
     exported = client.get(f"/o/{synced.slug}/inbox/export.csv", {"supplier": supplier})
     rows = list(csv.DictReader(io.StringIO(b"".join(exported.streaming_content).decode("utf-8-sig"))))  # type: ignore[attr-defined]
-    assert len(rows) == expected and {row["seller_cif"] for row in rows} == {supplier}
+    assert len(rows) == expected
+    assert {row["seller_cif"] for row in rows} == {supplier}
     bundle = client.get(f"/o/{synced.slug}/inbox/export.zip", {"supplier": supplier})
     names = zipfile.ZipFile(io.BytesIO(b"".join(bundle.streaming_content))).namelist()  # type: ignore[attr-defined]
-    assert len([name for name in names if name.endswith(".zip")]) == expected and "facturi.csv" in names
+    assert len([name for name in names if name.endswith(".zip")]) == expected
+    assert "facturi.csv" in names
 
 
 def test_an_outsider_sees_nothing(synced: Organization, outsider: User) -> None:
@@ -91,7 +101,9 @@ def test_an_outsider_sees_nothing(synced: Organization, outsider: User) -> None:
     assert client.post(f"/o/{synced.slug}/inbox/sync/now/").status_code == 404
 
 
-def test_sync_now_runs_the_sync_for_the_organization(hub_sandbox: Any, authorized: Organization, owner: User) -> None:
+def test_sync_now_runs_the_sync_for_the_organization(
+    hub_sandbox: Any, authorized: Organization, owner: User
+) -> None:
     client = login(owner)
     response = client.post(f"/o/{authorized.slug}/inbox/sync/now/")
     assert response.status_code == 302

@@ -1,5 +1,6 @@
 """Tell people and systems about newly archived documents: per-user notifications (none / each / daily
-digest) and the organization's webhooks (`invoice.received`, `invoice.sent.accepted`, `invoice.sent.rejected`)."""
+digest) and the organization's webhooks (`invoice.received`, `invoice.sent.accepted`,
+`invoice.sent.rejected`)."""
 
 from __future__ import annotations
 
@@ -68,9 +69,7 @@ def _link(invoice: Invoice) -> str:
 
 def _subscribers(organization: Organization, mode: str) -> list[User]:
     user_ids = InboxPreference.objects.filter(organization=organization, notify=mode).values("user_id")
-    return list(
-        User.objects.filter(pk__in=user_ids, is_active=True, memberships__organization=organization)
-    )
+    return list(User.objects.filter(pk__in=user_ids, is_active=True, memberships__organization=organization))
 
 
 def _notify_each(invoice: Invoice) -> None:

@@ -201,7 +201,11 @@ def pending_messages(company: Company) -> Iterable[Message]:
 def _archive_pending(client: Any, company: Company, result: SyncResult) -> None:
     for message in pending_messages(company):
         invoice_id = message_archive(client=client, message=message, result=result)
-        if invoice_id is not None and message.direction in (Direction.RECEIVED, Direction.SENT, Direction.ERROR):
+        if invoice_id is not None and message.direction in (
+            Direction.RECEIVED,
+            Direction.SENT,
+            Direction.ERROR,
+        ):
             result.new_invoice_ids.append(invoice_id)
 
 
@@ -280,6 +284,8 @@ def companies_due(now: datetime | None = None) -> list[int]:
 
     active_orgs = Integration.objects.filter(kind="ro-efactura", active=True).values("organization_id")
     due = Company.objects.filter(organization_id__in=active_orgs).filter(
-        Q(inbox_sync__isnull=True) | Q(inbox_sync__next_sync_at__isnull=True) | Q(inbox_sync__next_sync_at__lte=now)
+        Q(inbox_sync__isnull=True)
+        | Q(inbox_sync__next_sync_at__isnull=True)
+        | Q(inbox_sync__next_sync_at__lte=now)
     )
     return list(due.values_list("pk", flat=True))

@@ -33,8 +33,11 @@ def authorization_renew_task(authorization_id: int, force: bool = False) -> str:
 
 @shared_task
 def authorizations_remind_task() -> int:
+    """Beat: expiry reminders and "unusable" alarms; also forgets stale one-time OAuth states."""
+    from hub.integrations.ro_efactura.services.authorization import oauth_states_purge
     from hub.integrations.ro_efactura.services.reminders import authorizations_remind
 
+    oauth_states_purge()
     return authorizations_remind()
 
 

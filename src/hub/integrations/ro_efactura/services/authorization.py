@@ -61,6 +61,12 @@ def authorization_start(*, organization: Organization, user: User, popup: bool) 
         return str(client.authorize_url(state.value))
 
 
+def oauth_states_purge() -> int:
+    """Forget started authorizations older than a day (used or not); returns how many."""
+    deleted, _ = OAuthState.objects.filter(created__lt=clock.now() - timedelta(days=1)).delete()
+    return deleted
+
+
 def _consume_state(*, user: User, value: str) -> OAuthState:
     state = OAuthState.objects.select_related("organization").filter(value=value).first() if value else None
     if state is None:

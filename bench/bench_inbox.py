@@ -1,0 +1,158 @@
+"""The inbox list at 100,000 invoices: how long the pages and the API take (run by hand).
+
+    .venv/bin/python bench/bench_inbox.py [--invoices 100000]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/efactura_bench .venv/bin/python bench/bench_inbox.py
+
+Uses a throw-away SQLite file (or the PostgreSQL database named by DATABASE_URL, which it empties), fills it
+with synthetic invoices through the ORM, then times full page renders with Django's test client and the
+API's cursor pages. Figures are medians of 5 runs after a warm-up; see docs/api.md for what was measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+SUPPLIERS = [
+    ("Țesătoria Bistrița SRL", "18547290"),
+    ("Brutăria Ștefănescu SRL", "23456781"),
+    ("Fierăria Râșnov SRL", "31234562"),
+    ("Cafeneaua Mureșului SRL", "40123453"),
+    ("Tipografia Oltenița SRL", "12345674"),
+]
+
+
+def setup(invoices: int) -> tuple[object, object, object]:
+    data_dir = Path(tempfile.mkdtemp(prefix="efactura-bench-"))
+    os.environ.setdefault("EFACTURA_DATA_DIR", str(data_dir))
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{data_dir / 'bench.sqlite3'}")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "hub.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    if "postgres" in os.environ["DATABASE_URL"]:
+        call_command("flush", interactive=False, verbosity=0)
+    from hub.accounts.models import Company, User
+    from hub.accounts.services import organization_create
+    from hub.inbox.models import Invoice, Message
+
+    user = User.objects.create_user(username="bench", password="bench-password-123")
+    organization = organization_create(name="Bench", owner=user)
+    companies = [
+        Company.objects.create(organization=organization, cif=cif, name=f"Firma {index}")
+        for index, cif in enumerate(("16000015", "29000025", "31500030"))
+    ]
+    rng = random.Random(1)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    batch = 5000
+    for offset in range(0, invoices, batch):
+        messages = [
+            Message(
+                company=companies[n % 3],
+                download_id=str(3_000_000_000 + n),
+                direction="received",
+                listed_at=start,
+                created_at=start + timedelta(minutes=n),
+                state="archived",
+            )
+            for n in range(offset, min(offset + batch, invoices))
+        ]
+        Message.objects.bulk_create(messages)
+        rows = []
+        for message in messages:
+            n = int(message.download_id) - 3_000_000_000
+            name, cif = SUPPLIERS[rng.randrange(len(SUPPLIERS))]
+            number = f"FCT-{n:07d}"
+            rows.append(
+                Invoice(
+                    organization=organization,
+                    company=message.company,
+                    message=message,
+                    direction="received",
+                    kind="invoice",
+                    state="ok",
+                    number=number,
+                    issue_date=date(2026, 1, 1) + timedelta(days=n % 300),
+                    currency="RON",
+                    seller_name=name,
+                    seller_cif=cif,
+                    payable=Decimal(rng.randrange(100, 10_000_000)) / 100,
+                    received_at=message.created_at,
+                    search=f"{name} {number} {cif}".lower(),
+                    created=message.created_at,
+                )
+            )
+        Invoice.objects.bulk_create(rows)
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # as autovacuum would after a bulk load: planner statistics
+        cursor.execute("ANALYZE")
+    return organization, user, companies[0]
+
+
+def timed(label: str, action: Callable[[], object]) -> None:
+    action()
+    runs = []
+    for _ in range(5):
+        started = time.perf_counter()
+        action()
+        runs.append((time.perf_counter() - started) * 1000)
+    print(f"{label:<48} {statistics.median(runs):8.1f} ms")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--invoices", type=int, default=100_000)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    organization, user, company = setup(args.invoices)
+    from django.db import connection
+    from django.test import Client
+
+    from hub.api.services import api_key_create
+
+    print(f"{connection.vendor}: {args.invoices} invoices loaded in {time.perf_counter() - started:.0f} s")
+    client = Client()
+    client.force_login(user)
+    base = f"/o/{organization.slug}/inbox/"  # type: ignore[attr-defined]
+
+    def page(params: dict[str, str]) -> Callable[[], object]:
+        def get() -> object:
+            response = client.get(base, params)
+            assert response.status_code == 200, response.status_code
+            return response
+
+        return get
+
+    timed("list, first page (newest received)", page({}))
+    timed("list, page 200 (offset 9,950)", page({"page": "200"}))
+    timed("list, one company", page({"company": str(company.pk)}))  # type: ignore[attr-defined]
+    timed("list, search 'brutăria'", page({"q": "brutăria"}))
+    timed("list, search a number 'fct-0054321'", page({"q": "fct-0054321"}))
+    timed("list, supplier CIF + sort by amount", page({"supplier": "18547290", "sort": "amount"}))
+    timed("list, sort by issue date", page({"sort": "issued"}))
+    timed(
+        "list, amount range + period",
+        page({"amount_min": "1000", "amount_max": "5000", "date_from": "2026-03-01"}),
+    )
+    _row, key = api_key_create(organization=organization, name="bench", scopes=["read"])  # type: ignore[arg-type]
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    timed("API /invoices, first 100", lambda: api.get("/api/v1/invoices", {"limit": "100"}))
+    timed("API /invoices, cursor deep in the table", lambda: api.get("/api/v1/invoices", {"cursor": "90000"}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
