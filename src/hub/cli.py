@@ -6,6 +6,7 @@ Heavy imports (Django, Celery, uvicorn) happen inside the handlers so other subc
 from __future__ import annotations
 
 import argparse
+import copy
 import os
 from pathlib import Path
 from typing import Any
@@ -71,8 +72,14 @@ def _serve(args: argparse.Namespace) -> int:
 
         cert, key = ensure_localhost_certificate(_data_dir() / "tls")
         options.update(ssl_certfile=str(cert), ssl_keyfile=str(key))
+    from uvicorn.config import LOGGING_CONFIG
+
+    log_config = copy.deepcopy(LOGGING_CONFIG)
+    log_config.setdefault("filters", {})["redact_query"] = {"()": "hub.core.logfilters.RedactQueryString"}
+    log_config["handlers"]["access"]["filters"] = ["redact_query"]
     uvicorn.run(
         "hub.asgi:application",
+        log_config=log_config,
         host=args.host,
         port=port,
         workers=args.workers,
