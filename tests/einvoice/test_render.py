@@ -124,7 +124,7 @@ def test_a_short_invoice_is_one_page_with_its_number_totals_and_diacritics(tmp_p
 
 def test_the_pdf_embeds_dejavu_sans(tmp_path: Path) -> None:
     if shutil.which("pdffonts") is None:
-        pytest.skip("pdffonts (poppler-utils) is not installed")
+        pytest.fail("pdffonts (poppler-utils) is not installed: run ./dev test, which installs it")
     path = tmp_path / "invoice.pdf"
     path.write_bytes(render_pdf(make_invoice()))
 

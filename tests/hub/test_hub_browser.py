@@ -64,7 +64,7 @@ def browser_page(
 ) -> Iterator[Any]:
     """Chromium on a fresh context; depends on the rows so that they exist before Playwright starts."""
     if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
+        pytest.fail("Debian chromium is not installed: run ./dev test, which installs it")
     from playwright.sync_api import sync_playwright
 
     settings.ANAF_REDIRECT_URI = f"{live_server.url}{CALLBACK_PATH}"
@@ -229,7 +229,7 @@ def test_without_javascript_the_flow_is_a_plain_redirect(
 ) -> None:
     in_thread(lambda: None)
     if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
+        pytest.fail("Debian chromium is not installed: run ./dev test, which installs it")
     from playwright.sync_api import sync_playwright
 
     settings.ANAF_REDIRECT_URI = f"{live_server.url}{CALLBACK_PATH}"

@@ -30,7 +30,7 @@ def _redis_up() -> bool:
 @pytest.fixture
 def redis_worker() -> Iterator[Any]:
     if not _redis_up():
-        pytest.skip("Redis is not running on 127.0.0.1:6379")
+        pytest.fail("Redis is not running on 127.0.0.1:6379 (.ci/run starts it)")
     from celery.contrib.testing.worker import start_worker
 
     from hub.celery import app

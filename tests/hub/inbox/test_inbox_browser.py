@@ -82,7 +82,7 @@ def receiver() -> Iterator[str]:
 @pytest.fixture
 def page(authorized: Organization, live_server: Any, settings: Any) -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
+        pytest.fail("Debian chromium is not installed: run ./dev test, which installs it")
     from playwright.sync_api import sync_playwright
 
     settings.SITE_URL = live_server.url
