@@ -217,10 +217,10 @@ CELERY_BEAT_SCHEDULE.update(
             "schedule": _cron("EFACTURA_WEBHOOKS_RETRY_CRON", "* * * * *"),
             "options": {"expires": 55},
         },
-        "webhooks-forward-events": {
+        "webhooks-forward-events": {  # safety net only: each event enqueues its own fan-out when recorded
             "task": "hub.webhooks.tasks.webhooks_forward_events_task",
-            "schedule": _cron("EFACTURA_WEBHOOKS_FORWARD_CRON", "* * * * *"),
-            "options": {"expires": 55},
+            "schedule": _cron("EFACTURA_WEBHOOKS_FORWARD_CRON", "*/15 * * * *"),
+            "options": {"expires": 14 * 60},
         },
     }
 )

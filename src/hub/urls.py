@@ -14,6 +14,7 @@ organization_patterns = [
     path("inbox/", include("hub.inbox.urls")),
     path("webhooks/", include("hub.webhooks.urls")),
     path("api-keys/", include("hub.api.org_urls")),
+    path("members/", include("hub.accounts.org_urls")),
 ]
 
 urlpatterns = [
@@ -21,6 +22,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", account_views.preferences, name="preferences"),
+    path("", include("hub.accounts.urls")),
     path("o/<slug:slug>/", include(organization_patterns)),
     *ro_efactura_public,
     path("api/v1/", include("hub.api.urls")),

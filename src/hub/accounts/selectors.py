@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from hub.accounts.models import Company, Membership, Organization, Role, User
 
@@ -30,3 +31,16 @@ def admins_of(organization: Organization) -> QuerySet[User]:
     return User.objects.filter(
         memberships__organization=organization, memberships__role=Role.OWNER, is_active=True
     )
+
+
+def members_of(organization: Organization) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(organization=organization)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "user__email")
+    )
+
+
+def membership_of(*, organization: Organization, membership_id: int) -> Membership:
+    """A membership of this organization, or 404 (ids of other organizations do not exist here)."""
+    return get_object_or_404(members_of(organization), pk=membership_id)

@@ -1,7 +1,8 @@
 """Sync state per company, the ledger of ANAF messages, sync runs (events), and the invoices read from them.
 
 The ledger follows one rule: a row exists for every message id ANAF ever listed for the company, and its
-`state` only moves forward (listed -> stored -> archived, or expired). The ZIP itself lives in the archive
+`state` only moves forward (listed -> stored -> archived, or expired); an archived document is then announced
+once (`Invoice.announced_at`). The ZIP itself lives in the archive
 storage under its sha256 (`hub.inbox.archive`); XML and signature are read back from it, never copied.
 """
 
@@ -150,6 +151,9 @@ class Invoice(models.Model):
     signature_valid = models.BooleanField(null=True)
     search = models.CharField(max_length=600, blank=True, help_text="lower-case supplier, number, CIFs")
     created = models.DateTimeField()
+    announced_at = models.DateTimeField(
+        null=True, blank=True, help_text="webhooks and notifications recorded (`services.announce`)"
+    )
 
     class Meta:
         ordering = ("-received_at", "-pk")

@@ -85,9 +85,18 @@ def invoice_get(organization: Organization, invoice_id: int) -> Invoice:
 
 
 def sync_states_for(organization: Organization) -> list[CompanySync]:
-    from hub.inbox.services.sync import company_sync_state
+    """Each company's sync state, by name; a company never synced gets an unsaved blank one (`pk` None).
 
-    return [company_sync_state(company) for company in organization.companies.all().order_by("name", "cif")]
+    A pure read: the row is created by the sync itself (`services.sync.company_sync_state`), not by a view.
+    """
+    companies = list(organization.companies.all().order_by("name", "cif"))
+    saved = {state.company_id: state for state in CompanySync.objects.filter(company__in=companies)}
+    states = []
+    for company in companies:
+        state = saved.get(company.pk) or CompanySync(company=company)
+        state.company = company
+        states.append(state)
+    return states
 
 
 def runs_for(organization: Organization, limit: int = 30) -> QuerySet[SyncRun]:

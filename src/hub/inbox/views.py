@@ -220,7 +220,7 @@ def sync_status(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "state": state,
-            "at_risk_since": at_risk_since(state),
+            "at_risk_since": at_risk_since(state) if state.pk else None,
             "error": problem_message(state.last_error) if state.last_error else "",
             "form": IntervalForm(instance=state, prefix=f"c{state.pk}"),
         }

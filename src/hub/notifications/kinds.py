@@ -1,4 +1,8 @@
-"""What each kind of event says, translated when shown or sent (in the recipient's language)."""
+"""What each kind of event says, translated when shown or sent (in the recipient's language).
+
+An event stores facts, never translated text: a cause is a `code` (an `ErrorCode` or `SyncProblem` value),
+worded here as `%(reason)s` in the language active at rendering (the recipient's, for e-mails).
+"""
 
 from __future__ import annotations
 
@@ -71,8 +75,19 @@ BODIES: dict[Kind, Promise] = {
 }
 
 
+def reason_for(code: str) -> str:
+    """The user-facing text of a cause code in the active language ("-" when there is none)."""
+    if not code:
+        return "-"
+    from hub.inbox.problems import problem_message
+
+    return problem_message(code)
+
+
 def _formatted(params: dict[str, Any]) -> dict[str, Any]:
     shown = dict(params)
+    if "code" in shown:  # an older event without a code keeps the `reason` it stored
+        shown["reason"] = reason_for(str(shown["code"] or ""))
     for key in ("deadline", "since"):
         raw = shown.get(key)
         parsed: datetime | None = parse_datetime(raw) if isinstance(raw, str) else None

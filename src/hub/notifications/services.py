@@ -41,7 +41,14 @@ def event_raise(
     except IntegrityError:
         return None
     from hub.notifications.tasks import event_dispatch_task
+    from hub.webhooks.services import FORWARDED_KINDS
 
+    if kind in FORWARDED_KINDS:
+        from hub.webhooks.tasks import webhook_forward_event_task
+
+        # The organization's webhooks hear of it at once; a lost enqueue (broker down) is logged, not raised,
+        # and the periodic scan (`authorization_events_forward`) forwards it later, still once.
+        transaction.on_commit(lambda: webhook_forward_event_task.delay(event.pk), robust=True)
     transaction.on_commit(lambda: event_dispatch_task.delay(event.pk))
     return event
 

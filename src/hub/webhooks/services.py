@@ -75,13 +75,20 @@ def webhook_emit(
         if event not in endpoint.events:
             continue
         uid = f"{cause}:{endpoint.pk}" if cause else str(uuid.uuid4())
-        if cause and Delivery.objects.filter(uid=uid).exists():
-            continue
         payload = {"id": uid, "event": event, "created": now.isoformat(), "data": data}
-        delivery = Delivery.objects.create(
-            endpoint=endpoint, event=event, uid=uid, payload=payload, created=now, next_attempt_at=now
+        # `uid` is unique: of two emitters of the same cause racing, one creates and the other finds the row.
+        delivery, created = Delivery.objects.get_or_create(
+            uid=uid,
+            defaults={
+                "endpoint": endpoint,
+                "event": event,
+                "payload": payload,
+                "created": now,
+                "next_attempt_at": now,
+            },
         )
-        ids.append(delivery.pk)
+        if created:
+            ids.append(delivery.pk)
     if ids:
         from hub.webhooks.tasks import webhook_deliver_task
 
@@ -172,24 +179,37 @@ FORWARDED_KINDS = {
     "authorization.expiring": "authorization.expiring",
     "authorization.failed": "authorization.failed",
 }
+SAFETY_NET_DAYS = 3
 
 
-def authorization_events_forward(*, days: int = 3) -> int:
-    """Hand the hub's authorization events (expiring, renewal refused) on to webhooks, each once."""
+def event_forward(*, event_id: int) -> int:
+    """Hand one of the hub's authorization events on to the organization's webhooks (idempotent).
+
+    Enqueued when the event is recorded (`notifications.services.event_raise`); returns deliveries created.
+    """
+    from hub.notifications.models import Event
+
+    event = Event.objects.select_related("organization").get(pk=event_id)
+    if event.kind not in FORWARDED_KINDS:
+        return 0
+    data = {"kind": event.kind, "params": event.params, "created": event.created.isoformat()}
+    return len(
+        webhook_emit(
+            organization=event.organization,
+            event=FORWARDED_KINDS[event.kind],
+            data=data,
+            cause=f"event-{event.pk}",
+        )
+    )
+
+
+def authorization_events_forward(*, days: int = SAFETY_NET_DAYS) -> int:
+    """Safety net: forward the recent authorization events whose own fan-out was missed (broker down, crash).
+
+    Each event yields at most one delivery per endpoint, whoever forwards it first.
+    """
     from hub.notifications.models import Event
 
     since = clock.now() - timedelta(days=days)
-    emitted = 0
-    for event in Event.objects.filter(kind__in=FORWARDED_KINDS, created__gte=since).select_related(
-        "organization"
-    ):
-        data = {"kind": event.kind, "params": event.params, "created": event.created.isoformat()}
-        emitted += len(
-            webhook_emit(
-                organization=event.organization,
-                event=FORWARDED_KINDS[event.kind],
-                data=data,
-                cause=f"event-{event.pk}",
-            )
-        )
-    return emitted
+    recent = Event.objects.filter(kind__in=FORWARDED_KINDS, created__gte=since).values_list("pk", flat=True)
+    return sum(event_forward(event_id=event_id) for event_id in list(recent))

@@ -110,3 +110,22 @@ def test_sync_now_runs_the_sync_for_the_organization(
     assert Invoice.objects.filter(organization=authorized).count() == 80
     status = client.get(f"/o/{authorized.slug}/inbox/sync/").content.decode()
     assert "31500030" in status
+
+
+def test_the_sync_status_reads_write_nothing(
+    active_module: Organization, owner: User, outsider: User
+) -> None:
+    """GIVEN companies never synced WHEN the status page, the inbox list and the API's selector are read
+    THEN each company is shown and no sync row is created (the sync creates it, not a view)."""
+    from hub.inbox.models import CompanySync
+    from hub.inbox.selectors import sync_states_for
+
+    client = login(owner)
+    status = client.get(f"/o/{active_module.slug}/inbox/sync/")
+    assert status.status_code == 200
+    for cif in active_module.companies.values_list("cif", flat=True):
+        assert f'data-company="{cif}"' in status.content.decode()
+    assert client.get(f"/o/{active_module.slug}/inbox/").status_code == 200
+    assert [state.pk for state in sync_states_for(active_module)] == [None] * active_module.companies.count()
+    assert not CompanySync.objects.exists()
+    assert login(outsider).get(f"/o/{active_module.slug}/inbox/sync/").status_code == 404

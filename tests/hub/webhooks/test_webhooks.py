@@ -18,9 +18,10 @@ from hub.accounts.models import Organization, User
 from hub.core import clock
 from hub.notifications.kinds import Kind
 from hub.notifications.services import event_raise
+from hub.webhooks import tasks as webhook_tasks
 from hub.webhooks.models import Delivery
 from hub.webhooks.network import UnsafeUrl, resolve
-from hub.webhooks.services import endpoint_create, webhook_emit
+from hub.webhooks.services import endpoint_create, event_forward, webhook_emit
 from hub.webhooks.tasks import webhooks_forward_events_task, webhooks_retry_due_task
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -57,6 +58,13 @@ def _verify(secret: str, item: dict[str, Any]) -> bool:
     parts = dict(part.split("=", 1) for part in item["headers"]["X-EFactura-Signature"].split(","))
     mac = hmac.new(secret.encode(), f"{parts['t']}.".encode() + item["body"], hashlib.sha256).hexdigest()
     return hmac.compare_digest(mac, parts["v1"])
+
+
+class _BrokerDown:
+    """Stands in for a task when the broker refuses it."""
+
+    def delay(self, *args: Any) -> None:
+        raise OSError("broker unreachable")
 
 
 def test_it_delivers_a_signed_body_and_retries_with_backoff(
@@ -115,9 +123,12 @@ def test_it_refuses_private_and_odd_urls(settings: Any) -> None:
 
 
 def test_authorization_events_are_forwarded_once(
-    organization: Organization, owner: User, receiver: str
+    organization: Organization, owner: User, receiver: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """GIVEN an event whose own fan-out was lost (the broker refused the task) WHEN the safety-net scan runs
+    THEN it forwards the event once."""
     endpoint_create(organization=organization, url=receiver, events=["authorization.expiring"])
+    monkeypatch.setattr(webhook_tasks, "webhook_forward_event_task", _BrokerDown())
     event_raise(
         organization=organization,
         kind=Kind.EXPIRING,
@@ -125,11 +136,38 @@ def test_authorization_events_are_forwarded_once(
         params={"days": 7, "deadline": clock.now().isoformat()},
         recipients=[owner],
     )
+    assert not Receiver.received
     assert webhooks_forward_events_task.delay().get() == 1
     assert webhooks_forward_events_task.delay().get() == 0
     body = json.loads(Receiver.received[0]["body"])
     assert body["event"] == "authorization.expiring"
     assert body["data"]["params"]["days"] == 7
+
+
+def test_an_authorization_event_reaches_the_webhooks_at_once_and_only_once(
+    organization: Organization, owner: User, receiver: str
+) -> None:
+    """Recording the event enqueues its fan-out; the safety-net scan and a repeated fan-out add nothing."""
+    endpoint = endpoint_create(organization=organization, url=receiver, events=["authorization.failed"])
+    event = event_raise(
+        organization=organization,
+        kind=Kind.RENEWAL_FAILED,
+        key="renewal-failed:test",
+        params={"error": "reauthorization_required"},
+        recipients=[owner],
+    )
+    assert event is not None
+
+    assert len(Receiver.received) == 1  # no scan has run yet
+    body = json.loads(Receiver.received[0]["body"])
+    assert body["event"] == "authorization.failed"
+    assert body["id"] == f"event-{event.pk}:{endpoint.pk}"
+    assert _verify(endpoint.secret, Receiver.received[0])
+
+    assert webhooks_forward_events_task.delay().get() == 0
+    assert event_forward(event_id=event.pk) == 0
+    assert len(Receiver.received) == 1
+    assert Delivery.objects.get().delivered_at is not None
 
 
 def test_the_delivery_log_page_is_for_admins_only(

@@ -1,20 +1,21 @@
 """Events the inbox raises through the hub's notifications: sync failures that need a person, and the
-60-day guardian (ANAF deletes messages 60 days after they were created, anaf-contract.md §2.4)."""
+60-day guardian (ANAF deletes messages 60 days after they were created, anaf-contract.md §2.4).
+
+The cause is stored as a code (`SyncProblem` / `ErrorCode`) with ANAF's original text as data, never as
+translated text: `hub.notifications.kinds` words it in each recipient's language when shown or sent.
+"""
 
 from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db.models import Min
-from django.utils import translation
 
 from hub.accounts.models import User
 from hub.accounts.selectors import admins_of
 from hub.core import clock
 from hub.inbox.models import CompanySync, Message, MessageState
-from hub.inbox.problems import problem_message
 from hub.notifications.kinds import Kind
 from hub.notifications.services import event_raise
 
@@ -38,12 +39,7 @@ def _link(state: CompanySync) -> str:
     return reverse("inbox-sync-status", kwargs={"slug": state.company.organization.slug})
 
 
-def _reason(code: str) -> str:
-    with translation.override(settings.LANGUAGE_CODE):
-        return problem_message(code)
-
-
-def sync_failure_raise(*, state_id: int, code: str, since: datetime) -> None:
+def sync_failure_raise(*, state_id: int, code: str, since: datetime, detail: str = "") -> None:
     """Once per failure episode (the key holds when it started)."""
     state = CompanySync.objects.select_related("company__organization").get(pk=state_id)
     company = state.company
@@ -55,8 +51,8 @@ def sync_failure_raise(*, state_id: int, code: str, since: datetime) -> None:
             "company": company.name or company.cif,
             "cif": company.cif,
             "since": since.isoformat(),
-            "reason": _reason(code),
             "code": code,
+            "detail": detail,
         },
         recipients=_recipients(state),
         link=_link(state),
@@ -98,7 +94,7 @@ def retention_guard() -> int:
                 "days": age_days,
                 "threshold": threshold,
                 "since": since.isoformat(),
-                "reason": _reason(state.last_error) if state.last_error else "-",
+                "code": state.last_error,
             },
             recipients=_recipients(state),
             link=_link(state),

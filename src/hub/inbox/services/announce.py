@@ -1,11 +1,17 @@
 """Tell people and systems about newly archived documents: per-user notifications (none / each / daily
 digest) and the organization's webhooks (`invoice.received`, `invoice.sent.accepted`,
-`invoice.sent.rejected`)."""
+`invoice.sent.rejected`).
+
+Announcing is the last step of the sync pipeline and is resumable: `Invoice.announced_at` is set in the same
+transaction that records the webhook deliveries and the notification event, so after a crash at any point an
+archived document is either fully announced or still pending, and the next sync announces it exactly once.
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db import transaction
 from django.db.models import Sum
 
 from hub.accounts.models import Organization, User
@@ -21,18 +27,42 @@ WEBHOOK_EVENTS = {
 }
 
 
-def invoices_announce(*, invoice_ids: list[int]) -> None:
-    invoices = list(
-        Invoice.objects.filter(pk__in=invoice_ids).select_related("company", "organization", "message")
+def invoices_announce_pending(*, company_id: int) -> int:
+    """Announce every archived document of the company not announced yet; returns how many."""
+    pending = (
+        Invoice.objects.filter(company_id=company_id, announced_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    for invoice in invoices:
+    return sum(invoice_announce(invoice_id=invoice_id) for invoice_id in list(pending))
+
+
+def invoice_announce(*, invoice_id: int) -> bool:
+    """Record the webhooks and the notification of one document and mark it announced, atomically.
+
+    The conditional update claims the document: a second announcer (or a resumed sync) changes no row and
+    records nothing. Deliveries and the event are sent after the commit. Returns whether this call announced.
+    """
+    from hub.webhooks.services import webhook_emit
+
+    with transaction.atomic():
+        claimed = Invoice.objects.filter(pk=invoice_id, announced_at__isnull=True).update(
+            announced_at=clock.now()
+        )
+        if claimed != 1:
+            return False
+        invoice = Invoice.objects.select_related("company", "organization", "message").get(pk=invoice_id)
         event = WEBHOOK_EVENTS.get(Direction(invoice.direction))
         if event is not None:
-            from hub.webhooks.services import webhook_emit
-
-            webhook_emit(organization=invoice.organization, event=event, data=invoice_payload(invoice))
+            webhook_emit(
+                organization=invoice.organization,
+                event=event,
+                data=invoice_payload(invoice),
+                cause=f"invoice-{invoice.pk}",
+            )
         if invoice.direction == Direction.RECEIVED:
             _notify_each(invoice)
+    return True
 
 
 def invoice_payload(invoice: Invoice) -> dict[str, object]:
