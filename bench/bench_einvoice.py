@@ -88,14 +88,10 @@ def report(name: str, ours: tuple[float, float], raw: tuple[float, float], targe
 
 
 def bench_parse() -> None:
-    parse = getattr(einvoice, "parse", None)
-    if parse is None:
-        print("parse: einvoice.parse is not available yet")
-        return
     parser = etree.XMLParser(**SAFE_PARSER_OPTIONS)
     for lines, repeat, target in ((10, 500, 1.0), (1000, 30, 50.0)):
         data = build_ubl(make_invoice(lines))
-        ours = timed(lambda data=data: parse(data), repeat=repeat)
+        ours = timed(lambda data=data: einvoice.parse(data), repeat=repeat)
         raw = timed(lambda data=data: etree.fromstring(data, parser), repeat=repeat)
         report(f"parse {lines} lines ({len(data) // 1024} KB)", ours, raw, target)
 
@@ -160,9 +156,6 @@ print((status("VmHWM") - before) * 1024)
 
 def bench_memory() -> None:
     """Peak resident memory added while parsing, in a fresh process per measurement (Linux only)."""
-    if getattr(einvoice, "parse", None) is None:
-        print("memory: einvoice.parse is not available yet")
-        return
     import tempfile
 
     for lines in (1000, 5000):

@@ -1,4 +1,5 @@
-"""The control API under ``/_sandbox/`` (issue 2): clock, faults, call log, injected messages, reset.
+"""The control API under ``/_sandbox/`` (issue 2): clock, faults, call log, injected messages, SPV rights,
+reset.
 
 Not part of ANAF; documented with curl examples in ``docs/sandbox.md``.
 """
@@ -112,6 +113,30 @@ async def messages(request: Request) -> Response:
     return JSONResponse({"messages": created})
 
 
+async def rights(request: Request) -> Response:
+    """POST ``{"serial": "...", "cifs": ["..."]}``: that certificate's SPV rights, replacing the seed's.
+
+    Takes effect on the next call (rights are checked per call, §1.1); persisted; ``reset`` restores the
+    seed's rights.
+    """
+    sandbox = sandbox_of(request)
+    try:
+        body = await _json(request)
+    except ValueError as exc:
+        return _bad(str(exc))
+    if not isinstance(body, dict):
+        return _bad('expected {"serial": "...", "cifs": ["..."]}')
+    serial, cifs = body.get("serial"), body.get("cifs")
+    if not isinstance(serial, str) or not isinstance(cifs, list) or not all(isinstance(c, str) for c in cifs):
+        return _bad('expected {"serial": "...", "cifs": ["..."]}')
+    if sandbox.seed.certificate(serial) is None:
+        return _bad(f"no seeded certificate has serial {serial}")
+    with sandbox.state.lock:
+        sandbox.state.rights[serial] = sorted(set(cifs))
+    sandbox.persist()
+    return JSONResponse({"serial": serial, "cifs": sorted(set(cifs))})
+
+
 async def reset(request: Request) -> Response:
     """POST: back to the seed (clock, tokens, uploads, counters, faults, calls)."""
     sandbox = sandbox_of(request)
@@ -130,6 +155,7 @@ def routes() -> list[Route]:
         Route("/_sandbox/faults", faults, methods=["GET", "POST", "DELETE"]),
         Route("/_sandbox/calls", calls, methods=["GET", "DELETE"]),
         Route("/_sandbox/messages", messages, methods=["POST"]),
+        Route("/_sandbox/rights", rights, methods=["POST"]),
         Route("/_sandbox/reset", reset, methods=["POST"]),
         Route("/_sandbox/seed", seed, methods=["GET"]),
     ]

@@ -71,8 +71,17 @@ def sandbox_of(request: Request) -> Sandbox:
 
 
 def rights_of(request: Request) -> frozenset[str]:
-    """The CIFs the calling certificate has SPV rights on (§1.1: checked per call, by serial)."""
+    """The CIFs the calling certificate has SPV rights on (§1.1: checked per call, by serial).
+
+    Rights set through ``POST /_sandbox/rights`` replace the seed's for that serial.
+    """
     sandbox = sandbox_of(request)
     grant = getattr(request.state, "grant", None)
-    cert = sandbox.seed.certificate(grant.serial) if grant is not None else None
+    if grant is None:
+        return frozenset()
+    with sandbox.state.lock:
+        changed = sandbox.state.rights.get(grant.serial)
+    if changed is not None:
+        return frozenset(changed)
+    cert = sandbox.seed.certificate(grant.serial)
     return cert.cifs if cert is not None else frozenset()

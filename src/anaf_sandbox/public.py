@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from . import signature
+from . import quotas, signature
 from .core import sandbox_of
 from .seed import Company
 
@@ -34,6 +34,11 @@ SIGNATURE_BAD_REQUEST = (
     "fisier de tip XML specific facturii electronice."
 )
 VAT_MAX_CUIS = 100
+# §5.1 allows one request a second but gives no wording for a refusal: the sandbox's own (docs/sandbox.md).
+VAT_TOO_FAST = "Prea multe cereri: maximum {limit} pe secunda / Too many requests: at most {limit} a second"
+# Lookups stamped up to this much early still pass: a client spacing its sends by exactly one second
+# arrives with some scheduling jitter.
+VAT_JITTER_SECONDS = 0.2
 
 
 def _masked(value: str) -> str:
@@ -153,8 +158,22 @@ def vat_record(company: Company, on: str) -> dict[str, Any]:
 
 
 async def vat_lookup(request: Request) -> Response:
-    """§5.1 v9: ``[{"cui": N, "data": "YYYY-MM-DD"}]``, at most 100, answer ``found`` and ``notFound``."""
+    """§5.1 v9: ``[{"cui": N, "data": "YYYY-MM-DD"}]``, at most 100, answer ``found`` and ``notFound``.
+
+    One request a second per client address (``limits.vat_requests_per_second``) on the sandbox clock; a
+    faster one gets HTTP 429 with ``Retry-After`` and does not count.
+    """
     sandbox = sandbox_of(request)
+    limit = sandbox.seed.limits.vat_requests_per_second
+    client = request.client.host if request.client is not None else "unknown"
+    window = 1.0 - VAT_JITTER_SECONDS
+    wait = quotas.over_rate_limit(sandbox, f"vat:{client}", limit, window, sandbox.now())
+    if wait is not None:
+        return JSONResponse(
+            {"cod": 429, "message": VAT_TOO_FAST.format(limit=limit)},
+            status_code=429,
+            headers={"Retry-After": "1"},
+        )
     try:
         body = json.loads(await request.body())
         queries = [(int(item["cui"]), date.fromisoformat(str(item["data"])).isoformat()) for item in body]

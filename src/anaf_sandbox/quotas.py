@@ -1,5 +1,6 @@
-"""Call limits of anaf-contract.md §3: 1000 calls a minute per app (HTTP 429) and the daily counters per
-message and per CIF, which ANAF reports as HTTP 200 business errors. Days are Romanian calendar days.
+"""Call limits of anaf-contract.md §3: 1000 calls a minute per app (HTTP 429), the daily counters per
+message and per CIF, which ANAF reports as HTTP 200 business errors (days are Romanian calendar days), and
+the sliding windows the public VAT lookup uses (§5.1, one request a second).
 """
 
 from __future__ import annotations
@@ -18,15 +19,21 @@ WINDOW_SECONDS = 60.0
 
 def over_minute_limit(sandbox: Sandbox, key: str, now: datetime) -> float | None:
     """Record one call for ``key``; seconds until a slot frees when it is over the per-minute limit."""
-    limit = sandbox.seed.limits.calls_per_minute
+    wait = over_rate_limit(sandbox, key, sandbox.seed.limits.calls_per_minute, WINDOW_SECONDS, now)
+    return None if wait is None else max(1.0, wait)
+
+
+def over_rate_limit(sandbox: Sandbox, key: str, limit: int, window: float, now: datetime) -> float | None:
+    """Record one call for ``key`` unless ``limit`` calls already fell in the last ``window`` seconds of the
+    sandbox clock; then (nothing recorded) the seconds until the oldest of them leaves the window."""
     moment = now.timestamp()
     with sandbox.rate_lock:
-        window = sandbox.rate_windows.setdefault(key, deque())
-        while window and (window[0] <= moment - WINDOW_SECONDS or window[0] > moment):
-            window.popleft()
-        if len(window) >= limit:
-            return max(1.0, window[0] + WINDOW_SECONDS - moment)
-        window.append(moment)
+        calls = sandbox.rate_windows.setdefault(key, deque())
+        while calls and (calls[0] <= moment - window or calls[0] > moment):
+            calls.popleft()  # old, or "in the future" after the clock was moved back
+        if len(calls) >= limit:
+            return calls[0] + window - moment
+        calls.append(moment)
     return None
 
 

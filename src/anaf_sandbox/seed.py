@@ -125,6 +125,7 @@ class Limits:
     rasp_per_cif_per_day: int = 1000
     retention_days: int = 60
     page_size: int = 500
+    vat_requests_per_second: int = 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,8 @@ class SandboxState:
     counters: dict[str, int] = field(default_factory=dict)
     faults: list[dict[str, Any]] = field(default_factory=list)
     opaque: dict[str, str] = field(default_factory=dict)
+    rights: dict[str, list[str]] = field(default_factory=dict)
+    """SPV rights set at runtime (``POST /_sandbox/rights``): serial -> CIFs, replacing the seed's."""
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     PERSISTED = (
@@ -53,6 +55,7 @@ class SandboxState:
         "counters",
         "faults",
         "opaque",
+        "rights",
     )
 
     def new_upload_index(self) -> str:

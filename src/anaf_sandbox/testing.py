@@ -135,6 +135,13 @@ class SandboxHandle:
         ]
         return result
 
+    def set_rights(self, serial: str, cifs: list[str] | tuple[str, ...] | set[str]) -> list[str]:
+        """Replace the SPV rights of certificate ``serial`` with ``cifs`` (an empty list removes them all);
+        the next call sees the change. ``reset()`` restores the seed's rights. Returns the CIFs now held."""
+        body = {"serial": serial, "cifs": list(cifs)}
+        result: list[str] = self._control("POST", "rights", body)["cifs"]
+        return result
+
     # Seed accessors --------------------------------------------------------------------------------
 
     def default_app(self) -> dict[str, Any]:

@@ -8,7 +8,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from einvoice.validate import RULE_SETS, Finding, ValidationReport, validate
+from .errors import EInvoiceError
+from .parse import parse
+from .render import render_html, render_pdf
+from .validate import RULE_SETS, Finding, ValidationReport, validate
 
 
 def register(sub: Any) -> None:
@@ -68,14 +71,6 @@ def _print_report(name: str, report: ValidationReport) -> None:
 
 
 def run_render(args: argparse.Namespace) -> int:
-    import einvoice
-    from einvoice.errors import EInvoiceError
-    from einvoice.render import render_html, render_pdf
-
-    parse = getattr(einvoice, "parse", None)  # written by the reading half of the library
-    if parse is None:  # pragma: no cover - only while the reader is being written
-        print("einvoice.parse is not available yet", file=sys.stderr)
-        return 2
     suffix = args.output.suffix.lower()
     if suffix not in (".pdf", ".html", ".htm"):
         print(

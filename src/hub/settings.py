@@ -170,6 +170,10 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# ANAF's call budgets (anaf-contract.md §3) shared by all workers on Redis; empty: per process, in memory.
+EFACTURA_REDIS_URL = env_secret(
+    "EFACTURA_REDIS_URL", CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
+)
 
 
 def _cron(name: str, default: str) -> crontab:
@@ -188,6 +192,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hub.integrations.ro_efactura.tasks.authorizations_remind_task",
         "schedule": _cron("EFACTURA_REMINDER_CRON", "7 * * * *"),
         "options": {"expires": 55 * 60},
+    },
+    "notifications-dispatch-pending": {  # safety net only: each event enqueues its own dispatch
+        "task": "hub.notifications.tasks.events_dispatch_pending_task",
+        "schedule": _cron("EFACTURA_NOTIFY_PENDING_CRON", "*/10 * * * *"),
+        "options": {"expires": 9 * 60},
     },
 }
 

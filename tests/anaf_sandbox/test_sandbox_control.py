@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sandbox_helpers import ALFA, BUCATARIA, client_for, make_invoice
+from sandbox_helpers import ALFA, BUCATARIA, TESATORIA, client_for, make_invoice
 
 import einvoice
 from anaf_sandbox import SeedError, create_app, default_seed, parse_seed
@@ -76,6 +76,48 @@ def test_reset_goes_back_to_the_seed(sandbox: SandboxHandle, api: httpx.Client) 
     assert abs((sandbox.now() - datetime.now(UTC)).total_seconds()) < 5
     assert httpx.get(f"{sandbox.url}/_sandbox/faults").json() == {"faults": []}
     assert api.get("/TestOauth/jaxrs/hello").status_code == 401  # tokens are gone too
+
+
+def test_spv_rights_can_be_changed_at_runtime(sandbox: SandboxHandle, api: httpx.Client) -> None:
+    serial = sandbox.default_certificate()["serial"]
+    listing = "/prod/FCTEL/rest/listaMesajeFactura"
+    xml = make_invoice(seller="18547290", buyer=ALFA, number="RIGHTS-1")
+    [created] = sandbox.add_messages({"cif": ALFA, "direction": "received", "xml": xml.decode()})
+    listed = api.get(listing, params={"zile": 1, "cif": ALFA}).json()
+    assert [m["id"] for m in listed["mesaje"]] == [created["id"]]
+
+    answer = httpx.post(f"{sandbox.url}/_sandbox/rights", json={"serial": serial, "cifs": [TESATORIA]})
+    assert answer.json() == {"serial": serial, "cifs": [TESATORIA]}
+    refused = api.get(listing, params={"zile": 1, "cif": ALFA}).json()  # same token, next call
+    assert refused == {"eroare": f"Nu aveti drept in SPV pentru CIF={ALFA}", "titlu": "Lista Mesaje"}
+    granted = api.get(listing, params={"zile": 1, "cif": TESATORIA}).json()
+    assert granted["eroare"].startswith("Nu exista mesaje")  # allowed now, just empty
+    download = api.get("/prod/FCTEL/rest/descarcare", params={"id": created["id"]})
+    assert "Nu aveti dreptul sa descarcati" in download.text
+
+    assert sandbox.set_rights(serial, []) == []
+    nothing = api.get(listing, params={"zile": 1, "cif": TESATORIA}).json()
+    assert nothing["eroare"] == "Nu exista niciun CIF pentru care sa aveti drept in SPV"
+    sandbox.reset()  # back to the seed's rights
+    with client_for(sandbox) as again:
+        restored = again.get(listing, params={"zile": 1, "cif": ALFA}).json()
+        assert restored["eroare"].startswith("Nu exista mesaje")  # rights back (the message went too)
+
+
+def test_spv_rights_changes_are_checked_and_persisted(tmp_path: Path) -> None:
+    with running_sandbox(small_seed(), state_dir=tmp_path) as first:
+        serial = first.default_certificate()["serial"]
+        bad = httpx.post(f"{first.url}/_sandbox/rights", json={"serial": "ff:ff", "cifs": [ALFA]})
+        assert bad.status_code == 400
+        assert httpx.post(f"{first.url}/_sandbox/rights", json={"serial": serial}).status_code == 400
+        first.set_rights(serial, [BUCATARIA])
+        tokens = first.login()
+    with running_sandbox(small_seed(), state_dir=tmp_path) as second:
+        headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+        listed = httpx.get(
+            f"{second.url}/prod/FCTEL/rest/listaMesajeFactura?zile=1&cif={ALFA}", headers=headers
+        ).json()
+        assert listed["eroare"] == f"Nu aveti drept in SPV pentru CIF={ALFA}"
 
 
 def test_state_survives_a_restart(tmp_path: Path) -> None:

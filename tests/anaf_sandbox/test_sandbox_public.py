@@ -5,7 +5,10 @@ from __future__ import annotations
 import httpx
 from sandbox_helpers import ALFA, BUCATARIA, break_rule, make_invoice
 
-from anaf_sandbox.testing import SandboxHandle
+from anaf_sandbox.testing import SandboxHandle, running_sandbox, small_seed
+
+VAT = "/api/PlatitorTvaRest/v9/tva"
+ONE_CIF = [{"cui": int(ALFA), "data": "2026-01-15"}]
 
 
 def test_hello_answers_text_with_the_certificate(sandbox: SandboxHandle, api: httpx.Client) -> None:
@@ -86,10 +89,36 @@ def test_vat_lookup_finds_seeded_companies(sandbox: SandboxHandle) -> None:
     assert first["inregistrare_scop_Tva"]["scpTVA"] is True
     assert isinstance(first["inregistrare_scop_Tva"]["perioade_TVA"], list)
     assert "cod" not in body  # no v8-style wrapper on live v9
+    sandbox.advance(1)  # one request a second
     too_many = httpx.post(
         f"{sandbox.url}/api/PlatitorTvaRest/v9/tva", json=[{"cui": 1, "data": "2026-01-15"}] * 101
     )
     assert too_many.status_code == 400
+
+
+def test_vat_lookup_allows_one_request_a_second_per_client(sandbox: SandboxHandle) -> None:
+    assert httpx.post(f"{sandbox.url}{VAT}", json=ONE_CIF).status_code == 200
+    refused = httpx.post(f"{sandbox.url}{VAT}", json=ONE_CIF)
+    assert refused.status_code == 429
+    assert refused.headers["retry-after"] == "1"
+    assert refused.json()["message"].startswith("Prea multe cereri: maximum 1 pe secunda")
+    assert httpx.post(f"{sandbox.url}{VAT}", json=ONE_CIF).status_code == 429  # refusals do not count...
+
+    other_address = httpx.HTTPTransport(local_address="127.0.0.2")
+    with httpx.Client(transport=other_address) as neighbour:
+        assert neighbour.post(f"{sandbox.url}{VAT}", json=ONE_CIF).status_code == 200  # per client address
+
+    sandbox.advance(1)  # ...and the window runs on the sandbox clock
+    assert httpx.post(f"{sandbox.url}{VAT}", json=ONE_CIF).status_code == 200
+    assert [c["status"] for c in sandbox.calls(VAT)] == [200, 429, 429, 200, 200]
+
+
+def test_the_vat_lookup_limit_is_a_seed_setting() -> None:
+    seed = small_seed()
+    seed.setdefault("limits", {})["vat_requests_per_second"] = 3
+    with running_sandbox(seed) as sandbox:
+        statuses = [httpx.post(f"{sandbox.url}{VAT}", json=ONE_CIF).status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
 
 
 def test_transformare_draws_a_pdf(api: httpx.Client) -> None:

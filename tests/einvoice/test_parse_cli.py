@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import argparse
+import importlib
 import json
+import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
+import einvoice
 from efactura.__main__ import main
 
 SAMPLES = Path(__file__).parents[2] / ".." / "shared" / "samples"
@@ -141,3 +145,21 @@ def test_an_error_report_zip_is_reported_with_its_errors(
         "The ZIP holds an error report, not an invoice: [BR-RO-010]-Numarul facturii"
         in capsys.readouterr().err
     )
+
+
+def test_a_part_of_the_invoice_cli_that_cannot_load_is_an_error_not_a_missing_subcommand(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delitem(sys.modules, "einvoice.cli")
+    monkeypatch.delattr(einvoice, "_cli_read", raising=False)
+    monkeypatch.setitem(sys.modules, "einvoice._cli_read", None)  # what a broken install looks like
+
+    with pytest.raises(ImportError, match="_cli_read"):
+        importlib.import_module("einvoice.cli").register(argparse.ArgumentParser().add_subparsers())
+
+
+def test_invoice_offers_parse_validate_and_render(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["invoice", "--help"])
+    usage = capsys.readouterr().out
+    assert all(action in usage for action in ("parse", "validate", "render"))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import einvoice
 from efactura.__main__ import main
 from einvoice import (
     Address,
@@ -250,6 +251,15 @@ def test_the_cli_renders_pdf_and_html(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "<h1>Invoice 1316/85</h1>" in html
     assert "1,246.00 EUR" in html
     assert str(tmp_path / "out.pdf") in capsys.readouterr().out
+
+
+def test_the_cli_renders_with_the_parser_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`render` imports the parser plainly; it does not look it up on the package at run time."""
+    monkeypatch.delattr(einvoice, "parse")
+    source = SAMPLES / "ro-cius-ubl" / "ubl_b2g_example3.xml"
+
+    assert main(["invoice", "render", str(source), "-o", str(tmp_path / "out.html")]) == 0
+    assert "1316/85" in (tmp_path / "out.html").read_text(encoding="utf-8")
 
 
 def test_the_cli_refuses_what_it_cannot_render(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -179,3 +179,47 @@ def test_stale_states_are_purged(hub_sandbox: Any, active_module: Organization, 
     clock.advance(timedelta(days=2))
     authorizations_remind_task.delay()
     assert not OAuthState.objects.exists()
+
+
+NO_RIGHTS_CERT = "0a:0b:0c:0d"  # seeds/test.json: enrolled for no company
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("ro", "nu are drepturi SPV pentru nicio firmă a acestei organizații, așa că autorizarea anterioară"),
+        (
+            "en",
+            "has no SPV rights for any company of this organization, so the earlier authorization was kept",
+        ),
+    ],
+)
+def test_a_certificate_without_rights_keeps_the_working_authorization(
+    hub_sandbox: Any, active_module: Organization, owner: User, language: str, expected: str
+) -> None:
+    """GIVEN a working authorization WHEN the next certificate reaches none of the companies THEN the old
+    one stays active, the attempt is in the audit log and the user reads why."""
+    owner.language = language
+    owner.save()
+    client = login(owner)
+    authorize_over_http(client, active_module, hub_sandbox)
+    earlier = SpvAuthorization.objects.get()
+    response = authorize_over_http(client, active_module, hub_sandbox, serial=NO_RIGHTS_CERT, pin="9999")
+    text = client.get(response["Location"]).content.decode()
+    assert expected in text
+    assert "Traceback" not in text
+    assert SpvAuthorization.objects.get() == earlier
+    assert SpvAuthorization.objects.get().status == AuthorizationStatus.ACTIVE
+    failed = AuditEvent.objects.get(kind="authorization_failed")
+    assert failed.detail["error"] == "no_spv_rights"
+    assert NO_RIGHTS_CERT in failed.detail["detail"]
+    assert not Event.objects.filter(kind="authorization.certificate_changed").exists()
+
+
+def test_a_certificate_without_rights_is_stored_when_nothing_works_yet(
+    hub_sandbox: Any, active_module: Organization, owner: User
+) -> None:
+    """With no working authorization to protect, the status page shows the missing rights instead."""
+    authorize_over_http(login(owner), active_module, hub_sandbox, serial=NO_RIGHTS_CERT, pin="9999")
+    assert SpvAuthorization.objects.get().serial == NO_RIGHTS_CERT
+    assert not CompanyAccess.objects.filter(has_rights=True).exists()

@@ -117,10 +117,8 @@ def test_an_smtp_failure_is_retried_without_resending(
     advance_clocks(
         hub_sandbox, authorization.refresh_expires_at - authorization.authorized_at + timedelta(days=1)
     )
-    from celery.exceptions import Retry
-
-    with pytest.raises(Retry):
-        authorization_renew(authorization_id=authorization.pk)
+    # The e-mail's failure stays with its dispatch task (it retries); the renewal that raised it is not hurt.
+    authorization_renew(authorization_id=authorization.pk)
     email = Notification.objects.filter(channel="email").first()
     assert email is not None
     assert email.sent_at is None
@@ -134,3 +132,109 @@ def test_an_smtp_failure_is_retried_without_resending(
     assert event_dispatch(event_id=email.event_id) == []
     assert event_dispatch(event_id=email.event_id) == []
     assert len(mail.outbox) == Notification.objects.filter(channel="email").count()
+
+
+def _raise_unusable(organization: Organization, recipient: User, key: str) -> Event:
+    from django.db import transaction
+
+    from hub.notifications.kinds import Kind
+    from hub.notifications.services import event_raise
+
+    with transaction.atomic():  # the dispatch is enqueued when this commits
+        event = event_raise(
+            organization=organization,
+            kind=Kind.UNUSABLE,
+            key=key,
+            params={"since": "2026-11-20"},
+            recipients=[recipient],
+            link="/",
+        )
+    assert event is not None
+    return event
+
+
+def test_an_email_that_outlives_its_task_retries_is_delivered_once_by_the_safety_net(
+    active_module: Organization, owner: User, smtp_server: Any, settings: Any
+) -> None:
+    """GIVEN the SMTP server down through the first attempt and every retry of the dispatch task
+    WHEN it is back and the beat's safety net runs (twice) THEN the e-mail arrives exactly once."""
+    from celery.exceptions import Retry
+
+    from hub.core import clock
+    from hub.notifications.services import events_dispatch_pending
+    from hub.notifications.tasks import DeliveryFailed, event_dispatch_task, events_dispatch_pending_task
+
+    smtp_port, settings.EMAIL_PORT = settings.EMAIL_PORT, 1  # nothing listens there
+    event = _raise_unusable(active_module, owner, "test:smtp-down")  # first attempt: asks for a retry
+    for retries in range(1, 6):  # eager Celery does not run retries itself: run each one
+        with pytest.raises(Retry if retries < 5 else DeliveryFailed):
+            event_dispatch_task.apply(args=[event.pk], retries=retries)
+    email = Notification.objects.get(channel="email")
+    assert (email.sent_at, email.attempts) == (None, 6)  # first attempt + 5 retries, then the task gave up
+    event.refresh_from_db()
+    assert event.dispatched_at is None
+    settings.EMAIL_PORT = smtp_port
+    assert events_dispatch_pending() == 0  # a young event is left to its own task
+    clock.advance(timedelta(minutes=11))
+    assert events_dispatch_pending_task.delay().get() == 1
+    assert events_dispatch_pending_task.delay().get() == 0
+    assert [item["to"] for item in smtp_server.messages] == [[owner.email]]
+    event.refresh_from_db()
+    assert event.dispatched_at is not None
+    assert Notification.objects.filter(channel="in_app", sent_at__isnull=False).count() == 1
+
+
+@pytest.fixture
+def refusing_broker() -> Any:
+    """Celery really publishing, to a broker that refuses connections."""
+    from hub.celery import app
+
+    def forget_connections() -> None:  # without closing: kombu's global pools still hold them
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    saved = app.conf.broker_url, app.conf.task_publish_retry
+    app.conf.task_always_eager = False
+    app.conf.broker_url, app.conf.task_publish_retry = "amqp://guest:guest@127.0.0.1:1//", False
+    forget_connections()
+    try:
+        yield app
+    finally:
+        app.conf.broker_url, app.conf.task_publish_retry = saved
+        app.conf.task_always_eager = True
+        forget_connections()
+
+
+def test_an_event_the_broker_refused_to_enqueue_is_delivered_by_the_safety_net(
+    active_module: Organization, owner: User, smtp_server: Any, refusing_broker: Any
+) -> None:
+    from hub.core import clock
+    from hub.notifications.services import events_dispatch_pending
+
+    event = _raise_unusable(active_module, owner, "test:broker-down")  # the commit itself must not fail
+    assert not Notification.objects.exists()
+    clock.advance(timedelta(minutes=11))
+    assert events_dispatch_pending() == 1
+    assert events_dispatch_pending() == 0
+    assert [item["to"] for item in smtp_server.messages] == [[owner.email]]
+    assert Notification.objects.get(event=event, channel="in_app").sent_at is not None
+
+
+def test_a_notification_claimed_by_another_dispatcher_is_not_sent_twice(
+    active_module: Organization, owner: User, smtp_server: Any, refusing_broker: Any
+) -> None:
+    """A dispatcher sending right now holds a lease; a second one skips the row until the lease runs out."""
+    from hub.core import clock
+    from hub.notifications.services import CLAIM_LEASE, event_dispatch
+
+    event = _raise_unusable(active_module, owner, "test:claimed")
+    event_dispatch(event_id=event.pk)
+    Notification.objects.filter(channel="email").update(sent_at=None, claimed_at=clock.now())
+    smtp_server.messages.clear()
+    assert event_dispatch(event_id=event.pk) == []
+    assert smtp_server.messages == []
+    event.refresh_from_db()
+    assert event.dispatched_at is not None  # set by the first run; the held row is its owner's business
+    clock.advance(CLAIM_LEASE + timedelta(minutes=1))
+    assert event_dispatch(event_id=event.pk) == []
+    assert len(smtp_server.messages) == 1

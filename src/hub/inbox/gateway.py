@@ -49,8 +49,9 @@ def usable_authorization(company: Company) -> SpvAuthorization:
     return authorization
 
 
-def client_for(company: Company) -> EFacturaClient:
-    authorization = usable_authorization(company)
+def client_for(company: Company, authorization: SpvAuthorization | None = None) -> EFacturaClient:
+    """A client on `authorization` (already checked by `usable_authorization`) or on the company's own."""
+    authorization = authorization or usable_authorization(company)
     return gateway.efactura_client(
         environment=authorization.environment, access_token=authorization.access_token
     )

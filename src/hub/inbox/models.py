@@ -99,6 +99,10 @@ class SyncRun(models.Model):
     downloaded = models.PositiveIntegerField(default=0)
     archived = models.PositiveIntegerField(default=0)
     problems = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(
+        default=0, help_text="messages ANAF refused this time (retried later)"
+    )
+    expired = models.PositiveIntegerField(default=0, help_text="messages ANAF no longer serves (lost)")
     trigger = models.CharField(max_length=20, default="schedule")
 
     class Meta:

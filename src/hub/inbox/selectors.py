@@ -7,11 +7,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from hub.accounts.models import Organization
-from hub.inbox.models import CompanySync, Invoice, SyncRun
+from hub.inbox.models import CompanySync, Invoice, Message, MessageState, SyncRun
 
 SORTS = {
     "received": ("-received_at", "-id"),
@@ -101,3 +101,13 @@ def sync_states_for(organization: Organization) -> list[CompanySync]:
 
 def runs_for(organization: Organization, limit: int = 30) -> QuerySet[SyncRun]:
     return SyncRun.objects.filter(company__organization=organization).select_related("company")[:limit]
+
+
+def expired_counts(organization: Organization) -> dict[int, int]:
+    """Per company id: the messages lost because ANAF no longer served them when the hub asked."""
+    rows = (
+        Message.objects.filter(company__organization=organization, state=MessageState.EXPIRED)
+        .values("company_id")
+        .annotate(lost=Count("pk"))
+    )
+    return {row["company_id"]: row["lost"] for row in rows}

@@ -25,7 +25,14 @@ from hub.inbox import documents
 from hub.inbox.forms import FilterForm, IntervalForm, PreferenceForm
 from hub.inbox.models import CompanySync, InboxPreference, Invoice
 from hub.inbox.problems import problem_message
-from hub.inbox.selectors import bounded_count, invoice_get, invoices_for, runs_for, sync_states_for
+from hub.inbox.selectors import (
+    bounded_count,
+    expired_counts,
+    invoice_get,
+    invoices_for,
+    runs_for,
+    sync_states_for,
+)
 
 PAGE_SIZE = 50
 EXPORT_ZIP_LIMIT = 2000
@@ -217,10 +224,12 @@ def sync_status(request: HttpRequest) -> HttpResponse:
 
     organization = _organization(request)
     states = sync_states_for(organization)
+    lost = expired_counts(organization)
     rows = [
         {
             "state": state,
             "at_risk_since": at_risk_since(state) if state.pk else None,
+            "lost": lost.get(state.company_id, 0),
             "error": problem_message(state.last_error) if state.last_error else "",
             "form": IntervalForm(instance=state, prefix=f"c{state.pk}"),
         }

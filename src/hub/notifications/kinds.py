@@ -24,6 +24,7 @@ class Kind(StrEnum):
     UNUSABLE = "authorization.unusable"
     INBOX_SYNC_FAILED = "inbox.sync_failed"
     INBOX_RETENTION_RISK = "inbox.retention_risk"
+    INBOX_MESSAGES_EXPIRED = "inbox.messages_expired"
     INVOICE_RECEIVED = "invoice.received"
     INVOICE_DIGEST = "invoice.digest"
 
@@ -36,8 +37,18 @@ TITLES: dict[Kind, Promise] = {
     Kind.UNUSABLE: _("ANAF authorization unusable for over 24 hours"),
     Kind.INBOX_SYNC_FAILED: _("e-Factura messages cannot be downloaded"),
     Kind.INBOX_RETENTION_RISK: _("e-Factura messages could be lost: ANAF keeps them only 60 days"),
+    Kind.INBOX_MESSAGES_EXPIRED: _("e-Factura messages lost: ANAF no longer serves them"),
     Kind.INVOICE_RECEIVED: _("New supplier invoice"),
     Kind.INVOICE_DIGEST: _("New supplier invoices today"),
+}
+# Louder titles (and e-mail subjects) as an alarm escalates: (kind, params["threshold"]) -> title.
+ESCALATED_TITLES: dict[tuple[Kind, int], Promise] = {
+    (Kind.INBOX_RETENTION_RISK, 45): _(
+        "URGENT: e-Factura messages will be lost in under 15 days unless the sync is fixed"
+    ),
+    (Kind.INBOX_RETENTION_RISK, 55): _(
+        "CRITICAL: e-Factura messages will be deleted by ANAF within 5 days: act today"
+    ),
 }
 
 BODIES: dict[Kind, Promise] = {
@@ -70,6 +81,10 @@ BODIES: dict[Kind, Promise] = {
         "(since %(since)s). ANAF deletes messages after 60 days: fix the sync before they are lost. "
         "Cause: %(reason)s"
     ),
+    Kind.INBOX_MESSAGES_EXPIRED: _(
+        "%(count)s e-Factura messages of %(company)s (CIF %(cif)s) were not downloaded in time and ANAF no "
+        "longer serves them (past its 60 days). Ask the senders for copies. Message ids: %(ids)s"
+    ),
     Kind.INVOICE_RECEIVED: _("%(seller)s sent invoice %(number)s of %(amount)s %(currency)s to %(company)s."),
     Kind.INVOICE_DIGEST: _("%(count)s new supplier invoices arrived for %(organization)s: %(summary)s"),
 }
@@ -96,7 +111,10 @@ def _formatted(params: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
-def title_for(kind: str) -> str:
+def title_for(kind: str, params: dict[str, Any] | None = None) -> str:
+    threshold = (params or {}).get("threshold")
+    if isinstance(threshold, int) and (Kind(kind), threshold) in ESCALATED_TITLES:
+        return str(ESCALATED_TITLES[(Kind(kind), threshold)])
     return str(TITLES.get(Kind(kind), kind))
 
 

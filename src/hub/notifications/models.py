@@ -23,6 +23,11 @@ class Event(models.Model):
 
     class Meta:
         constraints = (models.UniqueConstraint(fields=["organization", "key"], name="one_event_per_cause"),)
+        indexes = (  # the safety net's scan (`events_dispatch_pending`) reads only these
+            models.Index(
+                fields=["created"], condition=models.Q(dispatched_at__isnull=True), name="event_undispatched"
+            ),
+        )
         ordering = ("-created",)
 
     def __str__(self) -> str:
@@ -30,7 +35,7 @@ class Event(models.Model):
 
     @property
     def title(self) -> str:
-        return title_for(self.kind)
+        return title_for(self.kind, self.params)
 
     @property
     def body(self) -> str:
@@ -51,6 +56,9 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text="a dispatcher is sending it now (a lease: stale after a while)"
+    )
     given_up = models.BooleanField(default=False, help_text="permanent failure: shown, not retried")
 
     class Meta:

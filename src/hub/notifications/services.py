@@ -1,16 +1,32 @@
-"""Raise events (once per cause), dispatch them to channels, mark notifications as read."""
+"""Raise events (once per cause), dispatch them to channels, mark notifications as read.
+
+Each event is dispatched by its own task, enqueued after commit; a beat safety net
+(`events_dispatch_pending`) dispatches whatever that task could not: broker down at enqueue time, or a
+channel failing longer than the task retries. Each notification is claimed before it is sent (a lease), so
+two dispatchers never send it twice.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 
 from hub.accounts.models import Organization, User
 from hub.core import clock
 from hub.notifications.models import Channel, Event, Notification
 from hub.notifications.transports import TRANSPORTS, TransportError
+
+log = logging.getLogger(__name__)
+
+# Longer than any send takes (EMAIL_TIMEOUT is 20 s): a claim older than this was lost with its worker.
+CLAIM_LEASE = timedelta(minutes=15)
+# The safety net leaves young events to their own task (first attempt and its early retries).
+PENDING_GRACE = timedelta(minutes=10)
 
 
 def event_raise(
@@ -49,20 +65,22 @@ def event_raise(
         # The organization's webhooks hear of it at once; a lost enqueue (broker down) is logged, not raised,
         # and the periodic scan (`authorization_events_forward`) forwards it later, still once.
         transaction.on_commit(lambda: webhook_forward_event_task.delay(event.pk), robust=True)
-    transaction.on_commit(lambda: event_dispatch_task.delay(event.pk))
+    # A lost enqueue (broker down) is logged, not raised: `events_dispatch_pending` delivers it later.
+    transaction.on_commit(lambda: event_dispatch_task.delay(event.pk), robust=True)
     return event
 
 
 def event_dispatch(*, event_id: int) -> list[str]:
-    """Create one notification per recipient and channel, deliver the undelivered; returns errors."""
+    """Create one notification per recipient and channel, deliver the undelivered; returns errors.
+
+    The event counts as dispatched once every notification is sent or given up.
+    """
     event = Event.objects.select_related("organization").get(pk=event_id)
     errors: list[str] = []
     for user in User.objects.filter(pk__in=event.recipient_ids, is_active=True):
         for channel in (Channel.IN_APP, Channel.EMAIL):
             notification, _ = Notification.objects.get_or_create(event=event, recipient=user, channel=channel)
-            if notification.sent_at is not None or notification.given_up:
-                continue
-            if not _claim(notification):
+            if notification.sent_at is not None or notification.given_up or not _claim(notification):
                 continue
             try:
                 TRANSPORTS[channel](notification)
@@ -70,21 +88,44 @@ def event_dispatch(*, event_id: int) -> list[str]:
                 if not exc.permanent:
                     errors.append(exc.message)
                 Notification.objects.filter(pk=notification.pk).update(
-                    last_error=exc.message[:500], given_up=exc.permanent
+                    last_error=exc.message[:500], given_up=exc.permanent, claimed_at=None
                 )
                 continue
-            Notification.objects.filter(pk=notification.pk).update(sent_at=clock.now(), last_error="")
-    if not errors:
-        Event.objects.filter(pk=event.pk).update(dispatched_at=clock.now())
+            Notification.objects.filter(pk=notification.pk).update(
+                sent_at=clock.now(), last_error="", claimed_at=None
+            )
+    pending = Notification.objects.filter(event=event, sent_at__isnull=True, given_up=False)
+    if not errors and not pending.exists():
+        Event.objects.filter(pk=event.pk, dispatched_at__isnull=True).update(dispatched_at=clock.now())
     return errors
 
 
+def events_dispatch_pending(*, limit: int = 200) -> int:
+    """Safety net: dispatch events left undispatched past `PENDING_GRACE`; returns how many were tried.
+
+    Idempotent: what was sent is skipped, and a notification another dispatcher holds is left to it.
+    """
+    due = Event.objects.filter(dispatched_at__isnull=True, created__lte=clock.now() - PENDING_GRACE)
+    event_ids = list(due.order_by("created").values_list("pk", flat=True)[:limit])
+    for event_id in event_ids:
+        try:
+            errors = event_dispatch(event_id=event_id)
+        except Exception:  # one event's surprise must not starve the others
+            log.exception("dispatching event %s failed", event_id)
+            continue
+        if errors:
+            log.warning("event %s still undelivered: %s", event_id, "; ".join(errors))
+    return len(event_ids)
+
+
 def _claim(notification: Notification) -> bool:
-    """Conditional update so that two dispatchers never send the same e-mail twice."""
-    changed = Notification.objects.filter(
-        pk=notification.pk, sent_at__isnull=True, attempts=notification.attempts
-    ).update(attempts=notification.attempts + 1)
-    notification.attempts += 1
+    """Conditional update: only one dispatcher at a time sends a notification (until its lease runs out)."""
+    now = clock.now()
+    changed = (
+        Notification.objects.filter(pk=notification.pk, sent_at__isnull=True, given_up=False)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_LEASE))
+        .update(claimed_at=now, attempts=F("attempts") + 1)
+    )
     return changed == 1
 
 

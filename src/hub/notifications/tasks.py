@@ -16,3 +16,11 @@ def event_dispatch_task(self, event_id: int) -> None:  # type: ignore[no-untyped
     errors = event_dispatch(event_id=event_id)
     if errors:
         raise self.retry(exc=DeliveryFailed("; ".join(errors)), countdown=60 * 2**self.request.retries)
+
+
+@shared_task
+def events_dispatch_pending_task() -> int:
+    """Beat safety net: deliver events whose own dispatch task was lost or gave up."""
+    from hub.notifications.services import events_dispatch_pending
+
+    return events_dispatch_pending()

@@ -37,6 +37,9 @@ BACKOFF = (
 )
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 CLAIM = timedelta(minutes=2)
+# A delivery never attempted is normally on its way (enqueued on commit); past this grace its first send was
+# lost (broker down, worker killed) and the retry scan sends it.
+FIRST_SEND_GRACE = timedelta(minutes=2)
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
@@ -67,7 +70,8 @@ def webhook_emit(
 ) -> list[int]:
     """Record one delivery per subscribed endpoint; they are sent after the transaction commits.
 
-    `cause` makes the emission idempotent: the same cause never yields two deliveries to one endpoint.
+    `cause` makes the emission idempotent: the same cause never yields two deliveries to one endpoint. A
+    failed enqueue (broker down) is logged, never raised: the row is recorded and `deliveries_due` finds it.
     """
     ids: list[int] = []
     now = clock.now()
@@ -93,7 +97,10 @@ def webhook_emit(
         from hub.webhooks.tasks import webhook_deliver_task
 
         for delivery_id in ids:
-            transaction.on_commit(lambda pk=delivery_id: webhook_deliver_task.delay(pk))  # type: ignore[misc]
+            transaction.on_commit(
+                lambda pk=delivery_id: webhook_deliver_task.delay(pk),  # type: ignore[misc]
+                robust=True,
+            )
     return ids
 
 
@@ -167,11 +174,16 @@ def _post(url: str, secret: str, delivery: Delivery, body: bytes) -> int:
 
 
 def deliveries_due() -> list[int]:
+    """Retries whose time has come, and first sends that never happened (older than `FIRST_SEND_GRACE`)."""
     now = clock.now()
+    retries = Q(attempts__gt=0)
+    lost_first_sends = Q(attempts=0, created__lte=now - FIRST_SEND_GRACE)
     return list(
-        Delivery.objects.filter(
-            delivered_at__isnull=True, given_up=False, attempts__gt=0, next_attempt_at__lte=now
-        ).values_list("pk", flat=True)[:500]
+        Delivery.objects.filter(delivered_at__isnull=True, given_up=False, next_attempt_at__lte=now)
+        .filter(retries | lost_first_sends)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:500]
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.utils import translation
 from inbox_fixtures import ALFA, authorized, company
 
 from hub.accounts.models import Organization
@@ -58,3 +59,19 @@ def test_the_alarm_fires_at_30_then_45_then_55_days_when_the_clock_moves(
     thresholds = sorted(e.params["threshold"] for e in Event.objects.filter(kind="inbox.retention_risk"))
     assert thresholds == [30, 45, 55]
     assert CompanySync.objects.get(company=target).last_error == "inbox_not_active"
+    # The alarm escalates: each threshold has its own, louder title and e-mail subject.
+    events = {event.params["threshold"]: event for event in Event.objects.filter(kind="inbox.retention_risk")}
+    with translation.override("en"):
+        titles = {threshold: event.title for threshold, event in events.items()}
+    assert len(set(titles.values())) == 3
+    assert titles[45].startswith("URGENT")
+    assert "15 days" in titles[45]
+    assert titles[55].startswith("CRITICAL")
+    assert "5 days" in titles[55]
+    with translation.override("ro"):
+        assert events[55].title.startswith("CRITIC:")
+    subjects = [message.subject for message in mail.outbox]
+    for threshold, event in events.items():
+        with translation.override("ro"):
+            ro_title = event.title
+        assert any(titles[threshold] in subject or ro_title in subject for subject in subjects), threshold

@@ -1,5 +1,6 @@
-"""Events the inbox raises through the hub's notifications: sync failures that need a person, and the
-60-day guardian (ANAF deletes messages 60 days after they were created, anaf-contract.md §2.4).
+"""Events the inbox raises through the hub's notifications: sync failures that need a person, the 60-day
+guardian (ANAF deletes messages 60 days after they were created, anaf-contract.md §2.4), louder at 45 and 55
+days (`kinds.ESCALATED_TITLES`), and the messages lost because ANAF no longer served them.
 
 The cause is stored as a code (`SyncProblem` / `ErrorCode`) with ANAF's original text as data, never as
 translated text: `hub.notifications.kinds` words it in each recipient's language when shown or sent.
@@ -53,6 +54,26 @@ def sync_failure_raise(*, state_id: int, code: str, since: datetime, detail: str
             "since": since.isoformat(),
             "code": code,
             "detail": detail,
+        },
+        recipients=_recipients(state),
+        link=_link(state),
+    )
+
+
+def messages_expired_raise(*, state_id: int, run_id: int, download_ids: list[str]) -> None:
+    """Once per sync run that found messages ANAF no longer serves (they are lost for the hub)."""
+    state = CompanySync.objects.select_related("company__organization").get(pk=state_id)
+    company = state.company
+    shown = ", ".join(download_ids[:20]) + (" ..." if len(download_ids) > 20 else "")
+    event_raise(
+        organization=company.organization,
+        kind=Kind.INBOX_MESSAGES_EXPIRED,
+        key=f"inbox-expired:{company.pk}:{run_id}",
+        params={
+            "company": company.name or company.cif,
+            "cif": company.cif,
+            "count": len(download_ids),
+            "ids": shown,
         },
         recipients=_recipients(state),
         link=_link(state),

@@ -6,11 +6,16 @@ The pipeline (design.md "Sync the inbox"), each step idempotent and skipping wha
    the watermark minus an overlap and a clock-skew margin; every id goes into the ledger at once;
 3. the watermark moves only after the whole listing succeeded;
 4. for each ledger row not archived: download (unless its ZIP is already stored), store the bytes first,
-   then read and upsert (`services.reading`). A stored ZIP is never downloaded again;
+   then read and upsert (`services.reading`). A stored ZIP is never downloaded again. A message ANAF refuses
+   is recorded on its row (attempts, last error) and skipped; rows that failed before go to the back of the
+   queue, so one refused message never holds up the others. Only failures that concern every message
+   (ANAF down, a global quota, the token) stop the run;
 5. announce every archived document not announced yet (`services.announce`), each exactly once, also those
    a crashed earlier run archived but did not announce.
 A failure stops this company only; it is recorded as a `SyncRun` and, for causes that need a person, raised
-as an event (in-app + e-mail).
+as an event (in-app + e-mail). What a sync learns about the authorization is handed to `ro_efactura`: a CIF
+whose rights are gone, a token ANAF refuses (and, on success, that it works again). Messages ANAF no longer
+serves (past 60 days) are counted and raised as an event.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -81,6 +86,9 @@ class SyncResult:
     archived: int = 0
     problems: int = 0
     announced: int = 0
+    failed: int = 0
+    expired: list[str] = field(default_factory=list)
+    authorization_id: int | None = None
 
 
 def company_sync_state(company: Company) -> CompanySync:
@@ -131,10 +139,13 @@ def inbox_sync_company(*, company_id: int, trigger: str = "schedule") -> SyncRes
 
             result.outcome, result.error = SyncOutcome.FAILED, code_for(exc)
             run.detail = f"{exc.__class__.__name__}: {exc}"[:300]
+            _report_to_authorization(company, result, exc)
     else:
         result.outcome = SyncOutcome.OK
+        _report_to_authorization(company, result, None)
     finally:
         _finish(state, run, result)
+        _raise_expired_event(state, run, result)
     from hub.inbox.services.announce import invoices_announce_pending
 
     result.announced = invoices_announce_pending(company_id=company_id)
@@ -142,9 +153,11 @@ def inbox_sync_company(*, company_id: int, trigger: str = "schedule") -> SyncRes
 
 
 def _run(company: Company, state: CompanySync, result: SyncResult) -> None:
-    from hub.inbox.gateway import client_for
+    from hub.inbox.gateway import client_for, usable_authorization
 
-    with closing(client_for(company)) as client:
+    authorization = usable_authorization(company)
+    result.authorization_id = authorization.pk
+    with closing(client_for(company, authorization)) as client:
         _list(client, company, state, result)
         _archive_pending(client, company, result)
 
@@ -192,10 +205,11 @@ def _record(company: Company, messages: list[Any], result: SyncResult) -> None:
 
 
 def pending_messages(company: Company) -> Iterable[Message]:
+    """Oldest first, but messages that failed before come after those never tried (fewest attempts first)."""
     return (
         Message.objects.filter(company=company, state__in=[MessageState.LISTED, MessageState.STORED])
         .select_related("company")
-        .order_by("created_at", "pk")
+        .order_by("attempts", "created_at", "pk")
     )
 
 
@@ -204,10 +218,29 @@ def _archive_pending(client: Any, company: Company, result: SyncResult) -> None:
         message_archive(client=client, message=message, result=result)
 
 
-def message_archive(*, client: Any, message: Message, result: SyncResult | None = None) -> int | None:
-    """Bring one ledger row to `archived`; returns the invoice id, or None if ANAF no longer has it.
+def stops_the_run(exc: Exception) -> bool:
+    """An ANAF error that concerns every message (ANAF unreachable or down, a global quota, the token),
+    as opposed to a refusal of this one message (no rights on it, its own download quota, an odd answer)."""
+    import anaf
 
-    Transient ANAF errors propagate (the company's sync stops and is retried later).
+    if isinstance(exc, anaf.RateLimited):
+        return exc.quota != "download"
+    return isinstance(
+        exc,
+        anaf.TransportError
+        | anaf.ServerError
+        | anaf.Maintenance
+        | anaf.InvalidToken
+        | anaf.ReauthorizationRequired,
+    )
+
+
+def message_archive(*, client: Any, message: Message, result: SyncResult | None = None) -> int | None:
+    """Bring one ledger row to `archived`; returns the invoice id, or None when it stays unarchived.
+
+    A refusal of this message alone is recorded on its row (attempts, last error) and the caller goes on;
+    errors that concern every message (`stops_the_run`) are recorded too, then propagate (the company's sync
+    stops and is retried later). ANAF's "past 60 days" marks the row expired for good (`result.expired`).
     """
     import anaf
 
@@ -224,12 +257,19 @@ def message_archive(*, client: Any, message: Message, result: SyncResult | None 
             Message.objects.filter(pk=message.pk).update(
                 state=MessageState.EXPIRED, last_error=str(exc)[:300]
             )
+            if result is not None:
+                result.expired.append(message.download_id)
             return None
         except anaf.AnafError as exc:
             Message.objects.filter(pk=message.pk).update(
                 attempts=message.attempts + 1, last_error=f"{exc.__class__.__name__}: {exc}"[:300]
             )
-            raise
+            if stops_the_run(exc):
+                raise
+            log.info("message %s refused by ANAF: %s", message.download_id, exc.__class__.__name__)
+            if result is not None:
+                result.failed += 1
+            return None
         data = downloaded.raw
         # A crash between the download above and the ledger update below downloads this one message again on
         # the next run. Accepted: it costs one of the 10 downloads ANAF allows per message per day
@@ -255,8 +295,9 @@ def message_archive(*, client: Any, message: Message, result: SyncResult | None 
 def _finish(state: CompanySync, run: SyncRun, result: SyncResult) -> None:
     now = clock.now()
     run.finished, run.outcome, run.error = now, result.outcome, result.error
-    for name in ("listed", "new", "downloaded", "archived", "problems"):
+    for name in ("listed", "new", "downloaded", "archived", "problems", "failed"):
         setattr(run, name, getattr(result, name))
+    run.expired = len(result.expired)
     run.save()
     state.refresh_from_db()
     update: dict[str, Any] = {"running_until": None, "next_sync_at": now + interval_of(state)}
@@ -275,6 +316,34 @@ def _raise_failure_event(state: CompanySync, code: str, since: datetime, detail:
     transaction.on_commit(
         lambda: sync_failure_raise(state_id=state.pk, code=code, since=since, detail=detail)
     )
+
+
+def _report_to_authorization(company: Company, result: SyncResult, exc: Exception | None) -> None:
+    """Tell `ro_efactura` what the sync learnt: rights gone for the CIF, a refused token, or a working one."""
+    import anaf
+
+    if result.authorization_id is None:
+        return
+    from hub.integrations.ro_efactura.anaf_errors import code_for
+    from hub.integrations.ro_efactura.services.renewal import authorization_use_record
+    from hub.integrations.ro_efactura.services.rights import company_rights_lost
+
+    if exc is None:
+        authorization_use_record(authorization_id=result.authorization_id, error="")
+    elif isinstance(exc, anaf.NoSpvRights):
+        # Refusals of one message are handled in `message_archive`: this one was about the whole CIF.
+        company_rights_lost(company_id=company.pk, authorization_id=result.authorization_id)
+    elif isinstance(exc, anaf.InvalidToken | anaf.ReauthorizationRequired):
+        authorization_use_record(authorization_id=result.authorization_id, error=code_for(exc))
+
+
+def _raise_expired_event(state: CompanySync, run: SyncRun, result: SyncResult) -> None:
+    if not result.expired:
+        return
+    from hub.inbox.services.alarms import messages_expired_raise
+
+    ids = list(result.expired)
+    transaction.on_commit(lambda: messages_expired_raise(state_id=state.pk, run_id=run.pk, download_ids=ids))
 
 
 def companies_due(now: datetime | None = None) -> list[int]:

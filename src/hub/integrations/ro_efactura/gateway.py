@@ -41,13 +41,17 @@ def oauth_client(environment: str) -> OAuthClient:
 
 
 def efactura_client(*, environment: str, access_token: str) -> EFacturaClient:
+    """A client for one token; every client of the process spends the same quota budgets (`quota.py`)."""
     from anaf import EFacturaClient
     from hub.core import clock
+    from hub.integrations.ro_efactura.quota import shared_limiter
 
+    endpoints = endpoints_for(environment)
     client = EFacturaClient(
         access_token,
         environment=api_environment(environment),  # type: ignore[arg-type]
-        endpoints=endpoints_for(environment),
+        endpoints=endpoints,
+        limiter=shared_limiter(endpoints.api_base),
     )
     # Our clock's offset (zero in production) is our best first guess of ANAF's; the client refines it.
     client.clock_skew = clock.offset()

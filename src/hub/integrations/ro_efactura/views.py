@@ -142,6 +142,16 @@ def authorize(request: HttpRequest) -> HttpResponse:
     return redirect(url)
 
 
+def _callback_error(code: str) -> str:
+    if code == ErrorCode.NO_SPV_RIGHTS:  # refused only when a working authorization exists (it is kept)
+        return _(
+            "The new certificate has no SPV rights for any company of this organization, so the earlier "
+            "authorization was kept. Check the holder's enrolment in SPV for these companies (a new "
+            "enrolment takes up to 24 hours) or authorize with another certificate."
+        )
+    return message_for(code)
+
+
 @login_required
 def oauth_callback(request: HttpRequest) -> HttpResponse:
     """ANAF's redirect: exchange the code at once; then close the popup or redirect with a message."""
@@ -155,7 +165,7 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
     except AuthorizationError as exc:
         if exc.organization is None:
             return render(request, "hub/error.html", {"message": message_for(exc.code)}, status=400)
-        messages.error(request, message_for(exc.code))
+        messages.error(request, _callback_error(exc.code))
         return _callback_done(request, exc.organization, ok=False, popup=exc.popup, code=exc.code)
     messages.success(
         request,

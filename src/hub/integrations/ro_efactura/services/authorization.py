@@ -1,7 +1,8 @@
 """Authorization with the certificate: one-time state, the callback's code exchange, storing tokens.
 
 anaf-contract.md §1.4-§1.5: the code lives about 60 s, so it is exchanged at once. A failure of any kind
-leaves the earlier authorization untouched: the new row is written only after a successful exchange.
+leaves the earlier authorization untouched: the new row is written only after a successful exchange, and,
+when a working authorization exists, only if the new certificate has SPV rights for at least one company.
 """
 
 from __future__ import annotations
@@ -21,7 +22,13 @@ from hub.core.errors import ErrorCode
 from hub.integrations.ro_efactura import gateway
 from hub.integrations.ro_efactura.anaf_errors import code_for
 from hub.integrations.ro_efactura.models import AuditKind, AuthorizationStatus, OAuthState, SpvAuthorization
-from hub.integrations.ro_efactura.selectors import conf_of, latest_authorization, notification_recipients
+from hub.integrations.ro_efactura.selectors import (
+    companies_with_access,
+    conf_of,
+    current_authorization,
+    latest_authorization,
+    notification_recipients,
+)
 from hub.integrations.ro_efactura.services.audit import audit_record
 from hub.integrations.ro_efactura.services.links import reauthorization_link
 from hub.notifications.kinds import Kind
@@ -127,10 +134,38 @@ def authorization_complete(*, user: User, state: str, code: str, error: str) -> 
         raise fail(reason, exc.__class__.__name__) from exc
     if tokens.roles and not any("EFACTURA" in role for role in tokens.roles):
         raise fail(ErrorCode.NO_SERVICE, ",".join(tokens.roles))
+    refused_cifs = _cifs_out_of_reach(
+        organization=organization, environment=oauth_state.environment, access_token=tokens.access_token
+    )
+    if refused_cifs:
+        raise fail(ErrorCode.NO_SPV_RIGHTS, f"serial {tokens.serial}; CIF {', '.join(refused_cifs)}")
     authorization = _store(
         organization=organization, user=user, environment=oauth_state.environment, tokens=tokens
     )
     return authorization, popup
+
+
+def _cifs_out_of_reach(*, organization: Organization, environment: str, access_token: str) -> list[str]:
+    """The organization's CIFs when a working authorization exists and the new token reaches none of them.
+
+    Empty means "store it": no working authorization to lose, no companies, rights for at least one CIF, or
+    an answer that proves nothing (ANAF down): a hiccup must not refuse a good certificate.
+    """
+    current = current_authorization(organization)
+    if current is None or current.status != AuthorizationStatus.ACTIVE:
+        return []
+    cifs = [company.cif for company in companies_with_access(organization)]
+    import anaf
+
+    with closing(gateway.efactura_client(environment=environment, access_token=access_token)) as client:
+        for cif in cifs:
+            try:
+                if client.check_cif_rights(cif):
+                    return []
+            except anaf.AnafError as exc:
+                log.info("rights probe for %s inconclusive: %s", cif, exc.__class__.__name__)
+                return []
+    return cifs
 
 
 def _store(*, organization: Organization, user: User, environment: str, tokens: object) -> SpvAuthorization:

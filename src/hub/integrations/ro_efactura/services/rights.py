@@ -84,3 +84,30 @@ def _probe(
                 link=reauthorization_link(organization.slug),
             )
     return results
+
+
+def company_rights_lost(*, company_id: int, authorization_id: int) -> bool:
+    """Record that ANAF refused `authorization` the CIF of a company (seen by a sync, not by a probe).
+
+    Raises the "rights lost" event when the same certificate had rights on it; returns whether it did.
+    """
+    from hub.core.errors import ErrorCode
+
+    authorization = SpvAuthorization.objects.select_related("organization").get(pk=authorization_id)
+    access, _ = CompanyAccess.objects.select_related("company").get_or_create(company_id=company_id)
+    had_rights = access.has_rights is True and access.serial == authorization.serial
+    access.has_rights, access.error = False, ErrorCode.NO_SPV_RIGHTS
+    access.checked_at, access.serial = clock.now(), authorization.serial
+    access.save()
+    if not had_rights:
+        return False
+    organization = authorization.organization
+    event = event_raise(
+        organization=organization,
+        kind=Kind.RIGHTS_LOST,
+        key=f"rights-lost:{authorization.pk}:{company_id}",
+        params={"cif": access.company.cif},
+        recipients=notification_recipients(authorization),
+        link=reauthorization_link(organization.slug),
+    )
+    return event is not None

@@ -1,0 +1,118 @@
+"""Issued invoices: ANAF's verdict on an upload (FACTURA TRIMISA, ERORI FACTURA) reaches the webhooks."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import closing
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from importlib import resources
+from typing import Any, ClassVar
+
+import pytest
+from inbox_fixtures import ALFA, authorized, company
+
+from conftest import advance_clocks
+from hub.accounts.models import Organization
+from hub.inbox.models import Direction, DocumentKind, Invoice
+from hub.inbox.services.sync import inbox_sync_company
+from hub.integrations.ro_efactura import gateway
+from hub.integrations.ro_efactura.selectors import current_authorization
+from hub.webhooks.models import Delivery
+from hub.webhooks.services import endpoint_create
+
+__all__ = ["authorized"]
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class Receiver(BaseHTTPRequestHandler):
+    received: ClassVar[list[dict[str, Any]]] = []
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        Receiver.received.append({"headers": dict(self.headers), "body": body})
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def receiver(settings: Any) -> Iterator[str]:
+    settings.EFACTURA_WEBHOOKS_ALLOW_PRIVATE = True
+    Receiver.received = []
+    server = HTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/efactura"
+    server.shutdown()
+
+
+def _signed_by(secret: str, item: dict[str, Any]) -> bool:
+    parts = dict(part.split("=", 1) for part in item["headers"]["X-EFactura-Signature"].split(","))
+    mac = hmac.new(secret.encode(), f"{parts['t']}.".encode() + item["body"], hashlib.sha256).hexdigest()
+    return hmac.compare_digest(mac, parts["v1"])
+
+
+def _issued_by_alfa() -> bytes:
+    """The sample supplier invoice turned around: Alfa (one of our companies) is the seller."""
+    path = resources.files("anaf_sandbox") / "seeds" / "invoices" / "supplier_invoice.xml"
+    xml = path.read_text(encoding="utf-8")
+    swapped = xml.replace("RO123549276", "@SELLER@").replace(f"RO{ALFA}", "RO123549276")
+    return swapped.replace("@SELLER@", f"RO{ALFA}").encode()
+
+
+def test_the_verdicts_on_issued_invoices_reach_the_webhooks_signed(
+    hub_sandbox: Any, authorized: Organization, receiver: str
+) -> None:
+    """GIVEN an invoice Alfa uploaded (ANAF: FACTURA TRIMISA) and the same one uploaded again (ANAF refuses
+    the duplicate: ERORI FACTURA) WHEN the inbox syncs THEN an `invoice.sent.accepted` and an
+    `invoice.sent.rejected` webhook arrive, each signed with the endpoint's secret."""
+    endpoint = endpoint_create(
+        organization=authorized, url=receiver, events=["invoice.sent.accepted", "invoice.sent.rejected"]
+    )
+    authorization = current_authorization(authorized)
+    assert authorization is not None
+    with closing(
+        gateway.efactura_client(
+            environment=authorization.environment, access_token=authorization.access_token
+        )
+    ) as client:
+        accepted = client.upload(_issued_by_alfa(), ALFA)
+        refused = client.upload(_issued_by_alfa(), ALFA)
+    assert accepted.accepted, accepted
+    assert refused.upload_id, refused
+    advance_clocks(hub_sandbox, timedelta(minutes=3))  # past ANAF's processing lag and the listing margin
+
+    result = inbox_sync_company(company_id=company(authorized, ALFA).pk)
+
+    assert result.outcome == "ok"
+    sent = Invoice.objects.get(company__cif=ALFA, direction=Direction.SENT)
+    error = Invoice.objects.get(company__cif=ALFA, direction=Direction.ERROR)
+    assert sent.message.upload_id == accepted.upload_id
+    assert error.message.upload_id == refused.upload_id
+    assert error.kind == DocumentKind.ERROR_REPORT
+    bodies = {json.loads(item["body"])["event"]: item for item in Receiver.received}
+    assert set(bodies) == {"invoice.sent.accepted", "invoice.sent.rejected"}
+    assert len(Receiver.received) == 2
+    for event, invoice in (("invoice.sent.accepted", sent), ("invoice.sent.rejected", error)):
+        item = bodies[event]
+        assert _signed_by(endpoint.secret, item)
+        assert not _signed_by("whsec_someone_else", item)
+        assert item["headers"]["X-EFactura-Event"] == event
+        data = json.loads(item["body"])["data"]
+        assert data["id"] == invoice.pk
+        assert data["company"]["cif"] == ALFA
+        assert data["message_id"] == invoice.message.download_id
+        assert data["upload_id"] == invoice.message.upload_id
+        assert data["direction"] == invoice.direction
+    assert json.loads(bodies["invoice.sent.accepted"]["body"])["data"]["number"] == sent.number != ""
+    assert all(delivery.delivered_at for delivery in Delivery.objects.all())
+
+    again = inbox_sync_company(company_id=company(authorized, ALFA).pk)  # announced once, never twice
+    assert again.announced == 0
+    assert len(Receiver.received) == 2
