@@ -112,13 +112,41 @@ def timed(label: str, action: Callable[[], object]) -> None:
     print(f"{label:<48} {statistics.median(runs):8.1f} ms")
 
 
+SEARCHES = ("brutăria", "fct-0054321", "fct-00543", "nimic-de-gasit")
+
+
+def search_queries(organization: object) -> None:
+    """The search alone, without the page render: first page of ids and the bounded count, plus the plan."""
+    from django.db import connection
+
+    from hub.inbox.selectors import InvoiceFilters, bounded_count, invoices_for
+
+    for term in SEARCHES:
+        rows = invoices_for(organization, InvoiceFilters(q=term))  # type: ignore[arg-type]
+        timed(
+            f"query, search {term!r}: page + count",
+            lambda rows=rows: (list(rows.values_list("pk")[:50]), bounded_count(rows)),
+        )
+    if connection.vendor == "postgresql":
+        rows = invoices_for(organization, InvoiceFilters(q="fct-0054321"))  # type: ignore[arg-type]
+        print("EXPLAIN of the count for 'fct-0054321':")
+        print(rows.order_by()[:10_001].values("pk").explain())
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--invoices", type=int, default=100_000)
+    parser.add_argument(
+        "--without-trigram", action="store_true", help="PostgreSQL: drop the search index, for a before/after"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     organization, user, company = setup(args.invoices)
     from django.db import connection
+
+    if args.without_trigram and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("DROP INDEX inbox_search_trgm")
     from django.test import Client
 
     from hub.api.services import api_key_create
@@ -147,6 +175,7 @@ def main() -> int:
         "list, amount range + period",
         page({"amount_min": "1000", "amount_max": "5000", "date_from": "2026-03-01"}),
     )
+    search_queries(organization)
     _row, key = api_key_create(organization=organization, name="bench", scopes=["read"])  # type: ignore[arg-type]
     api = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
     timed("API /invoices, first 100", lambda: api.get("/api/v1/invoices", {"limit": "100"}))

@@ -8,7 +8,10 @@ once (`Invoice.announced_at`). The ZIP itself lives in the archive storage under
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +28,8 @@ class CompanySync(models.Model):
     tracked_since = models.DateTimeField()
     watermark = models.DateTimeField(null=True, blank=True, help_text="listed completely up to this moment")
     next_sync_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    running_until = models.DateTimeField(null=True, blank=True)
+    running_until = models.DateTimeField(null=True, blank=True, help_text="the claim's lease lapses then")
+    claimed_by = models.CharField(max_length=32, blank=True, help_text="token of the run holding the claim")
     last_started_at = models.DateTimeField(null=True, blank=True)
     last_success_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=60, blank=True)
@@ -33,6 +37,19 @@ class CompanySync(models.Model):
 
     def __str__(self) -> str:
         return f"sync of {self.company_id} up to {self.watermark}"
+
+
+class TrigramIndex(GinIndex):
+    """A trigram GIN index (`LIKE '%x%'` uses it) on PostgreSQL; a plain index elsewhere.
+
+    SQLite has no GIN: there the substring search scans, and the plain index keeps the schema alike on both
+    (SQLite rebuilds tables from the model's indexes, so a PostgreSQL-only index would break it).
+    """
+
+    def create_sql(self, model: Any, schema_editor: Any, using: str = "", **kwargs: Any) -> Any:
+        if schema_editor.connection.vendor != "postgresql":
+            return models.Index(fields=self.fields, name=self.name).create_sql(model, schema_editor, **kwargs)
+        return super().create_sql(model, schema_editor, using=using, **kwargs)
 
 
 class Direction(models.TextChoices):
@@ -167,6 +184,7 @@ class Invoice(models.Model):
             models.Index(fields=["organization", "-issue_date", "-id"], name="inbox_org_issued"),
             models.Index(fields=["organization", "-payable", "-id"], name="inbox_org_payable"),
             models.Index(fields=["organization", "seller_cif"], name="inbox_org_seller"),
+            TrigramIndex(fields=["search"], opclasses=["gin_trgm_ops"], name="inbox_search_trgm"),
         )
 
     def __str__(self) -> str:

@@ -16,6 +16,7 @@ class SyncProblem(StrEnum):
     AUTHORIZATION_EXPIRED = "inbox_authorization_expired"
     STORAGE_FAILED = "inbox_storage_failed"
     INTERNAL = "inbox_internal"
+    LEASE_LOST = "inbox_lease_lost"
 
 
 MESSAGES: dict[SyncProblem, Promise] = {
@@ -29,6 +30,9 @@ MESSAGES: dict[SyncProblem, Promise] = {
     ),
     SyncProblem.STORAGE_FAILED: _("The archive storage could not save a document. Ask the administrator."),
     SyncProblem.INTERNAL: _("The sync stopped on an unexpected error; it will be retried."),
+    SyncProblem.LEASE_LOST: _(
+        "The sync stalled and another one took over the company; nothing is lost, it goes on there."
+    ),
 }
 
 

@@ -10,8 +10,8 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
-from hub.accounts.models import Organization
-from hub.inbox.models import CompanySync, Invoice, Message, MessageState, SyncRun
+from hub.accounts.models import Organization, User
+from hub.inbox.models import CompanySync, InboxPreference, Invoice, Message, MessageState, SyncRun
 
 SORTS = {
     "received": ("-received_at", "-id"),
@@ -111,3 +111,9 @@ def expired_counts(organization: Organization) -> dict[int, int]:
         .annotate(lost=Count("pk"))
     )
     return {row["company_id"]: row["lost"] for row in rows}
+
+
+def preference_for(*, user: User, organization: Organization) -> InboxPreference:
+    """The user's saved preference, or an unsaved default: reading creates no row, saving the form does."""
+    saved = InboxPreference.objects.filter(user=user, organization=organization).first()
+    return saved or InboxPreference(user=user, organization=organization)

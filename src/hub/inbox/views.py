@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -19,17 +19,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hub.accounts.decorators import org_view
-from hub.accounts.models import Company, Organization
+from hub.accounts.models import Company, Organization, User
 from hub.core.htmx import render_page
 from hub.inbox import documents
 from hub.inbox.forms import FilterForm, IntervalForm, PreferenceForm
-from hub.inbox.models import CompanySync, InboxPreference, Invoice
+from hub.inbox.models import CompanySync, Invoice
 from hub.inbox.problems import problem_message
 from hub.inbox.selectors import (
     bounded_count,
     expired_counts,
     invoice_get,
     invoices_for,
+    preference_for,
     runs_for,
     sync_states_for,
 )
@@ -256,7 +257,8 @@ def sync_interval(request: HttpRequest, state_id: int) -> HttpResponse:
 @org_view()
 def preferences(request: HttpRequest) -> HttpResponse:
     organization = _organization(request)
-    preference, _created = InboxPreference.objects.get_or_create(user=request.user, organization=organization)
+    user = cast(User, request.user)  # `org_view` lets only members in
+    preference = preference_for(user=user, organization=organization)
     form = PreferenceForm(request.POST or None, instance=preference)
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -96,10 +96,13 @@ def shared_database(tmp_path: Path) -> SharedDatabase:
 @pytest.fixture
 def sync_process(
     hub_sandbox: Any, settings: Any, shared_database: SharedDatabase
-) -> Iterator[Callable[[], subprocess.Popen[str]]]:
-    """Starts `efactura sync --company ALFA` as a real process configured like a deployment would be."""
-    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
-    env.update(
+) -> Iterator[Callable[..., subprocess.Popen[str]]]:
+    """Starts `efactura sync --company ALFA` as a real process configured like a deployment would be.
+
+    `env` adds settings; `publish=False` starts it beside a running one (SQLite: no new copy of the file).
+    """
+    base_env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    base_env.update(
         DJANGO_SETTINGS_MODULE="hub.settings",
         DATABASE_URL=shared_database.url,
         EFACTURA_DATA_DIR=str(settings.DATA_DIR),
@@ -117,11 +120,12 @@ def sync_process(
     )
     started: list[subprocess.Popen[str]] = []
 
-    def start() -> subprocess.Popen[str]:
-        shared_database.publish()
+    def start(*, env: dict[str, str] | None = None, publish: bool = True) -> subprocess.Popen[str]:
+        if publish:
+            shared_database.publish()
         process = subprocess.Popen(
             [sys.executable, "-m", "efactura", "sync", "--company", ALFA],
-            env=env,
+            env={**base_env, **(env or {})},
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -140,7 +144,7 @@ def test_a_sync_killed_mid_listing_and_mid_download_loses_nothing(
     hub_sandbox: Any,
     authorized: Organization,
     shared_database: SharedDatabase,
-    sync_process: Callable[[], subprocess.Popen[str]],
+    sync_process: Callable[..., subprocess.Popen[str]],
 ) -> None:
     target = company(authorized, ALFA)
     expected = listed_ids(hub_sandbox, ALFA)
@@ -160,6 +164,10 @@ def test_a_sync_killed_mid_listing_and_mid_download_loses_nothing(
     assert CompanySync.objects.get(company=target).watermark is None
     assert not hub_sandbox.calls(DOWNLOAD_PATH)
     assert not Invoice.objects.exists()
+    # The dead worker's short lease still holds: a new run is refused until it lapses, not any longer.
+    refused, _ = sync_process().communicate(timeout=60)
+    assert f"{ALFA}: busy" in refused
+    shared_database.collect()
 
     # 2. Killed while a download is in flight, after at least 40 complete downloads.
     hub_sandbox.clear_faults()
@@ -225,8 +233,9 @@ def _kill_when(process: subprocess.Popen[str], ready: Callable[[], bool], timeou
 
 
 def _lease_lapses(sandbox: Any) -> None:
-    """Move both clocks past the lease a killed worker still holds (nothing else would release it)."""
-    advance_clocks(sandbox, LEASE + timedelta(minutes=1))
+    """Move both clocks past the short lease a killed worker still holds (nothing else would release it)."""
+    assert timedelta(minutes=2) <= LEASE <= timedelta(minutes=3)
+    advance_clocks(sandbox, LEASE + timedelta(seconds=30))
 
 
 def _list_calls(sandbox: Any) -> list[dict[str, Any]]:

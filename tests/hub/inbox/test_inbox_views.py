@@ -12,7 +12,7 @@ from inbox_fixtures import ALFA, authorized, company
 
 from conftest import login
 from hub.accounts.models import Organization, User
-from hub.inbox.models import Invoice
+from hub.inbox.models import InboxPreference, Invoice, NotifyMode
 from hub.inbox.services.sync import inbox_sync_company
 
 __all__ = ["authorized"]
@@ -129,3 +129,22 @@ def test_the_sync_status_reads_write_nothing(
     assert [state.pk for state in sync_states_for(active_module)] == [None] * active_module.companies.count()
     assert not CompanySync.objects.exists()
     assert login(outsider).get(f"/o/{active_module.slug}/inbox/sync/").status_code == 404
+
+
+def test_the_preferences_page_creates_its_row_only_when_saved(
+    active_module: Organization, member: User, outsider: User
+) -> None:
+    client = login(member)
+    url = f"/o/{active_module.slug}/inbox/notifications/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert '<option value="none" selected>' in page.content.decode()  # the default, unsaved
+    assert not InboxPreference.objects.exists()  # reading the page saved nothing
+
+    assert client.post(url, {"notify": NotifyMode.EACH}).status_code == 302
+    saved = InboxPreference.objects.get()
+    assert (saved.user, saved.organization, saved.notify) == (member, active_module, NotifyMode.EACH)
+    assert client.post(url, {"notify": NotifyMode.DIGEST}).status_code == 302
+    assert InboxPreference.objects.get().notify == NotifyMode.DIGEST  # the same row, updated
+    assert login(outsider).get(url).status_code == 404
+    assert InboxPreference.objects.count() == 1

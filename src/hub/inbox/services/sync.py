@@ -1,7 +1,9 @@
 """`inbox_sync_company`: list every message of a company since its watermark, then archive each unseen one.
 
 The pipeline (design.md "Sync the inbox"), each step idempotent and skipping what is done:
-1. claim the company (conditional update of a lease: one worker per company at a time);
+1. claim the company with a short lease (a conditional update: one worker per company at a time), which the
+   run renews as it makes progress (each page, each download), again by a conditional update that only the
+   current holder can make: a crashed run's claim lapses within minutes, a long healthy one never does;
 2. list with `listaMesajePaginatieFactura` (via `EFacturaClient.iter_messages`, all pages, all kinds) from
    the watermark minus an overlap and a clock-skew margin; every id goes into the ledger at once;
 3. the watermark moves only after the whole listing succeeded;
@@ -21,6 +23,8 @@ serves (past 60 days) are counted and raised as an event.
 from __future__ import annotations
 
 import logging
+import secrets
+import time
 from collections.abc import Iterable
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -41,7 +45,7 @@ from hub.inbox.services.reading import invoice_upsert, read_zip
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=30)
+LEASE = timedelta(minutes=3)
 LEDGER_BATCH = 200
 DIRECTIONS = {
     "FACTURA PRIMITA": Direction.RECEIVED,
@@ -60,6 +64,12 @@ NEEDS_A_PERSON = {
 
 def overlap() -> timedelta:
     return timedelta(minutes=getattr(settings, "EFACTURA_SYNC_OVERLAP_MINUTES", 24 * 60))
+
+
+def lease_duration() -> timedelta:
+    """How long a claim holds without renewal (`EFACTURA_SYNC_LEASE_SECONDS`, tests shorten it)."""
+    seconds = getattr(settings, "EFACTURA_SYNC_LEASE_SECONDS", None)
+    return timedelta(seconds=seconds) if seconds else LEASE
 
 
 def skew_margin() -> timedelta:
@@ -104,26 +114,48 @@ def interval_of(state: CompanySync) -> timedelta:
     return timedelta(minutes=conf_of(state.company.organization).sync_interval_minutes)
 
 
-def _claim(state: CompanySync) -> bool:
-    now = clock.now()
-    changed = (
-        CompanySync.objects.filter(pk=state.pk)
-        .filter(Q(running_until__isnull=True) | Q(running_until__lt=now))
-        .update(running_until=now + LEASE, last_started_at=now)
-    )
-    return changed == 1
+class Lease:
+    """This run's claim on a company: `claimed_by` holds its token, `running_until` when it lapses."""
+
+    def __init__(self, state_id: int, token: str) -> None:
+        self.state_id, self.token = state_id, token
+        self.renewed = time.monotonic()
+
+    @classmethod
+    def claim(cls, state: CompanySync) -> Lease | None:
+        """The claim if the company is free (never claimed, released, or its holder's lease lapsed)."""
+        now, token = clock.now(), secrets.token_hex(16)
+        changed = (
+            CompanySync.objects.filter(pk=state.pk)
+            .filter(Q(running_until__isnull=True) | Q(running_until__lt=now))
+            .update(running_until=now + lease_duration(), claimed_by=token, last_started_at=now)
+        )
+        return cls(state.pk, token) if changed == 1 else None
+
+    def renew(self) -> None:
+        """Extend the lease (at most every third of it); a run whose claim another took stops here."""
+        if time.monotonic() - self.renewed < lease_duration().total_seconds() / 3:
+            return
+        if not self.holding().update(running_until=clock.now() + lease_duration()):
+            raise SyncError(SyncProblem.LEASE_LOST, "another sync claimed the company after this one stalled")
+        self.renewed = time.monotonic()
+
+    def holding(self) -> Any:
+        """The company's sync row, only while this run still holds the claim."""
+        return CompanySync.objects.filter(pk=self.state_id, claimed_by=self.token)
 
 
 def inbox_sync_company(*, company_id: int, trigger: str = "schedule") -> SyncResult:
     """Sync one company; never raises for ANAF or authorization problems (they are recorded)."""
     company = Company.objects.select_related("organization").get(pk=company_id)
     state = company_sync_state(company)
-    if not _claim(state):
+    lease = Lease.claim(state)
+    if lease is None:
         return SyncResult(company_id=company_id, outcome="busy")
     run = SyncRun.objects.create(company=company, started=clock.now(), trigger=trigger)
     result = SyncResult(company_id=company_id, outcome=SyncOutcome.RUNNING)
     try:
-        _run(company, state, result)
+        _run(company, state, lease, result)
     except SyncError as exc:
         result.outcome, result.error = SyncOutcome.FAILED, exc.code
         run.detail = exc.detail[:300]
@@ -144,7 +176,7 @@ def inbox_sync_company(*, company_id: int, trigger: str = "schedule") -> SyncRes
         result.outcome = SyncOutcome.OK
         _report_to_authorization(company, result, None)
     finally:
-        _finish(state, run, result)
+        _finish(state, lease, run, result)
         _raise_expired_event(state, run, result)
     from hub.inbox.services.announce import invoices_announce_pending
 
@@ -152,28 +184,30 @@ def inbox_sync_company(*, company_id: int, trigger: str = "schedule") -> SyncRes
     return result
 
 
-def _run(company: Company, state: CompanySync, result: SyncResult) -> None:
+def _run(company: Company, state: CompanySync, lease: Lease, result: SyncResult) -> None:
     from hub.inbox.gateway import client_for, usable_authorization
 
     authorization = usable_authorization(company)
     result.authorization_id = authorization.pk
     with closing(client_for(company, authorization)) as client:
-        _list(client, company, state, result)
-        _archive_pending(client, company, result)
+        _list(client, company, state, lease, result)
+        _archive_pending(client, company, lease, result)
 
 
-def _list(client: Any, company: Company, state: CompanySync, result: SyncResult) -> None:
+def _list(client: Any, company: Company, state: CompanySync, lease: Lease, result: SyncResult) -> None:
     """Record every listed id in the ledger; move the watermark only when all pages were read."""
     listed_until = client.anaf_now() - client.end_margin
     start = state.watermark - overlap() - skew_margin() if state.watermark else None
     batch: list[Any] = []
     for message in client.iter_messages(company.cif, start=start, end=listed_until):
+        lease.renew()  # a page arrived
         batch.append(message)
         if len(batch) >= LEDGER_BATCH:
             _record(company, batch, result)
             batch = []
     _record(company, batch, result)
-    CompanySync.objects.filter(pk=state.pk).update(watermark=listed_until)
+    lease.renew()
+    lease.holding().update(watermark=listed_until)
     state.watermark = listed_until
 
 
@@ -213,8 +247,9 @@ def pending_messages(company: Company) -> Iterable[Message]:
     )
 
 
-def _archive_pending(client: Any, company: Company, result: SyncResult) -> None:
+def _archive_pending(client: Any, company: Company, lease: Lease, result: SyncResult) -> None:
     for message in pending_messages(company):
+        lease.renew()  # after the previous download
         message_archive(client=client, message=message, result=result)
 
 
@@ -292,7 +327,8 @@ def message_archive(*, client: Any, message: Message, result: SyncResult | None 
     return invoice.pk
 
 
-def _finish(state: CompanySync, run: SyncRun, result: SyncResult) -> None:
+def _finish(state: CompanySync, lease: Lease, run: SyncRun, result: SyncResult) -> None:
+    """Record the run, and release the claim unless another run took it (then that run owns the state)."""
     now = clock.now()
     run.finished, run.outcome, run.error = now, result.outcome, result.error
     for name in ("listed", "new", "downloaded", "archived", "problems", "failed"):
@@ -300,12 +336,16 @@ def _finish(state: CompanySync, run: SyncRun, result: SyncResult) -> None:
     run.expired = len(result.expired)
     run.save()
     state.refresh_from_db()
-    update: dict[str, Any] = {"running_until": None, "next_sync_at": now + interval_of(state)}
+    update: dict[str, Any] = {
+        "running_until": None,
+        "claimed_by": "",
+        "next_sync_at": now + interval_of(state),
+    }
     if result.outcome == SyncOutcome.OK:
         update.update(last_success_at=now, last_error="", failing_since=None)
     else:
         update.update(last_error=result.error, failing_since=state.failing_since or now)
-    CompanySync.objects.filter(pk=state.pk).update(**update)
+    lease.holding().update(**update)
     if result.outcome == SyncOutcome.FAILED and result.error in NEEDS_A_PERSON:
         _raise_failure_event(state, result.error, state.failing_since or now, run.detail)
 
