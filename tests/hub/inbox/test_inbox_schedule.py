@@ -8,11 +8,12 @@ from typing import Any
 import pytest
 from inbox_fixtures import ALFA, authorized, company
 
-from conftest import login
+from conftest import authorize_over_http, login
 from hub.accounts.models import Organization, User
 from hub.core import clock
 from hub.inbox.models import CompanySync
 from hub.inbox.services.sync import companies_due, inbox_sync_company
+from hub.notifications.models import Event
 
 __all__ = ["authorized"]
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -50,4 +51,19 @@ def test_each_company_is_due_after_its_own_interval(
     clock.advance(timedelta(minutes=31))
     assert alfa.pk not in companies_due()
     clock.advance(timedelta(minutes=60))
+    assert alfa.pk in companies_due()
+
+
+def test_an_organization_that_never_authorized_is_not_synced_on_schedule(
+    hub_sandbox: Any, active_module: Organization, owner: User
+) -> None:
+    from hub.inbox.tasks import inbox_sync_due_task
+
+    alfa = company(active_module, ALFA)
+    assert alfa.pk not in companies_due()
+    inbox_sync_due_task.delay()
+    assert not Event.objects.filter(kind="inbox.sync_failed").exists()
+
+    authorize_over_http(login(owner), active_module, hub_sandbox)
+
     assert alfa.pk in companies_due()

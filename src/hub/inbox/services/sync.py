@@ -387,11 +387,18 @@ def _raise_expired_event(state: CompanySync, run: SyncRun, result: SyncResult) -
 
 
 def companies_due(now: datetime | None = None) -> list[int]:
-    """Companies whose next sync is due (or never synced), in organizations with the module active."""
+    """Companies whose next sync is due (or never synced), in organizations with the module active.
+
+    An organization that has never authorized is left out: its module card already asks for the
+    authorization, and a sync could only fail and alarm every admin once per company. The 60-day guardian
+    still watches it, and "Sincronizează acum" still reports the cause.
+    """
     now = now or clock.now()
     from hub.integrations.models import Integration
 
-    active_orgs = Integration.objects.filter(kind="ro-efactura", active=True).values("organization_id")
+    active_orgs = Integration.objects.filter(
+        kind="ro-efactura", active=True, organization__spv_authorizations__isnull=False
+    ).values("organization_id")
     due = Company.objects.filter(organization_id__in=active_orgs).filter(
         Q(inbox_sync__isnull=True)
         | Q(inbox_sync__next_sync_at__isnull=True)
