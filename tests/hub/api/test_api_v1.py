@@ -108,6 +108,8 @@ def test_files_and_the_openapi_schema(synced: Organization, owner: User) -> None
     docs = Client().get("/api/v1/docs")
     assert docs.status_code == 200
     assert b"openapi.json" in docs.content
+    assert b"cdn" not in docs.content.lower()  # the hub may run without internet: Swagger UI is served locally
+    assert b"/static/ninja/swagger-ui-bundle.js" in docs.content
 
 
 def test_the_api_key_page_shows_a_key_once_and_revokes_it(
