@@ -39,3 +39,20 @@ def sandbox(sandbox_seed: dict[str, Any]) -> Iterator[SandboxHandle]:
 
     with running_sandbox(sandbox_seed) as handle:
         yield handle
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """On SQLite, test against a database file, as the hub runs in production.
+
+    Django's default in-memory test database shares one cache between connections, where a concurrent
+    write fails at once with "database table is locked" instead of waiting on SQLite's busy timeout: the
+    concurrency tests (two workers renewing one authorization) must see SQLite as deployments do.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "hub-test.sqlite3")
