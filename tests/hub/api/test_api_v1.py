@@ -108,7 +108,8 @@ def test_files_and_the_openapi_schema(synced: Organization, owner: User) -> None
     docs = Client().get("/api/v1/docs")
     assert docs.status_code == 200
     assert b"openapi.json" in docs.content
-    assert b"cdn" not in docs.content.lower()  # the hub may run without internet: Swagger UI is served locally
+    # The hub may run without internet: Swagger UI is served from our static files.
+    assert b"cdn" not in docs.content.lower()
     assert b"/static/ninja/swagger-ui-bundle.js" in docs.content
 
 
