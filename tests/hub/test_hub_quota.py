@@ -23,7 +23,7 @@ def redis_prefix() -> Any:
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
     except redis.RedisError:
-        pytest.skip("no Redis at 127.0.0.1:6379")
+        pytest.fail("Redis is not running on 127.0.0.1:6379 (./dev test starts it)")
     prefix = f"test-quota:{secrets.token_hex(4)}"
     yield prefix
     connection = redis.Redis.from_url(REDIS_URL)
