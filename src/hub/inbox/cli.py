@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hub.accounts.models import Company
-from hub.inbox.problems import problem_message
+from hub.core.problems import problem_message
 
 
 def sync_command(*, cif: str | None) -> int:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 
-from hub.inbox import archive
+from hub.documents import archive
 from hub.inbox.models import Invoice
 
 

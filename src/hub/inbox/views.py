@@ -21,10 +21,10 @@ from django.views.decorators.http import require_POST
 from hub.accounts.decorators import org_view
 from hub.accounts.models import Company, Organization, User
 from hub.core.htmx import render_page
+from hub.core.problems import problem_message
 from hub.inbox import documents
 from hub.inbox.forms import FilterForm, IntervalForm, PreferenceForm
 from hub.inbox.models import CompanySync, Invoice
-from hub.inbox.problems import problem_message
 from hub.inbox.selectors import (
     bounded_count,
     expired_counts,
@@ -147,8 +147,8 @@ def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
 def _anaf_pdf(request: HttpRequest, invoice: Invoice) -> HttpResponse:
     """ANAF's own rendering (`transformare`), where ANAF is reachable and the authorization usable."""
     import anaf
-    from hub.inbox.gateway import client_for
-    from hub.inbox.problems import SyncError
+    from hub.core.problems import SyncError
+    from hub.integrations.ro_efactura.services.access import client_for
 
     try:
         with client_for(invoice.company) as client:

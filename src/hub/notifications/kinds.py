@@ -94,7 +94,7 @@ def reason_for(code: str) -> str:
     """The user-facing text of a cause code in the active language ("-" when there is none)."""
     if not code:
         return "-"
-    from hub.inbox.problems import problem_message
+    from hub.core.problems import problem_message
 
     return problem_message(code)
 

@@ -13,7 +13,6 @@ from typing import Any, ClassVar
 
 import pytest
 
-from conftest import login
 from hub.accounts.models import Organization, User
 from hub.core import clock
 from hub.notifications.kinds import Kind
@@ -23,6 +22,7 @@ from hub.webhooks.models import Delivery
 from hub.webhooks.network import UnsafeUrl, resolve
 from hub.webhooks.services import endpoint_create, event_forward, webhook_emit
 from hub.webhooks.tasks import webhooks_forward_events_task, webhooks_retry_due_task
+from tests.hub.helpers import login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -38,10 +38,11 @@ from django.db.models import Q
 from hub.accounts.models import Company
 from hub.core import clock
 from hub.core.errors import ErrorCode
-from hub.inbox import archive
+from hub.core.problems import SyncError, SyncProblem
+from hub.documents import archive
+from hub.documents.reading import read_zip
 from hub.inbox.models import CompanySync, Direction, Message, MessageState, SyncOutcome, SyncRun
-from hub.inbox.problems import SyncError, SyncProblem
-from hub.inbox.services.reading import invoice_upsert, read_zip
+from hub.inbox.services.reading import invoice_upsert
 
 log = logging.getLogger(__name__)
 
@@ -185,7 +186,7 @@ def inbox_sync_company(*, company_id: int, trigger: str = "schedule") -> SyncRes
 
 
 def _run(company: Company, state: CompanySync, lease: Lease, result: SyncResult) -> None:
-    from hub.inbox.gateway import client_for, usable_authorization
+    from hub.integrations.ro_efactura.services.access import client_for, usable_authorization
 
     authorization = usable_authorization(company)
     result.authorization_id = authorization.pk

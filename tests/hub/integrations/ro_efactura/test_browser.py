@@ -16,10 +16,10 @@ import pytest
 from django.utils import formats
 from django.utils.timezone import localtime
 
-from conftest import CALLBACK_PATH, NEW_CERT, OLD_CERT, PASSWORD, advance_clocks
 from hub.accounts.models import Organization, User
 from hub.integrations.ro_efactura.models import AuthorizationStatus, SpvAuthorization
 from hub.notifications.models import Event
+from tests.hub.helpers import CALLBACK_PATH, NEW_CERT, OLD_CERT, PASSWORD, advance_clocks
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from hub.accounts.models import Company
 from hub.core import clock
 from hub.core.errors import ErrorCode
-from hub.inbox.problems import SyncError, SyncProblem
+from hub.core.problems import SyncError, SyncProblem
 from hub.integrations.ro_efactura import gateway
 from hub.integrations.ro_efactura.models import AuthorizationStatus, SpvAuthorization
 from hub.integrations.ro_efactura.selectors import current_authorization, integration_of
