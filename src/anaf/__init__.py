@@ -1,6 +1,7 @@
 """Typed client for ANAF's OAuth2 (logincert) and RO e-Factura REST API. Pure Python + httpx, no Django.
 
-The specification is `anaf-contract.md`; the error tree is drawn in `anaf.errors`.
+The specification is `docs/anaf.md` (§ numbers in this package refer to its sections); the error tree is
+drawn in `anaf.errors`.
 """
 
 import logging

@@ -1,4 +1,4 @@
-"""Where ANAF lives: the three hosts and the path layout of each service (anaf-contract.md §1.3, §2.0, §5)."""
+"""Where ANAF lives: the three hosts and the path layout of each service (docs/anaf.md §1.3, §2.0, §5)."""
 
 from __future__ import annotations
 

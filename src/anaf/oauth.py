@@ -1,4 +1,4 @@
-"""OAuth2 with ANAF's logincert IdP through Authlib over httpx (anaf-contract.md §1.3-§1.9).
+"""OAuth2 with ANAF's logincert IdP through Authlib over httpx (docs/anaf.md §1.3-§1.9).
 
 Authorization code flow only; client authentication by HTTP Basic; `token_content_type=jwt` in the authorize
 query and in the token body, so the tokens are JWTs whose `exp` tells their lifetimes. A refusal from the

@@ -1,4 +1,4 @@
-"""The public VAT-payer registry v9 on webservicesp.anaf.ro (no authentication, anaf-contract.md §5.1).
+"""The public VAT-payer registry v9 on webservicesp.anaf.ro (no authentication, docs/anaf.md §5.1).
 
 At most 100 CIFs per request and one request a second: ANAF punishes clients that ask faster.
 """

@@ -1,4 +1,4 @@
-"""The app factory: one Starlette app answering every ANAF host's paths on one port (issue 2)."""
+"""The app factory: one Starlette app answering every ANAF host's paths on one port."""
 
 from __future__ import annotations
 

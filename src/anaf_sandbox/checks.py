@@ -1,4 +1,4 @@
-"""How the sandbox judges an uploaded document (anaf-contract.md §2.1 upload errors, §2.6 validare, §2.9).
+"""How the sandbox judges an uploaded document (docs/anaf.md §2.1 upload errors, §2.6 validare, §2.9).
 
 Schema problems are answered at upload (``ExecutionStatus="1"``); business-rule (CIUS-RO Schematron)
 problems make the message ``nok`` later. Both come from ``einvoice.validate``; this module only words

@@ -1,4 +1,4 @@
-"""The control API under ``/_sandbox/`` (issue 2): clock, faults, call log, injected messages, SPV rights,
+"""The control API under ``/_sandbox/``: clock, faults, call log, injected messages, SPV rights,
 reset.
 
 Not part of ANAF; documented with curl examples in ``docs/sandbox.md``.

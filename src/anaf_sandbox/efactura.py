@@ -1,5 +1,5 @@
 """e-Factura REST under ``/{prod,test}/FCTEL/rest/``: upload, uploadb2c, stareMesaj, validare, transformare
-(anaf-contract.md §2.1, §2.2, §2.6, §2.7, §2.9, §2.10). Lists and download: ``listing.py``.
+(docs/anaf.md §2.1, §2.2, §2.6, §2.7, §2.9, §2.10). Lists and download: ``listing.py``.
 
 Both environments share one inbox. An upload is judged at once but stays ``in prelucrare`` for the seed's
 ``processing.lag_seconds``; its messages carry that moment as ``data_creare`` and only then appear in lists.

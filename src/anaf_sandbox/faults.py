@@ -1,4 +1,4 @@
-"""Fault injection per path (issue 2; what the faults look like: anaf-contract.md §2.7 WAF page, §1.10).
+"""Fault injection per path (what the faults look like: docs/anaf.md §2.7 WAF page, §1.10).
 
 Faults are seed data (``faults`` in the seed, or ``POST /_sandbox/faults``), never code branches: each has
 an fnmatch ``path`` pattern, a ``kind``, and either a ``rate`` (probability per call) or a ``count`` (the

@@ -1,4 +1,4 @@
-"""What stands in front of the resource server (anaf-contract.md §1.10, §3): call log, faults, unknown
+"""What stands in front of the resource server (docs/anaf.md §1.10, §3): call log, faults, unknown
 paths (403), the Bearer check (401 ``invalid_token``, or 403 per seed) and 1000 calls a minute (429).
 """
 

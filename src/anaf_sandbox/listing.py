@@ -1,5 +1,5 @@
 """Message lists and download: ``listaMesajeFactura``, ``listaMesajePaginatieFactura``, ``descarcare``
-(anaf-contract.md §2.3, §2.4, §2.5, daily limits §3).
+(docs/anaf.md §2.3, §2.4, §2.5, daily limits §3).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The IdP on logincert.anaf.ro: ``/anaf-oauth2/v1/{authorize,token,revoke}`` (anaf-contract.md §1.3-§1.9).
+"""The IdP on logincert.anaf.ro: ``/anaf-oauth2/v1/{authorize,token,revoke}`` (docs/anaf.md §1.3-§1.9).
 
 The real IdP asks the browser for a qualified certificate (mTLS) and its PIN. Here a plain HTML form (no
 JavaScript) lists the seeded certificates (``serial``) and asks for the ``pin``; "no token inserted" ends in

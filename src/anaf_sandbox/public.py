@@ -1,4 +1,4 @@
-"""The services beside e-Factura: ``/TestOauth/jaxrs/hello`` (anaf-contract.md §1.10), the signature check
+"""The services beside e-Factura: ``/TestOauth/jaxrs/hello`` (docs/anaf.md §1.10), the signature check
 ``/api/validate/signature`` (§2.8) and the public VAT lookup ``/api/PlatitorTvaRest/v9/tva`` (§5.1).
 """
 

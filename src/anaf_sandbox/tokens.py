@@ -1,4 +1,4 @@
-"""RS512 JWT access and refresh tokens and the grant behind them (anaf-contract.md §1.5-§1.8, §8.1-§8.3).
+"""RS512 JWT access and refresh tokens and the grant behind them (docs/anaf.md §1.5-§1.8, §8.1-§8.3).
 
 A *grant* is one certificate login for one app. Each token response rotates the pair; the grant remembers
 the one live refresh token, so a spent one is refused (unless the seed sets ``reuse_spent_refresh``).

@@ -1,5 +1,5 @@
-"""Generated supplier invoices for the seed's ``traffic`` (issue 2; quirks from anaf-contract.md §2.3 and
-the issue: negative-amount type 380, empty optional elements, buyer identified only by CIF).
+"""Generated supplier invoices for the seed's ``traffic`` (quirks from docs/anaf.md §2.3 and from
+real-world invoices: negative-amount type 380, empty optional elements, buyer identified only by CIF).
 
 Everything is a pure function of (traffic seed, invoice number ``n``): the plan decides supplier and
 time, ``invoice_xml`` rebuilds the same CIUS-RO UBL bytes on every download with ``einvoice.build_ubl``.

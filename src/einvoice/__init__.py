@@ -1,4 +1,8 @@
-"""RO e-Factura documents: parse, validate, render and build CIUS-RO UBL / CII invoices. No Django."""
+"""RO e-Factura documents: parse, validate, render and build CIUS-RO UBL / CII invoices. No Django.
+
+What ANAF does with them (ZIPs, signatures, error reports) is in docs/anaf.md; § numbers refer to its
+sections.
+"""
 
 import logging
 

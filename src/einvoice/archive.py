@@ -1,4 +1,4 @@
-"""Open the ZIP ANAF serves from ``descarcare`` (anaf-contract.md §2.5) without trusting it.
+"""Open the ZIP ANAF serves from ``descarcare`` (docs/anaf.md §2.5) without trusting it.
 
 The ZIP holds ``{id}.xml`` (the invoice as uploaded, ANAF's error report for a ``nok``, or a buyer's
 RASP message) and ``semnatura_{id}.xml`` (the Ministry's detached XMLDSig signature). Size, entry-count

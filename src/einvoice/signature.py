@@ -1,4 +1,4 @@
-"""Check that ANAF's detached signature (``semnatura_*.xml``, anaf-contract.md §2.5) covers an invoice.
+"""Check that ANAF's detached signature (``semnatura_*.xml``, docs/anaf.md §2.5) covers an invoice.
 
 This compares the XMLDSig ``DigestValue`` with the digest of the invoice's raw bytes: it proves the
 bytes are the ones ANAF signed, not that the signature itself is the Ministry's (ANAF's

@@ -171,7 +171,7 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
-# ANAF's call budgets (anaf-contract.md §3) shared by all workers on Redis; empty: per process, in memory.
+# ANAF's call budgets (docs/anaf.md §3) shared by all workers on Redis; empty: per process, in memory.
 EFACTURA_REDIS_URL = env_secret(
     "EFACTURA_REDIS_URL", CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
 )
@@ -201,7 +201,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Inbox (issue 6): sync windows, and the periodic tasks of the inbox and webhooks.
+# Inbox: sync windows, and the periodic tasks of the inbox and webhooks.
 EFACTURA_SYNC_OVERLAP_MINUTES = env_int("EFACTURA_SYNC_OVERLAP_MINUTES", 24 * 60)
 EFACTURA_SYNC_SKEW_MARGIN_MINUTES = env_int("EFACTURA_SYNC_SKEW_MARGIN_MINUTES", 10)
 EFACTURA_SYNC_LEASE_SECONDS = env_int("EFACTURA_SYNC_LEASE_SECONDS", 180)

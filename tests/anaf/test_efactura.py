@@ -118,7 +118,7 @@ def test_an_upload_for_a_cif_without_rights_raises_no_spv_rights(
     client: EFacturaClient, foreign_cif: str
 ) -> None:
     with pytest.raises(NoSpvRights) as refused:
-        client.upload(UBL_SAMPLE.read_bytes(), foreign_cif)
+        client.upload(UBL_SAMPLE, foreign_cif)
 
     assert refused.value.anaf_text == f"Nu aveti drept in SPV pentru CIF={foreign_cif}"
     assert refused.value.status == 200
@@ -169,7 +169,7 @@ def test_check_cif_rights_tells_which_companies_the_token_reaches(
 
 
 def test_validate_returns_anafs_verdict(client: EFacturaClient) -> None:
-    good = client.validate(UBL_SAMPLE.read_bytes(), "FACT1")
+    good = client.validate(UBL_SAMPLE, "FACT1")
     bad = client.validate(b"<Invoice xmlns='urn:oasis:names:specification:ubl:schema:xsd:Invoice-2'/>", "UBL")
 
     assert good.valid
@@ -180,9 +180,9 @@ def test_validate_returns_anafs_verdict(client: EFacturaClient) -> None:
 
 
 def test_to_pdf_returns_a_pdf_or_the_findings(sandbox: Any, client: EFacturaClient) -> None:
-    pdf = client.to_pdf(UBL_SAMPLE.read_bytes())
+    pdf = client.to_pdf(UBL_SAMPLE)
     refused = client.to_pdf(b"<Invoice xmlns='urn:oasis:names:specification:ubl:schema:xsd:Invoice-2'/>")
-    unchecked = client.to_pdf(UBL_SAMPLE.read_bytes(), "FACT1", validate=False)
+    unchecked = client.to_pdf(UBL_SAMPLE, "FACT1", validate=False)
 
     assert pdf.pdf is not None
     assert pdf.pdf.startswith(b"%PDF")

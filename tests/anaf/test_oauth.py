@@ -1,4 +1,4 @@
-"""OAuth2 against the sandbox IdP: authorize URL, code exchange, refresh rotation, refusals (contract §1)."""
+"""OAuth2 against the sandbox IdP: authorize URL, code exchange, refresh rotation, refusals (§1)."""
 
 from __future__ import annotations
 

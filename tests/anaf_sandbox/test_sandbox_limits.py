@@ -1,4 +1,4 @@
-"""Quotas (§3) and faults (issue 2): each limit with ANAF's text, each fault kind, per path, rate or count."""
+"""Quotas (§3) and faults: each limit with ANAF's text, each fault kind, per path, rate or count."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The IdP over HTTP: authorize form, PIN lock-out, codes, token grants, rotation, expiry (contract §1)."""
+"""The IdP over HTTP: authorize form, PIN lock-out, codes, token grants, rotation, expiry (§1)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Upload, stareMesaj, duplicates, rights and the resulting messages (contract §2.1, §2.2, §2.9, §2.10)."""
+"""Upload, stareMesaj, duplicates, rights and the resulting messages (§2.1, §2.2, §2.9, §2.10)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 6 end to end in real Chromium: sync from the UI, open an invoice, see its PDF, download its ZIP;
+"""The inbox end to end in real Chromium: sync from the UI, open an invoice, see its PDF, download its ZIP;
 then the same invoice over the REST API with an API key, and the webhook that announced it, signed."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Events the inbox raises through the hub's notifications: sync failures that need a person, the 60-day
-guardian (ANAF deletes messages 60 days after they were created, anaf-contract.md §2.4), louder at 45 and 55
+guardian (ANAF deletes messages 60 days after they were created, docs/anaf.md §2.4), louder at 45 and 55
 days (`kinds.ESCALATED_TITLES`), and the messages lost because ANAF no longer served them.
 
 The cause is stored as a code (`SyncProblem` / `ErrorCode`) with ANAF's original text as data, never as

@@ -309,7 +309,7 @@ def message_archive(*, client: Any, message: Message, result: SyncResult | None 
         data = downloaded.raw
         # A crash between the download above and the ledger update below downloads this one message again on
         # the next run. Accepted: it costs one of the 10 downloads ANAF allows per message per day
-        # (anaf-contract.md §2.5 and §3), and only the message in flight at the crash can pay it.
+        # (docs/anaf.md §2.5 and §3), and only the message in flight at the crash can pay it.
         try:
             digest = archive.blob_put(data)
         except OSError as exc:

@@ -1,6 +1,6 @@
 """ANAF's call budgets shared by every client of the process, and of all workers when Redis is configured.
 
-anaf-contract.md §3: 1000 calls a minute per application, and daily budgets per CIF and per message. The
+docs/anaf.md §3: 1000 calls a minute per application, and daily budgets per CIF and per message. The
 Redis limiter keeps a sliding window per budget (a sorted set of call times) and checks and counts in one
 Lua script, so two workers never both take the last call of a window.
 """

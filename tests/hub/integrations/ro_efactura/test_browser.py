@@ -1,4 +1,4 @@
-"""The whole flow of issue 5 in real Chromium (Playwright) against the live hub and the sandbox.
+"""The whole authorization flow in real Chromium (Playwright) against the live hub and the sandbox.
 
 Also writes the screenshots of `docs/screenshots/`. ORM calls run in a helper thread: Playwright's sync
 API keeps an event loop in the test thread, where Django refuses synchronous database access.

@@ -1,6 +1,6 @@
 """Authorization with the certificate: one-time state, the callback's code exchange, storing tokens.
 
-anaf-contract.md §1.4-§1.5: the code lives about 60 s, so it is exchanged at once. A failure of any kind
+docs/anaf.md §1.4-§1.5: the code lives about 60 s, so it is exchanged at once. A failure of any kind
 leaves the earlier authorization untouched: the new row is written only after a successful exchange, and,
 when a working authorization exists, only if the new certificate has SPV rights for at least one company.
 """

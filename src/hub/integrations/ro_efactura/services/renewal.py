@@ -1,4 +1,4 @@
-"""Automatic renewal of access tokens, single-flight per authorization (anaf-contract.md §1.6).
+"""Automatic renewal of access tokens, single-flight per authorization (docs/anaf.md §1.6).
 
 ANAF rotates the refresh token on every refresh, so two concurrent refreshes would spend it twice and
 lose the authorization. On PostgreSQL the renewal holds a row lock (`select_for_update`); on SQLite,

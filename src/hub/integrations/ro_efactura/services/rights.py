@@ -1,6 +1,6 @@
 """Per company: does ANAF grant the current authorization SPV rights for its CIF? (a real API call)
 
-"No rights" is an HTTP 200 with an error body at ANAF (anaf-contract.md §1.10): a result, not a crash.
+"No rights" is an HTTP 200 with an error body at ANAF (docs/anaf.md §1.10): a result, not a crash.
 """
 
 from __future__ import annotations
