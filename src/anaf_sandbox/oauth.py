@@ -223,6 +223,8 @@ async def token(request: Request) -> Response:
     )
     if grant.get("opaque") and form.get("token_content_type") != "jwt":
         body = tokens.make_opaque(sandbox.state, body)
+    elif sandbox.seed.tokens.opaque_refresh_token:
+        body = tokens.make_opaque(sandbox.state, body, ("refresh_token",))
     sandbox.persist()
     return JSONResponse(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 

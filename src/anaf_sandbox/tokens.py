@@ -104,11 +104,13 @@ def issue_pair(
     }
 
 
-def make_opaque(state: SandboxState, body: dict[str, Any]) -> dict[str, Any]:
+def make_opaque(
+    state: SandboxState, body: dict[str, Any], names: tuple[str, ...] = ("access_token", "refresh_token")
+) -> dict[str, Any]:
     """§1.4: without ``token_content_type=jwt`` ANAF hands out opaque 64-hex tokens instead of JWTs."""
     opaque = dict(body)
     with state.lock:
-        for name in ("access_token", "refresh_token"):
+        for name in names:
             alias = secrets.token_hex(32)
             state.opaque[alias] = body[name]
             opaque[name] = alias
