@@ -30,6 +30,10 @@ class AnafEndpoints:
     def token_url(self) -> str:
         return f"{self.oauth_base.rstrip('/')}/anaf-oauth2/v1/token"
 
+    @property
+    def revoke_url(self) -> str:
+        return f"{self.oauth_base.rstrip('/')}/anaf-oauth2/v1/revoke"
+
     def efactura_base(self, environment: Environment) -> str:
         """The FCTEL REST root of an environment (`/prod/FCTEL/rest` or `/test/FCTEL/rest`)."""
         if environment not in ("prod", "test"):

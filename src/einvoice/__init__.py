@@ -28,7 +28,7 @@ from .model import (
 )
 from .parse import parse
 from .render import render_html, render_pdf
-from .signature import verify_signature_digest
+from .signature import SignatureFormat, SignatureVerdict, verify_signature, verify_signature_digest
 from .totals import compute_totals
 from .validate import Finding, ValidationReport, validate
 
@@ -49,6 +49,8 @@ __all__ = [
     "MalformedDocument",
     "Party",
     "PaymentMeans",
+    "SignatureFormat",
+    "SignatureVerdict",
     "Syntax",
     "TaxSubtotal",
     "Totals",
@@ -66,5 +68,6 @@ __all__ = [
     "render_pdf",
     "sector_code",
     "validate",
+    "verify_signature",
     "verify_signature_digest",
 ]

@@ -25,6 +25,7 @@ EXPECTED = [
     "ReauthorizationRequired",
     "ResponseError",
     "RetryPolicy",
+    "RevocationResult",
     "ServerError",
     "SignatureCheck",
     "Timeout",

@@ -6,6 +6,7 @@ default suite never reads outside the repository; every test here carries the ``
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -17,3 +18,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if HERE in item.path.parents:
             item.add_marker(pytest.mark.corpus)
+
+
+@pytest.fixture
+def corpus() -> Path:
+    """The samples folder (the one holding ``anaf-zips/``, ``ro-cius-ubl/``...)."""
+    return Path(os.environ["EFACTURA_CORPUS"])
