@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 from anaf import OAuthClient, RetryPolicy, TokenSet
-from sample_invoices import ro_invoice_xml
+from tests.sample_invoices import ro_invoice_xml
 
 # A CIUS-RO invoice ANAF's rules accept, from a seller outside the sandbox's seed.
 UBL_SAMPLE = ro_invoice_xml("FCT-2026-0042")

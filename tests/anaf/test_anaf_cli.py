@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from anaf_testkit import UBL_SAMPLE, advance
 
 from anaf import EFacturaClient, TokenSet
 from anaf.cli import register
+from tests.anaf.anaf_testkit import UBL_SAMPLE, advance
 
 
 def run(*argv: str) -> int:

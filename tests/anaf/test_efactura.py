@@ -7,7 +7,6 @@ import zipfile
 from typing import Any
 
 import pytest
-from anaf_testkit import FAST_RETRY, UBL_SAMPLE, Recorder, advance, calls, invoice_for, query_value
 
 from anaf import (
     AnafEndpoints,
@@ -17,6 +16,7 @@ from anaf import (
     ResponseError,
     TokenProvider,
 )
+from tests.anaf.anaf_testkit import FAST_RETRY, UBL_SAMPLE, Recorder, advance, calls, invoice_for, query_value
 
 LAG_SECONDS = 30
 

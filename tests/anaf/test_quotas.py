@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from anaf_testkit import FAST_RETRY, UBL_SAMPLE, advance, calls
 
 from anaf import (
     AnafEndpoints,
@@ -20,6 +19,7 @@ from anaf import (
     TokenProvider,
 )
 from anaf._recognise import BUCHAREST
+from tests.anaf.anaf_testkit import FAST_RETRY, UBL_SAMPLE, advance, calls
 
 LIMITS = {"stare_per_message_per_day": 2, "lista_per_cif_per_day": 2}
 

@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
-from anaf_testkit import FAST_RETRY, Recorder, add_fault, calls
 
 from anaf import (
     AnafEndpoints,
@@ -20,6 +19,7 @@ from anaf import (
     TokenProvider,
     TokenSet,
 )
+from tests.anaf.anaf_testkit import FAST_RETRY, Recorder, add_fault, calls
 
 REVOKE = "/anaf-oauth2/v1/revoke"
 

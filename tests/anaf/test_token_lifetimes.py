@@ -9,7 +9,6 @@ from typing import Any
 
 import jwt
 import pytest
-from anaf_testkit import FAST_RETRY, login
 
 from anaf import (
     AnafEndpoints,
@@ -20,6 +19,7 @@ from anaf import (
     TokenProvider,
     TokenSet,
 )
+from tests.anaf.anaf_testkit import FAST_RETRY, login
 
 ISSUED = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 OPAQUE = "9f" * 32  # ANAF's opaque tokens are 64 hex characters (§1.4)

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sandbox_helpers import ALFA, client_for, make_invoice
 
 from anaf_sandbox.core import seeds_folder
 from anaf_sandbox.testing import SandboxHandle, running_sandbox, small_seed
+from tests.anaf_sandbox.sandbox_helpers import ALFA, client_for, make_invoice
 
 SUPPLIER_INVOICE = "invoices/supplier_invoice.xml"
 

@@ -8,9 +8,9 @@ from datetime import timedelta
 import httpx
 import pytest
 from lxml import etree
-from sandbox_helpers import ALFA, client_for, make_invoice
 
 from anaf_sandbox.testing import SandboxHandle, running_sandbox, scenario_seed, small_seed
+from tests.anaf_sandbox.sandbox_helpers import ALFA, client_for, make_invoice
 
 HELLO = "/TestOauth/jaxrs/hello"
 

@@ -7,9 +7,17 @@ import zipfile
 
 import httpx
 from lxml import etree
-from sandbox_helpers import ALFA, BUCATARIA, NOBODY, TESATORIA, break_rule, client_for, make_invoice
 
 from anaf_sandbox.testing import SandboxHandle
+from tests.anaf_sandbox.sandbox_helpers import (
+    ALFA,
+    BUCATARIA,
+    NOBODY,
+    TESATORIA,
+    break_rule,
+    client_for,
+    make_invoice,
+)
 
 UPLOAD_NS = "mfp:anaf:dgti:spv:respUploadFisier:v1"
 STATUS_NS = "mfp:anaf:dgti:efactura:stareMesajFactura:v1"

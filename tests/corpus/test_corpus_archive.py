@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from corpus_files import corpus_files
-
 from einvoice import open_anaf_zip, parse
+from tests.corpus.corpus_files import corpus_files
 
 
 def test_it_opens_a_real_anaf_download() -> None:

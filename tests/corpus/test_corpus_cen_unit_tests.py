@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from corpus_files import corpus_files
 from lxml import etree
 
 from einvoice import validate
 from einvoice.validate import warm_up
+from tests.corpus.corpus_files import corpus_files
 
 VEFA = "{http://difi.no/xsd/vefa/validator/1.0}"
 

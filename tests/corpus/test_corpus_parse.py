@@ -8,10 +8,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from corpus_files import CORPUS, corpus_file, corpus_files
 from lxml import etree
 
 from einvoice import DocumentKind, parse
+from tests.corpus.corpus_files import CORPUS, corpus_file, corpus_files
 
 # file, kind, syntax, number (BT-1), total without VAT (BT-109), amount due (BT-115), lines:
 # read off the files by hand and cross-checked with plain XPath.

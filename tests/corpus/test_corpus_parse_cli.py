@@ -7,9 +7,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from corpus_files import corpus_file
 
 from efactura.__main__ import main
+from tests.corpus.corpus_files import corpus_file
 
 FIXTURES = Path(__file__).parents[1] / "einvoice" / "fixtures"
 RO_EUR = corpus_file("ro-cius-ubl/ubl_b2g_example3.xml")

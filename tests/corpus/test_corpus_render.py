@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from corpus_files import corpus_file, corpus_files
 
 import einvoice
 from efactura.__main__ import main
 from einvoice import parse, render_html
 from einvoice.render import format_decimal
-from pdf_text import pdf_pages
+from tests.corpus.corpus_files import corpus_file, corpus_files
+from tests.pdf_text import pdf_pages
 
 RO_UBL = corpus_files("ro-cius-ubl/*.xml")
 RO_CII = corpus_files("ro-cii/*.xml")

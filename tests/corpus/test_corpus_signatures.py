@@ -7,9 +7,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from corpus_files import corpus_files
 
 from einvoice import SignatureFormat, open_anaf_zip, verify_signature
+from tests.corpus.corpus_files import corpus_files
 
 ZIPS = corpus_files("anaf-zips/*.zip")
 # Downloaded from ANAF's test environment in December 2023 (enveloped signature).

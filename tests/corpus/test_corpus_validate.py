@@ -7,11 +7,11 @@ import threading
 from pathlib import Path
 
 import pytest
-from corpus_files import corpus_file, corpus_files
 
 from efactura.__main__ import main
 from einvoice import validate
 from einvoice.validate import warm_up
+from tests.corpus.corpus_files import corpus_file, corpus_files
 
 RO_UBL = corpus_files("ro-cius-ubl/*.xml")
 CEN_UBL = corpus_files("en16931-ubl/*.xml")

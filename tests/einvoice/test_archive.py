@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from einvoice import UnsafeArchive, open_anaf_zip, verify_signature_digest
-from sample_invoices import ro_invoice_xml
+from tests.sample_invoices import ro_invoice_xml
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INVOICE = ro_invoice_xml("FCT-2026-0108")

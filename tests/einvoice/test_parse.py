@@ -15,7 +15,7 @@ from lxml import etree
 
 from einvoice import DocumentKind, Invoice, Syntax, build_ubl, parse
 from einvoice.build import CIUS_RO
-from sample_invoices import PDF_ATTACHMENT, foreign_currency_invoice, ro_invoice
+from tests.sample_invoices import PDF_ATTACHMENT, foreign_currency_invoice, ro_invoice
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BUILT = [

@@ -14,7 +14,7 @@ import pytest
 import einvoice
 from efactura.__main__ import main
 from einvoice import build_ubl
-from sample_invoices import foreign_currency_invoice, write_invoice
+from tests.sample_invoices import foreign_currency_invoice, write_invoice
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RO_CII = FIXTURES / "cii_invoice_380.xml"

@@ -32,8 +32,8 @@ from einvoice import (
     render_pdf,
 )
 from einvoice.render import _font_fetcher, format_decimal
-from pdf_text import pdf_pages
-from sample_invoices import foreign_currency_invoice, ro_invoice_xml, write_invoice
+from tests.pdf_text import pdf_pages
+from tests.sample_invoices import foreign_currency_invoice, ro_invoice_xml, write_invoice
 
 FIXTURES = Path(__file__).parent / "fixtures"
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'

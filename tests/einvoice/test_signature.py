@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from signature_fixtures import detached_signature, enveloped_signature, invoice_xml
 
 from einvoice import SignatureFormat, verify_signature, verify_signature_digest
+from tests.einvoice.signature_fixtures import detached_signature, enveloped_signature, invoice_xml
 
 INVOICE = invoice_xml()
 

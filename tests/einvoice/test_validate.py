@@ -29,7 +29,7 @@ from einvoice import (
 from einvoice.build import CIUS_RO
 from einvoice.paths import NS
 from einvoice.validate import short_location, warm_up
-from sample_invoices import foreign_currency_invoice, ro_invoice_xml, write_invoice
+from tests.sample_invoices import foreign_currency_invoice, ro_invoice_xml, write_invoice
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RO_EXAMPLE = ro_invoice_xml()

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from signature_fixtures import anaf_zip, detached_signature, enveloped_signature, invoice_xml
+from tests.einvoice.signature_fixtures import anaf_zip, detached_signature, enveloped_signature, invoice_xml
 
 INVOICE = invoice_xml()
 
