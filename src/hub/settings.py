@@ -73,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hub.accounts.context_processors.organizations",
+                "hub.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -229,7 +230,7 @@ CELERY_BEAT_SCHEDULE.update(
             "options": {"expires": 55},
         },
         "webhooks-forward-events": {  # safety net only: each event enqueues its own fan-out when recorded
-            "task": "hub.webhooks.tasks.webhooks_forward_events_task",
+            "task": "hub.notifications.tasks.webhooks_forward_events_task",
             "schedule": _cron("EFACTURA_WEBHOOKS_FORWARD_CRON", "*/15 * * * *"),
             "options": {"expires": 14 * 60},
         },

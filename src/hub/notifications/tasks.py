@@ -1,4 +1,5 @@
-"""Dispatcher task: fans an event out to its recipients' channels, retrying transient failures."""
+"""Dispatcher tasks: fan an event out to its recipients' channels (retrying transient failures) and to the
+organization's webhooks; beat safety nets for both."""
 
 from __future__ import annotations
 
@@ -24,3 +25,19 @@ def events_dispatch_pending_task() -> int:
     from hub.notifications.services import events_dispatch_pending
 
     return events_dispatch_pending()
+
+
+@shared_task
+def webhook_forward_event_task(event_id: int) -> int:
+    """Fan one authorization event out to the webhooks, enqueued when the event is recorded."""
+    from hub.notifications.services import event_forward
+
+    return event_forward(event_id=event_id)
+
+
+@shared_task
+def webhooks_forward_events_task() -> int:
+    """Safety net (beat): forward authorization events whose own fan-out task was lost."""
+    from hub.notifications.services import authorization_events_forward
+
+    return authorization_events_forward()

@@ -16,8 +16,8 @@ from django.db.models import Min
 from hub.accounts.models import User
 from hub.accounts.selectors import admins_of
 from hub.core import clock
+from hub.core.events import Kind
 from hub.inbox.models import CompanySync, Message, MessageState
-from hub.notifications.kinds import Kind
 from hub.notifications.services import event_raise
 
 ALARM_DAYS = (30, 45, 55)

@@ -16,14 +16,14 @@ from django.db.models import Sum
 
 from hub.accounts.models import Organization, User
 from hub.core import clock
+from hub.core.events import Kind, WebhookEvent
 from hub.inbox.models import Direction, InboxPreference, Invoice, NotifyMode
-from hub.notifications.kinds import Kind
 from hub.notifications.services import event_raise
 
 WEBHOOK_EVENTS = {
-    Direction.RECEIVED: "invoice.received",
-    Direction.SENT: "invoice.sent.accepted",
-    Direction.ERROR: "invoice.sent.rejected",
+    Direction.RECEIVED: WebhookEvent.INVOICE_RECEIVED,
+    Direction.SENT: WebhookEvent.INVOICE_SENT_ACCEPTED,
+    Direction.ERROR: WebhookEvent.INVOICE_SENT_REJECTED,
 }
 
 

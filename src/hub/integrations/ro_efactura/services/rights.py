@@ -11,6 +11,7 @@ from typing import Any
 
 from hub.accounts.models import Organization, User
 from hub.core import clock
+from hub.core.events import Kind
 from hub.integrations.ro_efactura import gateway
 from hub.integrations.ro_efactura.anaf_errors import code_for
 from hub.integrations.ro_efactura.models import (
@@ -26,7 +27,6 @@ from hub.integrations.ro_efactura.selectors import (
 )
 from hub.integrations.ro_efactura.services.audit import audit_record
 from hub.integrations.ro_efactura.services.links import reauthorization_link
-from hub.notifications.kinds import Kind
 from hub.notifications.services import event_raise
 
 log = logging.getLogger(__name__)
