@@ -6,6 +6,7 @@ and pytest-django can load it. Production differs by environment variables, not 
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from pathlib import Path
 
@@ -145,8 +146,6 @@ EFACTURA_SANDBOX_URL = env_str("EFACTURA_SANDBOX_URL", "http://127.0.0.1:8900").
 
 
 def _default_encryption_key(secret: str) -> str:
-    import base64
-
     return base64.urlsafe_b64encode(hashlib.sha256(f"efactura-tokens:{secret}".encode()).digest()).decode()
 
 

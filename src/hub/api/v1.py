@@ -19,7 +19,9 @@ from hub.api.models import ApiKey, Scope
 from hub.api.services import api_key_check
 from hub.inbox import documents
 from hub.inbox.models import Invoice, Message
-from hub.inbox.selectors import InvoiceFilters, invoices_for
+from hub.inbox.selectors import InvoiceFilters, invoices_for, sync_states_for
+from hub.inbox.tasks import inbox_sync_company_task
+from hub.integrations.ro_efactura.models import SpvAuthorization
 
 MAX_LIMIT = 500
 
@@ -177,7 +179,6 @@ def _invoice_out(invoice: Invoice) -> dict[str, Any]:
 @api.get("/companies", response=list[CompanyOut], tags=["companies"])
 def list_companies(request: HttpRequest) -> list[dict[str, Any]]:
     key = _key(request, Scope.READ)
-    from hub.inbox.selectors import sync_states_for
 
     return [
         {
@@ -196,7 +197,6 @@ def list_companies(request: HttpRequest) -> list[dict[str, Any]]:
 def list_authorizations(request: HttpRequest) -> list[dict[str, Any]]:
     """Status only: tokens never leave the server."""
     key = _key(request, Scope.READ)
-    from hub.integrations.ro_efactura.models import SpvAuthorization
 
     rows = SpvAuthorization.objects.filter(organization=key.organization).select_related("authorized_by")[:20]
     return [
@@ -339,7 +339,6 @@ class SyncOut(Schema):
 @api.post("/sync", response=SyncOut, tags=["companies"])
 def start_sync(request: HttpRequest, company: int | None = None) -> dict[str, Any]:
     key = _key(request, Scope.SYNC)
-    from hub.inbox.tasks import inbox_sync_company_task
 
     companies = key.organization.companies.all()
     if company:

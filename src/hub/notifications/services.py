@@ -60,7 +60,7 @@ def event_raise(
             )
     except IntegrityError:
         return None
-    from hub.notifications.tasks import (
+    from hub.notifications.tasks import (  # noqa: PLC0415  (the tasks import these services)
         event_dispatch_task,
         webhook_forward_event_task,
     )

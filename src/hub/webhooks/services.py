@@ -94,7 +94,7 @@ def webhook_emit(
         if created:
             ids.append(delivery.pk)
     if ids:
-        from hub.webhooks.tasks import webhook_deliver_task
+        from hub.webhooks.tasks import webhook_deliver_task  # noqa: PLC0415  (the tasks import these services)
 
         for delivery_id in ids:
             transaction.on_commit(

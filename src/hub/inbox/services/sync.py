@@ -44,8 +44,12 @@ from hub.core.problems import SyncError, SyncProblem
 from hub.documents import archive
 from hub.documents.reading import read_zip
 from hub.inbox.models import CompanySync, Direction, Message, MessageState, SyncOutcome, SyncRun
+from hub.inbox.services.alarms import messages_expired_raise, sync_failure_raise
+from hub.inbox.services.announce import invoices_announce_pending
 from hub.inbox.services.reading import invoice_upsert
+from hub.integrations.models import Integration
 from hub.integrations.ro_efactura.anaf_errors import code_for
+from hub.integrations.ro_efactura.selectors import conf_of
 from hub.integrations.ro_efactura.services import access
 
 log = logging.getLogger(__name__)
@@ -114,7 +118,6 @@ def company_sync_state(company: Company) -> CompanySync:
 def interval_of(state: CompanySync) -> timedelta:
     if state.interval_minutes:
         return timedelta(minutes=max(5, state.interval_minutes))
-    from hub.integrations.ro_efactura.selectors import conf_of
 
     return timedelta(minutes=conf_of(state.company.organization).sync_interval_minutes)
 
@@ -178,7 +181,6 @@ def inbox_sync_company(*, company_id: int, trigger: str = "schedule") -> SyncRes
     finally:
         _finish(state, lease, run, result)
         _raise_expired_event(state, run, result)
-    from hub.inbox.services.announce import invoices_announce_pending
 
     result.announced = invoices_announce_pending(company_id=company_id)
     return result
@@ -349,8 +351,6 @@ def _finish(state: CompanySync, lease: Lease, run: SyncRun, result: SyncResult) 
 
 
 def _raise_failure_event(state: CompanySync, code: str, since: datetime, detail: str) -> None:
-    from hub.inbox.services.alarms import sync_failure_raise
-
     transaction.on_commit(
         lambda: sync_failure_raise(state_id=state.pk, code=code, since=since, detail=detail)
     )
@@ -365,7 +365,6 @@ def _report_to_authorization(company: Company, result: SyncResult, exc: anaf.Ana
 def _raise_expired_event(state: CompanySync, run: SyncRun, result: SyncResult) -> None:
     if not result.expired:
         return
-    from hub.inbox.services.alarms import messages_expired_raise
 
     ids = list(result.expired)
     transaction.on_commit(lambda: messages_expired_raise(state_id=state.pk, run_id=run.pk, download_ids=ids))
@@ -379,7 +378,6 @@ def companies_due(now: datetime | None = None) -> list[int]:
     still watches it, and "Sincronizează acum" still reports the cause.
     """
     now = now or clock.now()
-    from hub.integrations.models import Integration
 
     active_orgs = Integration.objects.filter(
         kind="ro-efactura", active=True, organization__spv_authorizations__isnull=False

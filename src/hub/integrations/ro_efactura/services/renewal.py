@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 
+import anaf
 from hub.core import clock
 from hub.core.events import Kind
 from hub.integrations.ro_efactura import gateway
@@ -95,11 +96,7 @@ def authorization_renew(*, authorization_id: int, force: bool = False) -> RenewO
                 tokens = client.refresh(authorization.refresh_token)
         except gateway.NotConfigured as exc:
             transient = exc
-        except Exception as exc:
-            import anaf
-
-            if not isinstance(exc, anaf.AnafError):
-                raise
+        except anaf.AnafError as exc:
             if is_definitive(exc):
                 _mark_needs_reauthorization(authorization, code_for(exc))
                 return RenewOutcome.REAUTHORIZATION_REQUIRED
