@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 import anaf
 import einvoice
 from hub.accounts.decorators import org_view
-from hub.accounts.models import Company, Organization, User
+from hub.accounts.models import Organization, User
 from hub.core.htmx import render_page
 from hub.core.problems import SyncError, problem_message
 from hub.inbox import documents
@@ -38,7 +38,7 @@ from hub.inbox.selectors import (
     sync_states_for,
 )
 from hub.inbox.services.alarms import at_risk_since
-from hub.inbox.tasks import inbox_sync_company_task
+from hub.inbox.services.requests import inbox_sync_request
 from hub.integrations.ro_efactura.anaf_errors import code_for
 from hub.integrations.ro_efactura.services.access import client_for
 
@@ -203,12 +203,10 @@ def export_zip(request: HttpRequest) -> HttpResponse:
 def sync_now(request: HttpRequest) -> HttpResponse:
     """ "Sincronizează acum": enqueue a sync of one company (or all); the worker runs it."""
     organization = _organization(request)
-
-    companies = Company.objects.filter(organization=organization)
-    if request.POST.get("company"):
-        companies = companies.filter(pk=request.POST["company"])
-    for company in companies:
-        inbox_sync_company_task.delay(company.pk, "manual")
+    company = request.POST.get("company")
+    inbox_sync_request(
+        organization=organization, company_id=int(company) if company else None, trigger="manual"
+    )
     messages.success(request, _("Sync started. New documents appear here as they are archived."))
     target = request.POST.get("next", "")
     if target.startswith(f"/o/{organization.slug}/"):
