@@ -6,6 +6,7 @@ and pytest-django can load it. Production differs by environment variables, not 
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from pathlib import Path
 
@@ -73,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hub.accounts.context_processors.organizations",
+                "hub.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -144,8 +146,6 @@ EFACTURA_SANDBOX_URL = env_str("EFACTURA_SANDBOX_URL", "http://127.0.0.1:8900").
 
 
 def _default_encryption_key(secret: str) -> str:
-    import base64
-
     return base64.urlsafe_b64encode(hashlib.sha256(f"efactura-tokens:{secret}".encode()).digest()).decode()
 
 
@@ -229,7 +229,7 @@ CELERY_BEAT_SCHEDULE.update(
             "options": {"expires": 55},
         },
         "webhooks-forward-events": {  # safety net only: each event enqueues its own fan-out when recorded
-            "task": "hub.webhooks.tasks.webhooks_forward_events_task",
+            "task": "hub.notifications.tasks.webhooks_forward_events_task",
             "schedule": _cron("EFACTURA_WEBHOOKS_FORWARD_CRON", "*/15 * * * *"),
             "options": {"expires": 14 * 60},
         },

@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from hub.accounts.cif import is_valid_cif, normalize_cif
 from hub.accounts.errors import MemberError, MembershipError
 from hub.accounts.models import Company, Membership, Organization, Role, User
+from hub.accounts.tasks import invitation_send_task
 
 ROLE_RANK = {Role.VIEWER: 0, Role.ACCOUNTANT: 1, Role.OWNER: 2}
 
@@ -67,8 +68,6 @@ def _free_username(email: str) -> str:
 
 
 def _invite_after_commit(membership: Membership, inviter: User) -> None:
-    from hub.accounts.tasks import invitation_send_task
-
     membership_id, inviter_id = membership.pk, inviter.pk
     # robust: a broker outage must not undo the membership; "Resend invitation" recovers.
     transaction.on_commit(lambda: invitation_send_task.delay(membership_id, inviter_id), robust=True)

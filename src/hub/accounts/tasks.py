@@ -6,14 +6,14 @@ import logging
 
 from celery import shared_task
 
+from hub.accounts.emails import invitation_email
+from hub.accounts.models import Membership, User
+
 log = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=60)
 def invitation_send_task(self, membership_id: int, inviter_id: int | None) -> None:  # type: ignore[no-untyped-def]
-    from hub.accounts.emails import invitation_email
-    from hub.accounts.models import Membership, User
-
     membership = Membership.objects.select_related("user", "organization").filter(pk=membership_id).first()
     if membership is None or membership.user.has_usable_password():
         return  # removed meanwhile, or the person already set a password: nothing to invite to

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+
+import einvoice
 
 log = logging.getLogger(__name__)
 MAX_VALIDATION_FINDINGS = 200
@@ -20,7 +21,7 @@ class Reading:
     """What `einvoice` made of one ZIP."""
 
     kind: str = UNKNOWN
-    invoice: Any = None
+    invoice: einvoice.Invoice | None = None
     problem: str = ""
     warnings: list[str] = field(default_factory=list)
     errors: list[dict[str, str]] = field(default_factory=list)
@@ -29,7 +30,7 @@ class Reading:
     signature_valid: bool | None = None
 
 
-def _finding(item: Any) -> dict[str, str]:
+def _finding(item: einvoice.Finding) -> dict[str, str]:
     return {
         "rule": str(item.rule),
         "severity": str(item.severity),
@@ -40,8 +41,6 @@ def _finding(item: Any) -> dict[str, str]:
 
 def read_zip(data: bytes) -> Reading:
     """Open, classify, parse and validate; every failure becomes `problem`, nothing raises."""
-    import einvoice
-
     reading = Reading()
     try:
         archive = einvoice.open_anaf_zip(data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any, cast
 from urllib.parse import urlencode
 
@@ -18,10 +19,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+import anaf
+import einvoice
 from hub.accounts.decorators import org_view
-from hub.accounts.models import Company, Organization, User
+from hub.accounts.models import Organization, User
 from hub.core.htmx import render_page
-from hub.core.problems import problem_message
+from hub.core.problems import SyncError, problem_message
 from hub.inbox import documents
 from hub.inbox.forms import FilterForm, IntervalForm, PreferenceForm
 from hub.inbox.models import CompanySync, Invoice
@@ -34,6 +37,10 @@ from hub.inbox.selectors import (
     runs_for,
     sync_states_for,
 )
+from hub.inbox.services.alarms import at_risk_since
+from hub.inbox.services.requests import inbox_sync_request
+from hub.integrations.ro_efactura.anaf_errors import code_for
+from hub.integrations.ro_efactura.services.access import client_for
 
 PAGE_SIZE = 50
 EXPORT_ZIP_LIMIT = 2000
@@ -84,8 +91,6 @@ def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
         opened = documents.contents(invoice)
         xml_name, signature_name = opened.xml_name, opened.signature_name
         if opened.signature is not None:
-            import einvoice
-
             signature_valid = einvoice.verify_signature_digest(opened.xml, opened.signature)
     except Exception:  # an unsafe or damaged ZIP is shown as such, never as a crash
         signature_valid = None
@@ -146,17 +151,11 @@ def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 def _anaf_pdf(request: HttpRequest, invoice: Invoice) -> HttpResponse:
     """ANAF's own rendering (`transformare`), where ANAF is reachable and the authorization usable."""
-    import anaf
-    from hub.core.problems import SyncError
-    from hub.integrations.ro_efactura.services.access import client_for
-
     try:
         with client_for(invoice.company) as client:
             standard = "FCN" if invoice.kind == "credit_note" else "FACT1"
             converted = client.to_pdf(documents.contents(invoice).xml, standard, validate=False)
     except (SyncError, anaf.AnafError) as exc:
-        from hub.integrations.ro_efactura.anaf_errors import code_for
-
         code = exc.code if isinstance(exc, SyncError) else code_for(exc)
         messages.error(request, problem_message(code))
         return redirect("inbox-invoice", slug=invoice.organization.slug, invoice_id=invoice.pk)
@@ -192,7 +191,6 @@ def export_zip(request: HttpRequest) -> HttpResponse:
             % {"limit": EXPORT_ZIP_LIMIT},
         )
         return redirect(f"{request.path.rsplit('export', 1)[0]}?{request.GET.urlencode()}")
-    import io
 
     data = documents.zip_of_originals(rows)
     return FileResponse(  # type: ignore[return-value]
@@ -205,13 +203,10 @@ def export_zip(request: HttpRequest) -> HttpResponse:
 def sync_now(request: HttpRequest) -> HttpResponse:
     """ "Sincronizează acum": enqueue a sync of one company (or all); the worker runs it."""
     organization = _organization(request)
-    from hub.inbox.tasks import inbox_sync_company_task
-
-    companies = Company.objects.filter(organization=organization)
-    if request.POST.get("company"):
-        companies = companies.filter(pk=request.POST["company"])
-    for company in companies:
-        inbox_sync_company_task.delay(company.pk, "manual")
+    company = request.POST.get("company")
+    inbox_sync_request(
+        organization=organization, company_id=int(company) if company else None, trigger="manual"
+    )
     messages.success(request, _("Sync started. New documents appear here as they are archived."))
     target = request.POST.get("next", "")
     if target.startswith(f"/o/{organization.slug}/"):
@@ -221,8 +216,6 @@ def sync_now(request: HttpRequest) -> HttpResponse:
 
 @org_view()
 def sync_status(request: HttpRequest) -> HttpResponse:
-    from hub.inbox.services.alarms import at_risk_since
-
     organization = _organization(request)
     states = sync_states_for(organization)
     lost = expired_counts(organization)

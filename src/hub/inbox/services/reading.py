@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 
+import einvoice
 from hub.core import clock
 from hub.documents.reading import Reading
 from hub.inbox.models import (
@@ -48,7 +49,7 @@ def _decimal(value: Decimal | None, places: str) -> Decimal | None:
     return quantized if abs(quantized) < Decimal("1e14") else None
 
 
-def _bare_cif(party: Any) -> str:
+def _bare_cif(party: einvoice.Party) -> str:
     value = (party.vat_id or party.tax_registration_id or party.registration_id or "").strip().upper()
     return value.removeprefix("RO").strip()[:40]
 
@@ -134,7 +135,7 @@ def invoice_upsert(*, message: Message, reading: Reading) -> Invoice:
     return row
 
 
-def _write_details(row: Invoice, invoice: Any) -> None:
+def _write_details(row: Invoice, invoice: einvoice.Invoice) -> None:
     parties = []
     for role, party in ((PartyRole.SELLER, invoice.seller), (PartyRole.BUYER, invoice.buyer)):
         parties.append(_party(row, role, party))
@@ -172,7 +173,7 @@ def _write_details(row: Invoice, invoice: Any) -> None:
     )
 
 
-def _party(row: Invoice, role: str, party: Any) -> InvoiceParty:
+def _party(row: Invoice, role: str, party: einvoice.Party) -> InvoiceParty:
     address = party.address
     contact = party.contact
     return InvoiceParty(

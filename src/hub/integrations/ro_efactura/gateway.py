@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.conf import settings
 
-if TYPE_CHECKING:
-    from anaf import AnafEndpoints, EFacturaClient, OAuthClient
+from anaf import AnafEndpoints, EFacturaClient, OAuthClient
+from hub.core import clock
+from hub.integrations.ro_efactura.quota import shared_limiter
 
 
 class NotConfigured(RuntimeError):
@@ -15,8 +14,6 @@ class NotConfigured(RuntimeError):
 
 
 def endpoints_for(environment: str) -> AnafEndpoints:
-    from anaf import AnafEndpoints
-
     if environment == "sandbox":
         return AnafEndpoints.sandbox(settings.EFACTURA_SANDBOX_URL)
     return AnafEndpoints()
@@ -28,8 +25,6 @@ def api_environment(environment: str) -> str:
 
 
 def oauth_client(environment: str) -> OAuthClient:
-    from anaf import OAuthClient
-
     if not (settings.ANAF_CLIENT_ID and settings.ANAF_CLIENT_SECRET and settings.ANAF_REDIRECT_URI):
         raise NotConfigured
     return OAuthClient(
@@ -42,10 +37,6 @@ def oauth_client(environment: str) -> OAuthClient:
 
 def efactura_client(*, environment: str, access_token: str) -> EFacturaClient:
     """A client for one token; every client of the process spends the same quota budgets (`quota.py`)."""
-    from anaf import EFacturaClient
-    from hub.core import clock
-    from hub.integrations.ro_efactura.quota import shared_limiter
-
     endpoints = endpoints_for(environment)
     client = EFacturaClient(
         access_token,
