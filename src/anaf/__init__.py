@@ -7,7 +7,7 @@ drawn in `anaf.errors`.
 import logging
 
 from anaf._transport import RetryPolicy
-from anaf.efactura import EFacturaClient, normalize_cif
+from anaf.efactura import EFacturaClient
 from anaf.endpoints import AnafEndpoints, Environment
 from anaf.errors import (
     AnafError,
@@ -41,6 +41,7 @@ from anaf.oauth import OAuthClient
 from anaf.quota import MemoryQuotaLimiter, QuotaLimiter, Quotas
 from anaf.tokens import MemoryTokenStore, TokenProvider, TokenSet, TokenStore
 from anaf.vat import VatRegistryClient
+from einvoice.cif import normalize_cif  # the one CIF reader (einvoice.cif), part of this API too
 
 logging.getLogger("anaf").addHandler(logging.NullHandler())
 

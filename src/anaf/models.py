@@ -19,6 +19,7 @@ from lxml import etree
 
 from anaf._recognise import BUCHAREST
 from anaf.errors import ResponseError
+from einvoice.cif import normalize_cif
 
 Standard = Literal["UBL", "CN", "CII", "RASP"]
 MessageFilter = Literal["E", "T", "P", "R"]
@@ -316,5 +317,8 @@ class VatLookup:
     not_found: tuple[str, ...]
 
     def get(self, cif: str | int) -> VatRecord | None:
-        wanted = str(cif).upper().removeprefix("RO").strip()
+        try:
+            wanted = normalize_cif(cif)
+        except ValueError:
+            return None
         return next((record for record in self.found if record.cif == wanted), None)

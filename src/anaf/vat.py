@@ -14,11 +14,11 @@ import httpx
 
 from anaf._recognise import error_text, json_body
 from anaf._transport import DEFAULT_RETRY, DEFAULT_TIMEOUT, Budget, RetryPolicy, Transport
-from anaf.efactura import normalize_cif
 from anaf.endpoints import DEFAULT_ENDPOINTS, AnafEndpoints
 from anaf.errors import ResponseError
 from anaf.models import VatLookup, VatRecord
 from anaf.quota import MemoryQuotaLimiter, QuotaLimiter
+from einvoice.cif import normalize_cif
 
 BATCH_SIZE = 100
 

@@ -13,17 +13,14 @@ from datetime import date
 from lxml import etree
 
 import einvoice
+from einvoice.cif import normalize_cif
+from einvoice.namespaces import CAC, CBC, CII_ROOT, UBL_CREDIT_NOTE_ROOT, UBL_INVOICE_ROOT
 
-UBL_INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
-UBL_CREDIT_NOTE = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
-CII = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
-CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
-CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 RASP = "mfp:anaf:dgti:spv:reqMesaj:v1"
 ROOTS = {
-    "UBL": f"{{{UBL_INVOICE}}}Invoice",
-    "CN": f"{{{UBL_CREDIT_NOTE}}}CreditNote",
-    "CII": f"{{{CII}}}CrossIndustryInvoice",
+    "UBL": UBL_INVOICE_ROOT,
+    "CN": UBL_CREDIT_NOTE_ROOT,
+    "CII": CII_ROOT,
     "RASP": f"{{{RASP}}}header",
 }
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
@@ -92,8 +89,10 @@ def validare_messages(verdict: Verdict) -> list[str]:
 def _cif(text: str | None) -> str | None:
     if not text:
         return None
-    digits = text.strip().upper().removeprefix("RO").strip()
-    return digits if digits.isdigit() else None
+    try:
+        return normalize_cif(text)
+    except ValueError:
+        return None
 
 
 def facts(xml: bytes) -> Facts:

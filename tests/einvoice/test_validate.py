@@ -27,7 +27,7 @@ from einvoice import (
     validate,
 )
 from einvoice.build import CIUS_RO
-from einvoice.paths import NS
+from einvoice.namespaces import NS
 from einvoice.validate import short_location, warm_up
 from tests.sample_invoices import foreign_currency_invoice, ro_invoice_xml, write_invoice
 
