@@ -18,6 +18,10 @@ from .clock import anaf_minute, anaf_seconds
 from .core import Sandbox, rights_of, sandbox_of
 
 PAGED_FIELD = "nu este un numar sau nu are o valoare acceptata de sistem"
+# §2.3/§2.4: the lists look back at most 60 days from the request, whatever the download retention
+# (``limits.retention_days``, counted from ``data_creare``): the two anchors differ, so a message can be
+# listed and no longer served (§2.5).
+LIST_DAYS = 60
 
 
 def _public(entry: dict[str, Any]) -> dict[str, str]:
@@ -57,7 +61,7 @@ async def simple_list(request: Request) -> Response:
     if not zile.lstrip("-").isdigit():
         return responses.eroare(f"Numarul de zile introdus= {zile} nu este un numar intreg")
     days = int(zile)
-    if not 1 <= days <= 60:
+    if not 1 <= days <= LIST_DAYS:
         return responses.eroare("Numarul de zile trebuie sa fie intre 1 si 60")
     if filtru is not None and filtru not in inbox.FILTERS:
         return responses.eroare("Valorile acceptate pentru parametrul filtru sunt E, T, P sau R")
@@ -122,10 +126,9 @@ async def paged_list(request: Request) -> Response:
     problem = _rights_error(cif, rights_of(request))
     if problem:
         return responses.eroare(problem)
-    retention = sandbox.seed.limits.retention_days
-    if start < now - timedelta(days=retention):
+    if start < now - timedelta(days=LIST_DAYS):
         return responses.eroare(
-            f"startTime = {anaf_seconds(start)} nu poate fi mai vechi de {retention} de zile fata de "
+            f"startTime = {anaf_seconds(start)} nu poate fi mai vechi de {LIST_DAYS} de zile fata de "
             "momentul requestului"
         )
     if end <= start:
@@ -193,6 +196,7 @@ async def download(request: Request) -> Response:
     if not owners & rights_of(request):
         return _download_error("Nu aveti dreptul sa descarcati acesta factura")  # sic (§2.5)
     if now >= inbox.retention_ends(document, sandbox.seed.limits.retention_days):
+        # ANAF's text names 60 days; it stays verbatim whatever ``retention_days`` says.
         return _download_error(
             "Fisierul nu mai poate fi descarcat pentru ca a trecut perioada de 60 de zile "
             "in care este disponibil"
