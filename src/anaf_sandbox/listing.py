@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from . import inbox, quotas, responses, signature, traffic
-from .clock import anaf_minute, anaf_seconds
+from .clock import BUCHAREST, anaf_minute, anaf_seconds
 from .core import Sandbox, rights_of, sandbox_of
 
 PAGED_FIELD = "nu este un numar sau nu are o valoare acceptata de sistem"
@@ -234,11 +234,27 @@ def document_bytes(sandbox: Sandbox, document: dict[str, Any]) -> bytes:
     raise ValueError(f"unknown document source {kind!r}")
 
 
+def _entry(name: str, created: datetime) -> zipfile.ZipInfo:
+    """A ZIP entry stamped with the document's ``data_creare`` (Bucharest wall time, on the sandbox clock),
+    never the machine's clock, so every download of a message is the same bytes (as ANAF's are)."""
+    local = created.astimezone(BUCHAREST)
+    info = zipfile.ZipInfo(
+        name, date_time=(local.year, local.month, local.day, local.hour, local.minute, local.second)
+    )
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = 0  # as in ANAF's ZIPs (written by Java): no Unix permission bits
+    info.external_attr = 0
+    return info
+
+
 def build_zip(sandbox: Sandbox, document: dict[str, Any]) -> bytes:
+    """``semnatura_{index}.xml`` then ``{index}.xml``, ANAF's order; same document, same bytes."""
     index = document["index"]
     data = document_bytes(sandbox, document)
+    created = datetime.fromisoformat(document["created_at"])
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(f"{index}.xml", data)
-        archive.writestr(f"semnatura_{index}.xml", signature.sign(sandbox.keys, f"{index}.xml", data))
+    with zipfile.ZipFile(buffer, "w") as archive:
+        signed = signature.sign(sandbox.keys, f"{index}.xml", data)
+        archive.writestr(_entry(f"semnatura_{index}.xml", created), signed)
+        archive.writestr(_entry(f"{index}.xml", created), data)
     return buffer.getvalue()
