@@ -168,8 +168,8 @@ def test_check_cif_rights_tells_which_companies_the_token_reaches(
     assert client.check_cif_rights(foreign_cif) is False
 
 
-def test_validate_returns_anafs_verdict(client: EFacturaClient) -> None:
-    good = client.validate(UBL_SAMPLE, "FACT1")
+def test_validate_returns_anafs_verdict(client: EFacturaClient, cif: str) -> None:
+    good = client.validate(invoice_for(cif), "FACT1")
     bad = client.validate(b"<Invoice xmlns='urn:oasis:names:specification:ubl:schema:xsd:Invoice-2'/>", "UBL")
 
     assert good.valid
@@ -179,8 +179,8 @@ def test_validate_returns_anafs_verdict(client: EFacturaClient) -> None:
     assert bad.messages
 
 
-def test_to_pdf_returns_a_pdf_or_the_findings(sandbox: Any, client: EFacturaClient) -> None:
-    pdf = client.to_pdf(UBL_SAMPLE)
+def test_to_pdf_returns_a_pdf_or_the_findings(sandbox: Any, client: EFacturaClient, cif: str) -> None:
+    pdf = client.to_pdf(invoice_for(cif))
     refused = client.to_pdf(b"<Invoice xmlns='urn:oasis:names:specification:ubl:schema:xsd:Invoice-2'/>")
     unchecked = client.to_pdf(UBL_SAMPLE, "FACT1", validate=False)
 
