@@ -117,10 +117,11 @@ class OAuthClient:
     def revoke(self, token: str, token_type_hint: TokenTypeHint | None = None) -> RevocationResult:
         """Ask ANAF to revoke `token` (RFC 7009 at `/revoke`, client authentication as for `/token`).
 
-        Never raises for what ANAF answers or for an unreachable host: `revoked` is True only for HTTP 200;
-        a refusal, a redirect to the login page, a server error or no answer is `revoked=False` with the
-        reason. Transient failures (5xx, 429, timeouts) are retried, since revoking twice is harmless.
-        Revoke the refresh token first: it ends the grant (and, at the sandbox, its access tokens too).
+        Never raises for what ANAF answers or for an unreachable host: `revoked` is True only for a 2xx
+        answer (RFC 7009 says 200); a refusal, a redirect to the login page, a server error or no answer is
+        `revoked=False` with the reason. Transient failures (5xx, 429, timeouts) are retried, since revoking
+        twice is harmless. Revoke the refresh token first: it ends the grant (at the sandbox, with its
+        access tokens).
         """
         attempt = 0
         while True:

@@ -274,7 +274,7 @@ async def revoke(request: Request) -> Response:
     if not values:
         return _oauth_error("invalid_request", "token is required")
     if any(
-        tokens.issued_to(sandbox.keys, sandbox.state, value) not in (None, app.client_id) for value in values
+        tokens.issued_to(sandbox.state, sandbox.keys, value) not in (None, app.client_id) for value in values
     ):
         return _oauth_error("unauthorized_client", "The token was issued to another client")
     for value in values:

@@ -209,7 +209,7 @@ def check_access(state: SandboxState, keys: SandboxKeys, token: str, now: dateti
     )
 
 
-def issued_to(keys: SandboxKeys, state: SandboxState, token: str) -> str | None:
+def issued_to(state: SandboxState, keys: SandboxKeys, token: str) -> str | None:
     """The client_id a token of this sandbox was issued to (None when it is not one of ours)."""
     claims = decode(keys, resolve(state, token))
     return str(claims.get("clientappid")) if claims is not None else None

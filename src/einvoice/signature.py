@@ -95,16 +95,21 @@ def _detached(xml: bytes, signature: etree._Element) -> SignatureVerdict:
     )
 
 
+def _first_signature(root: etree._Element) -> etree._Element | None:
+    """The enveloped ``ds:Signature``: ANAF's is the root's last child; an extension may hold one deeper."""
+    return next(root.iterdescendants(f"{{{DSIG}}}Signature"), None)
+
+
 def _without_signature(document: bytes, keep_tail: bool) -> etree._ElementTree | None:
     """The document with its enveloped ``ds:Signature`` removed (a fresh parse: the input stays intact)."""
     tree = _parse(document)
     if tree is None:
         return None
-    signature = tree.getroot().find(f"{{{DSIG}}}Signature")
+    signature = _first_signature(tree.getroot())
     if signature is None:
         return None
     parent = signature.getparent()
-    assert parent is not None  # a child of the root
+    assert parent is not None  # never the root: the root is the invoice
     tail, previous = signature.tail, signature.getprevious()
     parent.remove(signature)  # lxml drops the tail with the element
     if keep_tail and tail:
@@ -189,7 +194,7 @@ def verify_signature(xml: bytes, signature_xml: bytes) -> SignatureVerdict:
     root = tree.getroot()
     if root.tag == f"{{{DSIG}}}Signature":
         return _detached(xml, root)
-    enveloped = root.find(f"{{{DSIG}}}Signature")
+    enveloped = _first_signature(root)
     if enveloped is not None:
         return _enveloped(xml, signature_xml, enveloped)
     return SignatureVerdict(

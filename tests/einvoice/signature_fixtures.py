@@ -109,16 +109,21 @@ def detached_signature(document: bytes, file_name: str) -> bytes:
     return etree.tostring(signature, xml_declaration=True, encoding="UTF-8")
 
 
-def enveloped_signature(document: bytes, *, line_break_after: bool = True) -> bytes:
+def enveloped_signature(
+    document: bytes, *, line_break_after: bool = True, inside: str | None = None
+) -> bytes:
     """``semnatura_{id}.xml`` as before 2024: the invoice with an enveloped signature in its root.
 
     The digest is taken with the signature in place but without text after it; ``line_break_after``
-    then adds the line break ANAF's serializer leaves after ``</Signature>``.
+    then adds the line break ANAF's serializer leaves after ``</Signature>``. ``inside`` names (Clark
+    notation) the root's child to put the signature in, instead of the root itself.
     """
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     root = etree.fromstring(document, parser)
     digest = base64.b64encode(hashlib.sha256(etree.tostring(root.getroottree(), method="c14n")).digest())
-    signature = etree.SubElement(root, _ds("Signature"), nsmap={None: DS})  # type: ignore[dict-item]
+    holder = root if inside is None else root.find(inside)
+    assert holder is not None
+    signature = etree.SubElement(holder, _ds("Signature"), nsmap={None: DS})  # type: ignore[dict-item]
     signed_info = etree.SubElement(signature, _ds("SignedInfo"))
     etree.SubElement(signed_info, _ds("CanonicalizationMethod"), Algorithm=EXC_C14N)
     etree.SubElement(signed_info, _ds("SignatureMethod"), Algorithm=RSA_SHA256)

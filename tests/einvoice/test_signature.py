@@ -48,6 +48,19 @@ def test_an_enveloped_signature_matches_the_invoice_however_it_is_serialized() -
     assert verify_signature(reserialized, signature).matches
 
 
+def test_an_enveloped_signature_deeper_in_the_document_is_found() -> None:
+    """GIVEN an invoice whose signature sits in an element of its own (as a UBL extension would hold it)."""
+    holder = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}Note"
+    invoice = INVOICE.replace(b"</cbc:ID>", b"</cbc:ID><cbc:Note>semnat</cbc:Note>", 1)
+    signature = enveloped_signature(invoice, inside=holder, line_break_after=False)
+    assert b"<cbc:Note>semnat<Signature" in signature
+
+    verdict = verify_signature(invoice, signature)
+
+    assert (verdict.matches, verdict.format) == (True, SignatureFormat.ENVELOPED)
+    assert not verify_signature(INVOICE, signature).matches
+
+
 def test_an_enveloped_signature_refuses_a_changed_signed_copy() -> None:
     signature = enveloped_signature(INVOICE).replace(b"TST-0001", b"TST-9999")
 
