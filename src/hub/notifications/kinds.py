@@ -21,7 +21,7 @@ from hub.core.problems import problem_message
 TITLES: dict[Kind, Promise] = {
     Kind.EXPIRING: _("ANAF authorization expires soon"),
     Kind.RENEWAL_FAILED: _("ANAF authorization could not be renewed"),
-    Kind.CERTIFICATE_CHANGED: _("New certificate used for the ANAF authorization"),
+    Kind.CERTIFICATE_CHANGED: _("New certificate added to the ANAF SPV authorizations"),
     Kind.RIGHTS_LOST: _("The certificate seems to have lost SPV rights"),
     Kind.UNUSABLE: _("ANAF authorization unusable for over 24 hours"),
     Kind.INBOX_SYNC_FAILED: _("e-Factura messages cannot be downloaded"),
@@ -50,9 +50,9 @@ BODIES: dict[Kind, Promise] = {
         "are no longer downloaded until someone authorizes again with the certificate."
     ),
     Kind.CERTIFICATE_CHANGED: _(
-        "The ANAF SPV authorization of %(organization)s was made with a different certificate "
-        "(serial %(serial)s, previously %(previous_serial)s). If the certificate was renewed, this is "
-        "expected; check that it has SPV rights for every company."
+        "%(person)s added an ANAF SPV authorization to %(organization)s with the certificate %(serial)s. "
+        "It serves: %(serves)s. It could also serve, if the owner switches them on the RO e-Factura page: "
+        "%(could_serve)s. No company was taken from the authorization that serves it."
     ),
     Kind.RIGHTS_LOST: _(
         "ANAF answers that the certificate has no SPV rights for CIF %(cif)s of %(organization)s any more. "
@@ -86,8 +86,15 @@ def reason_for(code: str) -> str:
     return problem_message(code)
 
 
+class _Params(dict[str, Any]):
+    """An event stored before its kind's wording changed lacks a newer parameter: shown as a dash."""
+
+    def __missing__(self, key: str) -> str:
+        return "—"
+
+
 def _formatted(params: dict[str, Any]) -> dict[str, Any]:
-    shown = dict(params)
+    shown = _Params(params)
     if "code" in shown:  # an older event without a code keeps the `reason` it stored
         shown["reason"] = reason_for(str(shown["code"] or ""))
     for key in ("deadline", "since"):

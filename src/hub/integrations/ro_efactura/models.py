@@ -1,4 +1,9 @@
-"""SPV authorizations (tokens encrypted), one-time OAuth states, per-company rights, the audit log."""
+"""SPV authorizations (tokens encrypted), one-time OAuth states, per-company rights, the audit log.
+
+An organization holds any number of authorizations in use, one per certificate and environment (an
+accounting firm's own certificate with powers over many clients, a client's own). Each company is served
+by one of them (`CompanyAccess.authorization`); `AuthorizationReach` records which CIFs each one reaches.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,9 @@ class AuthorizationStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     NEEDS_REAUTHORIZATION = "needs_reauth", _("Needs re-authorization")
     REPLACED = "replaced", _("Replaced by a newer authorization")
+
+
+IN_USE = (AuthorizationStatus.ACTIVE, AuthorizationStatus.NEEDS_REAUTHORIZATION)
 
 
 class SpvAuthorization(models.Model):
@@ -48,8 +56,16 @@ class SpvAuthorization(models.Model):
     renewing_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ("-authorized_at",)
+        ordering = ("-authorized_at", "-pk")
         indexes = (models.Index(fields=["status", "access_expires_at"]),)
+        constraints = (
+            # A new login with the same certificate refreshes its authorization in place.
+            models.UniqueConstraint(
+                fields=["organization", "environment", "serial"],
+                condition=models.Q(status__in=["active", "needs_reauth"]),
+                name="ro_efactura_one_authorization_per_certificate",
+            ),
+        )
 
     def __str__(self) -> str:
         return f"SPV {self.serial} ({self.status})"
@@ -81,9 +97,15 @@ class OAuthState(models.Model):
 
 
 class CompanyAccess(models.Model):
-    """Whether ANAF grants the current authorization SPV rights for a company's CIF (a real call)."""
+    """Which authorization serves a company, and whether ANAF grants it SPV rights for the CIF (a real call).
+
+    `has_rights`, `checked_at`, `error` and `serial` mirror the serving authorization's `AuthorizationReach`.
+    """
 
     company = models.OneToOneField(Company, on_delete=models.CASCADE, related_name="spv_access")
+    authorization = models.ForeignKey(
+        SpvAuthorization, null=True, blank=True, on_delete=models.SET_NULL, related_name="served"
+    )
     has_rights = models.BooleanField(null=True)
     checked_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=60, blank=True)
@@ -91,6 +113,24 @@ class CompanyAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company_id}: {self.has_rights}"
+
+
+class AuthorizationReach(models.Model):
+    """Whether ANAF grants one authorization SPV rights for one company's CIF (the last probe or use)."""
+
+    authorization = models.ForeignKey(SpvAuthorization, on_delete=models.CASCADE, related_name="reach")
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="spv_reach")
+    has_rights = models.BooleanField(null=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=["authorization", "company"], name="ro_efactura_reach_once"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.authorization_id} -> {self.company_id}: {self.has_rights}"
 
 
 class AuditKind(models.TextChoices):
@@ -102,6 +142,7 @@ class AuditKind(models.TextChoices):
     REAUTHORIZATION_REQUIRED = "reauth_required", _("Renewal refused: re-authorization needed")
     RIGHTS_CHECKED = "rights_checked", _("SPV rights checked")
     CONFIGURED = "configured", _("Configuration changed")
+    SERVING_CHANGED = "serving_changed", _("Company served by another authorization")
 
 
 class AuditEvent(models.Model):

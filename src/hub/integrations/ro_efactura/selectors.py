@@ -8,7 +8,14 @@ from hub.accounts.models import Company, Organization, User
 from hub.accounts.selectors import admins_of
 from hub.integrations.models import Integration
 from hub.integrations.ro_efactura.conf import EFacturaConf
-from hub.integrations.ro_efactura.models import AuditEvent, AuthorizationStatus, SpvAuthorization
+from hub.integrations.ro_efactura.models import (
+    IN_USE,
+    AuditEvent,
+    AuthorizationReach,
+    AuthorizationStatus,
+    CompanyAccess,
+    SpvAuthorization,
+)
 
 KIND = "ro-efactura"
 
@@ -32,6 +39,31 @@ def current_authorization(organization: Organization) -> SpvAuthorization | None
     )
 
 
+def authorizations_in_use(organization: Organization) -> list[SpvAuthorization]:
+    """Every authorization the organization keeps (active or needing re-authorization), newest first."""
+    return list(
+        SpvAuthorization.objects.filter(organization=organization, status__in=IN_USE).select_related(
+            "authorized_by"
+        )
+    )
+
+
+def serving_authorization(company: Company) -> SpvAuthorization | None:
+    """The authorization that serves `company` (None when none was chosen yet)."""
+    access = CompanyAccess.objects.filter(company=company).select_related("authorization").first()
+    if access is None or access.authorization is None or access.authorization.status not in IN_USE:
+        return None
+    return access.authorization
+
+
+def reach_of(organization: Organization) -> dict[tuple[int, int], AuthorizationReach]:
+    """{(authorization id, company id): what ANAF last said} for the organization's authorizations in use."""
+    rows = AuthorizationReach.objects.filter(
+        authorization__organization=organization, authorization__status__in=IN_USE
+    )
+    return {(row.authorization_id, row.company_id): row for row in rows}
+
+
 def authorizations_for(organization: Organization, limit: int = 20) -> list[SpvAuthorization]:
     """The organization's authorizations, newest first (status only is shown: tokens never leave)."""
     return list(
@@ -48,7 +80,11 @@ def audit_of(organization: Organization) -> QuerySet[AuditEvent]:
 
 
 def companies_with_access(organization: Organization) -> list[Company]:
-    return list(Company.objects.filter(organization=organization).select_related("spv_access"))
+    return list(
+        Company.objects.filter(organization=organization).select_related(
+            "spv_access", "spv_access__authorization", "spv_access__authorization__authorized_by"
+        )
+    )
 
 
 def notification_recipients(authorization: SpvAuthorization) -> list[User]:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("configure/", views.configure, name="ro-efactura-configure"),
     path("companies/add/", views.company_add_view, name="ro-efactura-company-add"),
     path("companies/<int:company_id>/remove/", views.company_remove_view, name="ro-efactura-company-remove"),
+    path("companies/<int:company_id>/serving/", views.company_serving, name="ro-efactura-company-serving"),
     path("authorize/", views.authorize, name="ro-efactura-authorize"),
     path("rights/check/", views.rights_check, name="ro-efactura-rights-check"),
     path("renew/", views.renew_now, name="ro-efactura-renew"),

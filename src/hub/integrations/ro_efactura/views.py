@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats
@@ -22,22 +22,27 @@ from hub.core.errors import ErrorCode, message_for
 from hub.core.htmx import render_page
 from hub.integrations.ro_efactura import module
 from hub.integrations.ro_efactura.forms import CompanyForm, ConfigurationForm
-from hub.integrations.ro_efactura.models import AuditKind, AuthorizationStatus
+from hub.integrations.ro_efactura.models import AuditKind, AuthorizationStatus, SpvAuthorization
 from hub.integrations.ro_efactura.selectors import (
     audit_of,
+    authorizations_in_use,
     companies_with_access,
     conf_of,
     current_authorization,
     integration_of,
+    reach_of,
 )
 from hub.integrations.ro_efactura.services.audit import audit_record
 from hub.integrations.ro_efactura.services.authorization import (
     AuthorizationError,
+    AuthorizationOutcome,
     authorization_complete,
     authorization_start,
+    company_label,
 )
 from hub.integrations.ro_efactura.services.renewal import RenewalTransientError, authorization_renew
 from hub.integrations.ro_efactura.services.rights import company_rights_check
+from hub.integrations.ro_efactura.services.serving import ServingRefused, company_serving_set
 from hub.integrations.services import integration_activate
 
 
@@ -48,16 +53,52 @@ def _organization(request: HttpRequest) -> Organization:
 def _status_context(request: HttpRequest) -> dict[str, Any]:
     organization = _organization(request)
     integration = integration_of(organization)
+    authorizations = authorizations_in_use(organization)
+    companies = companies_with_access(organization)
+    reach = reach_of(organization)
+    by_id = {authorization.pk: authorization for authorization in authorizations}
+    for authorization in authorizations:
+        authorization.serves = []  # type: ignore[attr-defined]
+    for company in companies:
+        access = getattr(company, "spv_access", None)
+        serving = by_id.get(access.authorization_id) if access and access.authorization_id else None
+        company.serving = serving  # type: ignore[attr-defined]
+        company.candidates = [  # type: ignore[attr-defined]
+            authorization
+            for authorization in authorizations
+            if authorization.status == AuthorizationStatus.ACTIVE
+            and (row := reach.get((authorization.pk, company.pk))) is not None
+            and row.has_rights is True
+        ]
+        if serving is not None:
+            serving.serves.append(company)  # type: ignore[attr-defined]
     return {
         "integration": integration,
         "conf": conf_of(organization),
         "authorization": current_authorization(organization),
-        "companies": companies_with_access(organization),
+        "authorizations": authorizations,
+        "all_working": bool(authorizations) and _all_working(authorizations, companies),
+        "companies": companies,
         "card_state": module.card_state(integration) if integration and integration.active else None,
         "oauth_configured": bool(settings.ANAF_CLIENT_ID and settings.ANAF_CLIENT_SECRET),
         "redirect_uri": settings.ANAF_REDIRECT_URI,
         "statuses": AuthorizationStatus,
     }
+
+
+def _working(authorization: SpvAuthorization | None) -> bool:
+    return (
+        authorization is not None
+        and authorization.status == AuthorizationStatus.ACTIVE
+        and authorization.failing_since is None
+    )
+
+
+def _all_working(authorizations: list[SpvAuthorization], companies: list[Any]) -> bool:
+    """Every company is served by a working authorization (with no company: some authorization works)."""
+    if not companies:
+        return any(_working(authorization) for authorization in authorizations)
+    return all(_working(company.serving) for company in companies)
 
 
 @org_view()
@@ -158,7 +199,7 @@ def _callback_error(code: str) -> str:
 def oauth_callback(request: HttpRequest) -> HttpResponse:
     """ANAF's redirect: exchange the code at once; then close the popup or redirect with a message."""
     try:
-        authorization, popup = authorization_complete(
+        outcome = authorization_complete(
             user=request.user,  # type: ignore[arg-type]
             state=request.GET.get("state", ""),
             code=request.GET.get("code", ""),
@@ -169,15 +210,36 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
             return render(request, "hub/error.html", {"message": message_for(exc.code)}, status=400)
         messages.error(request, _callback_error(exc.code))
         return _callback_done(request, exc.organization, ok=False, popup=exc.popup, code=exc.code)
-    messages.success(
-        request,
-        _(
-            "Authorization with ANAF SPV succeeded. The access is valid until %(date)s "
-            "and is renewed automatically."
+    authorization = outcome.authorization
+    messages.success(request, _success_message(outcome))
+    return _callback_done(request, authorization.organization, ok=True, popup=outcome.popup, code=None)
+
+
+def _success_message(outcome: AuthorizationOutcome) -> str:
+    """Which certificate, whether it was added or refreshed, what it serves and what could be switched."""
+    authorization = outcome.authorization
+    values = {
+        "serial": authorization.serial or "—",
+        "date": _date(authorization.access_expires_at),
+        "serves": ", ".join(company_label(company) for company in outcome.serves) or "—",
+        "could": ", ".join(company_label(company) for company in outcome.could_serve),
+    }
+    if outcome.refreshed:
+        text = _(
+            "Authorization with ANAF SPV succeeded: the authorization of the certificate %(serial)s was "
+            "renewed. The access is valid until %(date)s and is renewed automatically. It serves: %(serves)s."
         )
-        % {"date": _date(authorization.access_expires_at)},
-    )
-    return _callback_done(request, authorization.organization, ok=True, popup=popup, code=None)
+    else:
+        text = _(
+            "Authorization with ANAF SPV succeeded: the certificate %(serial)s was added. The access is "
+            "valid until %(date)s and is renewed automatically. It serves: %(serves)s."
+        )
+    if outcome.could_serve:
+        text += " " + _(
+            "It also has SPV rights for %(could)s, served by another authorization; you can switch "
+            "them below."
+        )
+    return text % values
 
 
 def _date(value: Any) -> str:
@@ -210,10 +272,46 @@ def rights_check(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@org_view(admin=True)
+def company_serving(request: HttpRequest, company_id: int) -> HttpResponse:
+    """The owner chooses which authorization serves a company (POST, then back to the module page)."""
+    organization = _organization(request)
+    try:
+        authorization_id = int(request.POST.get("authorization", ""))
+    except ValueError:
+        authorization_id = 0
+    try:
+        move = company_serving_set(
+            organization=organization,
+            company_id=company_id,
+            authorization_id=authorization_id,
+            actor=request.user,  # type: ignore[arg-type]
+        )
+    except ServingRefused as exc:
+        if exc.code == ErrorCode.NO_PERMISSION:
+            raise Http404("company or authorization") from exc
+        messages.error(
+            request,
+            _("This authorization has no SPV rights for the company; check the SPV rights first."),
+        )
+        return redirect("ro-efactura", slug=organization.slug)
+    if move is not None and move.authorization is not None:
+        messages.success(
+            request,
+            _("%(company)s is now served by the authorization of the certificate %(serial)s.")
+            % {"company": company_label(move.company), "serial": move.authorization.serial or "—"},
+        )
+    return redirect("ro-efactura", slug=organization.slug)
+
+
+@require_POST
 @org_view(authorize=True)
 def renew_now(request: HttpRequest) -> HttpResponse:
     organization = _organization(request)
-    authorization = current_authorization(organization)
+    chosen = request.POST.get("authorization", "")
+    in_use = authorizations_in_use(organization)
+    authorization = next((row for row in in_use if str(row.pk) == chosen), None) if chosen else None
+    authorization = authorization or current_authorization(organization)
     if authorization is not None:
         try:
             authorization_renew(authorization_id=authorization.pk, force=True)

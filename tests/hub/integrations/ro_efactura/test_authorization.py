@@ -118,17 +118,22 @@ def test_a_viewer_cannot_authorize(hub_sandbox: Any, active_module: Organization
     assert response.status_code == 403
 
 
-def test_a_new_certificate_raises_the_certificate_change_notice(
+def test_a_new_certificate_is_added_and_its_notice_names_it_and_the_companies(
     hub_sandbox: Any, active_module: Organization, owner: User
 ) -> None:
+    """Both certificates reach the same two companies: the new one is added beside the old, takes neither."""
     client = login(owner)
     authorize_over_http(client, active_module, hub_sandbox, serial=OLD_CERT)
     authorize_over_http(client, active_module, hub_sandbox, serial=NEW_CERT)
     statuses = list(SpvAuthorization.objects.order_by("pk").values_list("status", flat=True))
-    assert statuses == [AuthorizationStatus.REPLACED, AuthorizationStatus.ACTIVE]
+    assert statuses == [AuthorizationStatus.ACTIVE, AuthorizationStatus.ACTIVE]
     event = Event.objects.get(kind="authorization.certificate_changed")
     assert event.params["serial"] == NEW_CERT
-    assert event.params["previous_serial"] == OLD_CERT
+    assert event.params["person"] == "Ana Proprietar"
+    assert event.params["serves"] == "—"
+    assert event.params["could_serve"] == (
+        "Alfa Construcții Ardeal SRL (16000015), Bucătăria Veche a Bunicii SRL (29000025)"
+    )
 
 
 def test_a_member_who_lost_the_right_meanwhile_is_refused_at_the_callback(

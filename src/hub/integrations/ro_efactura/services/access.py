@@ -1,7 +1,8 @@
 """The one way in and out of a company's ANAF authorization, for every use of the e-Factura API: the inbox
 sync today, the outbox and the accountant's desk next. Nothing outside `ro_efactura` touches the tokens.
 
-In: `client_for(company)` is a ready `anaf.EFacturaClient` on the organization's authorization; a token about
+In: `client_for(company)` is a ready `anaf.EFacturaClient` on the company's serving authorization (one of
+the organization's several, `services.serving`); a token about
 to expire is renewed first (single-flight, `services.renewal`), so a use never starts with a token ANAF will
 refuse. Out: `use_report` takes back what a use taught: the CIF's rights are gone, ANAF refuses the token, or
 the token works (which clears a refusal recorded earlier).
@@ -19,21 +20,25 @@ from hub.core.problems import SyncError, SyncProblem
 from hub.integrations.ro_efactura import gateway
 from hub.integrations.ro_efactura.anaf_errors import code_for
 from hub.integrations.ro_efactura.models import AuthorizationStatus, SpvAuthorization
-from hub.integrations.ro_efactura.selectors import current_authorization, integration_of
+from hub.integrations.ro_efactura.selectors import integration_of, serving_authorization
 from hub.integrations.ro_efactura.services.renewal import RenewalTransientError, authorization_renew
 from hub.integrations.ro_efactura.services.rights import company_rights_lost
+from hub.integrations.ro_efactura.services.serving import companies_assign
 
 RENEW_MARGIN = timedelta(minutes=10)
 TOKEN_REFUSALS = (ErrorCode.INVALID_TOKEN, ErrorCode.REAUTHORIZATION_REQUIRED)
 
 
 def usable_authorization(company: Company) -> SpvAuthorization:
-    """The organization's authorization, renewed if it is about to expire; raises `SyncError` if unusable."""
+    """The company's serving authorization, renewed if about to expire; raises `SyncError` if unusable."""
     organization = company.organization
     integration = integration_of(organization)
     if integration is None or not integration.active:
         raise SyncError(SyncProblem.NOT_ACTIVE)
-    authorization = current_authorization(organization)
+    authorization = serving_authorization(company)
+    if authorization is None:  # a company added since the last assignment
+        companies_assign(organization=organization)
+        authorization = serving_authorization(company)
     if authorization is None:
         raise SyncError(SyncProblem.NO_AUTHORIZATION)
     if authorization.status == AuthorizationStatus.ACTIVE and (

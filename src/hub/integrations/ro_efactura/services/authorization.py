@@ -1,8 +1,12 @@
 """Authorization with the certificate: one-time state, the callback's code exchange, storing tokens.
 
 docs/anaf.md §1.4-§1.5: the code lives about 60 s, so it is exchanged at once. A failure of any kind
-leaves the earlier authorization untouched: the new row is written only after a successful exchange, and,
-when a working authorization exists, only if the new certificate has SPV rights for at least one company.
+leaves the earlier authorizations untouched: a row is written only after a successful exchange, and, when a
+working authorization exists, only if the new certificate has SPV rights for at least one company.
+
+An organization keeps one authorization per certificate and environment: a login with a certificate it
+already holds refreshes that authorization in place; another certificate adds one. The new one serves the
+companies that had no working authorization; the others only could be switched to it by the owner.
 """
 
 from __future__ import annotations
@@ -18,22 +22,31 @@ from django.db import transaction
 
 import anaf
 from anaf import TokenSet
-from hub.accounts.models import Membership, Organization, User
+from hub.accounts.models import Company, Membership, Organization, User
 from hub.core import clock
 from hub.core.errors import ErrorCode
 from hub.core.events import Kind
 from hub.integrations.ro_efactura import gateway
 from hub.integrations.ro_efactura.anaf_errors import code_for
-from hub.integrations.ro_efactura.models import AuditKind, AuthorizationStatus, OAuthState, SpvAuthorization
+from hub.integrations.ro_efactura.models import (
+    IN_USE,
+    AuditKind,
+    AuthorizationStatus,
+    CompanyAccess,
+    OAuthState,
+    SpvAuthorization,
+)
 from hub.integrations.ro_efactura.selectors import (
+    authorizations_in_use,
     companies_with_access,
     conf_of,
-    current_authorization,
-    latest_authorization,
     notification_recipients,
+    reach_of,
 )
 from hub.integrations.ro_efactura.services.audit import audit_record
 from hub.integrations.ro_efactura.services.links import reauthorization_link
+from hub.integrations.ro_efactura.services.rights import rights_probe
+from hub.integrations.ro_efactura.services.serving import companies_assign, reach_record
 from hub.notifications.services import event_raise
 
 log = logging.getLogger(__name__)
@@ -46,6 +59,18 @@ class AuthorizationError(Exception):
     code: ErrorCode
     organization: Organization | None = None
     popup: bool = False
+
+
+@dataclass(frozen=True)
+class AuthorizationOutcome:
+    """A stored authorization: whether it refreshed one the organization held (same certificate), the
+    companies it serves and those with rights on it that stay with another working authorization."""
+
+    authorization: SpvAuthorization
+    popup: bool
+    refreshed: bool
+    serves: list[Company]
+    could_serve: list[Company]
 
 
 def authorization_start(*, organization: Organization, user: User, popup: bool) -> str:
@@ -92,11 +117,8 @@ def _consume_state(*, user: User, value: str) -> OAuthState:
     return state
 
 
-def authorization_complete(*, user: User, state: str, code: str, error: str) -> tuple[SpvAuthorization, bool]:
-    """Handle ANAF's redirect: consume the state, exchange the code, store the new authorization.
-
-    Returns the authorization and whether the flow ran in a popup.
-    """
+def authorization_complete(*, user: User, state: str, code: str, error: str) -> AuthorizationOutcome:
+    """Handle ANAF's redirect: consume the state, exchange the code, store or refresh the authorization."""
     oauth_state = _consume_state(user=user, value=state)
     organization, popup = oauth_state.organization, oauth_state.popup
 
@@ -132,82 +154,132 @@ def authorization_complete(*, user: User, state: str, code: str, error: str) -> 
         raise fail(reason, exc.__class__.__name__) from exc
     if tokens.roles and not any("EFACTURA" in role for role in tokens.roles):
         raise fail(ErrorCode.NO_SERVICE, ",".join(tokens.roles))
-    refused_cifs = _cifs_out_of_reach(
-        organization=organization, environment=oauth_state.environment, access_token=tokens.access_token
+    companies = companies_with_access(organization)
+    found = rights_probe(
+        environment=oauth_state.environment, access_token=tokens.access_token, companies=companies
     )
-    if refused_cifs:
-        raise fail(ErrorCode.NO_SPV_RIGHTS, f"serial {tokens.serial}; CIF {', '.join(refused_cifs)}")
+    same = _same_certificate(organization, oauth_state.environment, tokens.serial)
+    if same is None and _reaches_none(organization, found):
+        cifs = ", ".join(company.cif for company in companies)
+        raise fail(ErrorCode.NO_SPV_RIGHTS, f"serial {tokens.serial}; CIF {cifs}")
     authorization = _store(
-        organization=organization, user=user, environment=oauth_state.environment, tokens=tokens
+        organization=organization, user=user, environment=oauth_state.environment, tokens=tokens, same=same
     )
-    return authorization, popup
+    with transaction.atomic():
+        for company in companies:
+            has_rights, probe_error = found[company.pk]
+            reach_record(
+                authorization=authorization, company=company, has_rights=has_rights, error=probe_error
+            )
+        companies_assign(organization=organization)
+    outcome = _outcome(authorization, popup=popup, refreshed=same is not None, companies=companies)
+    if same is None and len(authorizations_in_use(organization)) > 1:
+        _certificate_added_raise(outcome)
+    return outcome
 
 
-def _cifs_out_of_reach(*, organization: Organization, environment: str, access_token: str) -> list[str]:
-    """The organization's CIFs when a working authorization exists and the new token reaches none of them.
+def _same_certificate(organization: Organization, environment: str, serial: str) -> SpvAuthorization | None:
+    """The authorization in use made with this certificate in this environment, if any."""
+    return SpvAuthorization.objects.filter(
+        organization=organization, environment=environment, serial=serial, status__in=IN_USE
+    ).first()
 
-    Empty means "store it": no working authorization to lose, no companies, rights for at least one CIF, or
-    an answer that proves nothing (ANAF down): a hiccup must not refuse a good certificate.
+
+def _reaches_none(organization: Organization, found: dict[int, tuple[bool | None, str]]) -> bool:
+    """True when a working authorization exists and the new token was refused every CIF.
+
+    An inconclusive answer (ANAF down) proves nothing: a hiccup must not refuse a good certificate.
     """
-    current = current_authorization(organization)
-    if current is None or current.status != AuthorizationStatus.ACTIVE:
-        return []
-    cifs = [company.cif for company in companies_with_access(organization)]
-
-    with closing(gateway.efactura_client(environment=environment, access_token=access_token)) as client:
-        for cif in cifs:
-            try:
-                if client.check_cif_rights(cif):
-                    return []
-            except anaf.AnafError as exc:
-                log.info("rights probe for %s inconclusive: %s", cif, exc.__class__.__name__)
-                return []
-    return cifs
+    working = any(row.status == AuthorizationStatus.ACTIVE for row in authorizations_in_use(organization))
+    return working and bool(found) and all(has_rights is False for has_rights, _ in found.values())
 
 
-def _store(*, organization: Organization, user: User, environment: str, tokens: TokenSet) -> SpvAuthorization:
+def _outcome(
+    authorization: SpvAuthorization, *, popup: bool, refreshed: bool, companies: list[Company]
+) -> AuthorizationOutcome:
+    served = set(
+        CompanyAccess.objects.filter(authorization=authorization).values_list("company_id", flat=True)
+    )
+    reach = reach_of(authorization.organization)
+    could = {
+        company.pk
+        for company in companies
+        if company.pk not in served
+        and (row := reach.get((authorization.pk, company.pk))) is not None
+        and row.has_rights is True
+    }
+    return AuthorizationOutcome(
+        authorization=authorization,
+        popup=popup,
+        refreshed=refreshed,
+        serves=[company for company in companies if company.pk in served],
+        could_serve=[company for company in companies if company.pk in could],
+    )
+
+
+def company_label(company: Company) -> str:
+    return f"{company.name} ({company.cif})" if company.name else company.cif
+
+
+def _certificate_added_raise(outcome: AuthorizationOutcome) -> None:
+    authorization = outcome.authorization
+    organization = authorization.organization
+    event_raise(
+        organization=organization,
+        kind=Kind.CERTIFICATE_CHANGED,
+        key=f"certificate-added:{authorization.pk}",
+        params={
+            "serial": authorization.serial,
+            "person": str(authorization.authorized_by or "—"),
+            "serves": ", ".join(company_label(company) for company in outcome.serves) or "—",
+            "could_serve": ", ".join(company_label(company) for company in outcome.could_serve) or "—",
+        },
+        recipients=notification_recipients(authorization),
+        link=reauthorization_link(organization.slug),
+    )
+
+
+def _store(
+    *,
+    organization: Organization,
+    user: User,
+    environment: str,
+    tokens: TokenSet,
+    same: SpvAuthorization | None,
+) -> SpvAuthorization:
+    """Refresh `same` in place (a login with a certificate already held) or add an authorization."""
     now = clock.now()
     with transaction.atomic():
-        previous = latest_authorization(organization)
-        SpvAuthorization.objects.filter(organization=organization).exclude(
-            status=AuthorizationStatus.REPLACED
-        ).update(status=AuthorizationStatus.REPLACED)
-        authorization = SpvAuthorization.objects.create(
-            organization=organization,
-            environment=environment,
-            authorized_by=user,
-            authorized_at=now,
-            access_token=tokens.access_token,
-            refresh_token=tokens.refresh_token,
-            access_expires_at=tokens.access_expires_at,
-            refresh_expires_at=tokens.refresh_expires_at,
-            serial=tokens.serial,
-            issuer=tokens.issuer,
-            roles=list(tokens.roles),
-            client_id=tokens.client_id,
-        )
+        fields = {
+            "authorized_by": user,
+            "authorized_at": now,
+            "access_token": tokens.access_token,
+            "refresh_token": tokens.refresh_token,
+            "access_expires_at": tokens.access_expires_at,
+            "refresh_expires_at": tokens.refresh_expires_at,
+            "issuer": tokens.issuer,
+            "roles": list(tokens.roles),
+            "client_id": tokens.client_id,
+        }
+        if same is not None:
+            authorization = SpvAuthorization.objects.select_for_update().get(pk=same.pk)
+            for name, value in fields.items():
+                setattr(authorization, name, value)
+            authorization.status = AuthorizationStatus.ACTIVE
+            authorization.last_error, authorization.failing_since = "", None
+            authorization.save()
+        else:
+            authorization = SpvAuthorization.objects.create(
+                organization=organization, environment=environment, serial=tokens.serial, **fields
+            )
         audit_record(
             organization=organization,
             kind=AuditKind.AUTHORIZED,
             authorization=authorization,
             actor=user,
             serial=tokens.serial,
+            refreshed="yes" if same is not None else "no",
             access_expires_at=tokens.access_expires_at.isoformat(),
             refresh_expires_at=tokens.refresh_expires_at.isoformat(),
         )
-        if previous is not None and previous.serial and previous.serial != tokens.serial:
-            event_raise(
-                organization=organization,
-                kind=Kind.CERTIFICATE_CHANGED,
-                key=f"certificate-changed:{authorization.pk}",
-                params={"serial": tokens.serial, "previous_serial": previous.serial},
-                recipients=notification_recipients(authorization),
-                link=reauthorization_link(organization.slug),
-            )
-
-        from hub.integrations.ro_efactura.tasks import (  # noqa: PLC0415  (the tasks import these services)
-            company_rights_check_task,
-        )
-
-        transaction.on_commit(lambda: company_rights_check_task.delay(organization.pk))
     return authorization
