@@ -111,6 +111,25 @@ class OAuthClient:
             retry=True,
         )
 
+    def revoke(self, token: str, *, token_type_hint: str = "refresh_token") -> None:  # noqa: S107
+        """Ask the IdP to revoke a token (RFC 7009 form, client authenticated). §1.9: whether ANAF's
+        `/revoke` answers at all is unclear; anything but a 200 raises an `AnafError`."""
+        url = f"{self.endpoints.oauth_base.rstrip('/')}/anaf-oauth2/v1/revoke"
+        try:
+            response = self._oauth.revoke_token(url, token=token, token_type_hint=token_type_hint)
+        except httpx.TimeoutException as exc:
+            raise Timeout(f"ANAF's revocation endpoint did not answer in time: {exc}") from exc
+        except httpx.TransportError as exc:
+            raise TransportError(f"Could not reach ANAF's revocation endpoint: {exc}") from exc
+        error = http_error(response, datetime.now(UTC))  # a WAF page may come with HTTP 200 (§1.9)
+        if error is not None:
+            raise error
+        if response.status_code != 200:
+            raise ResponseError(
+                f"ANAF did not confirm the revocation (HTTP {response.status_code}).",
+                status=response.status_code,
+            )
+
     def _call(self, request: Callable[[], Any], *, retry: bool) -> TokenSet:
         attempt = 0
         while True:

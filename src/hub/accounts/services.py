@@ -50,8 +50,10 @@ def company_add(*, organization: Organization, cif: str, name: str = "") -> Comp
     return company
 
 
-def company_remove(*, organization: Organization, company_id: int) -> None:
-    Company.objects.filter(organization=organization, pk=company_id).delete()
+def company_remove(*, organization: Organization, company_id: int) -> bool:
+    """False when the organization has no such company (another organization's id)."""
+    deleted, _ = Company.objects.filter(organization=organization, pk=company_id).delete()
+    return deleted > 0
 
 
 def _check_manager(actor: Membership, *, role: str | None = None, target: Membership | None = None) -> None:
@@ -178,11 +180,12 @@ def invitation_resend(*, actor: Membership, invitation_id: int) -> Invitation:
     return invitation
 
 
-def invitation_cancel(*, actor: Membership, invitation_id: int) -> None:
+def invitation_cancel(*, actor: Membership, invitation_id: int) -> bool:
     _check_manager(actor)
-    Invitation.objects.filter(
+    deleted, _ = Invitation.objects.filter(
         organization=actor.organization, pk=invitation_id, accepted_at__isnull=True
     ).delete()
+    return deleted > 0
 
 
 def _keep_an_owner(membership: Membership) -> None:

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordResetConfirmView
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import translation
@@ -189,7 +189,8 @@ def invitation_resend_view(request: HttpRequest, invitation_id: int) -> HttpResp
 @require_POST
 def invitation_cancel_view(request: HttpRequest, invitation_id: int) -> HttpResponse:
     actor: Membership = request.membership  # type: ignore[attr-defined]
-    invitation_cancel(actor=actor, invitation_id=invitation_id)
+    if not invitation_cancel(actor=actor, invitation_id=invitation_id):
+        raise Http404("invitation")
     messages.success(request, _("Invitation cancelled."))
     return redirect("members", slug=actor.organization.slug)
 
@@ -242,6 +243,8 @@ class InvitationAcceptView(PasswordResetConfirmView):
         with translation.override(language):
             response = super().dispatch(*args, **kwargs)
             if hasattr(response, "render"):
+                if not response.context_data.get("validlink", True):  # type: ignore[attr-defined]
+                    response.status_code = 400
                 response.render()  # a TemplateResponse would otherwise render after the override ends
         return response
 

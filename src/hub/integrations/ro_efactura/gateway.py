@@ -40,6 +40,23 @@ def oauth_client(environment: str) -> OAuthClient:
     )
 
 
+def revoke_at_anaf(*, environment: str, refresh_token: str, access_token: str) -> bool:
+    """Revoke the pair at ANAF; True when ANAF confirmed it. The only place the hub calls the client's
+    `revoke`, so a change of its signature is adapted here. Never raises for ANAF's answer."""
+    import anaf
+
+    confirmed = True
+    with oauth_client(environment) as client:
+        for token, hint in ((refresh_token, "refresh_token"), (access_token, "access_token")):
+            if not token:
+                continue
+            try:
+                client.revoke(token, token_type_hint=hint)
+            except anaf.AnafError:
+                confirmed = False
+    return confirmed
+
+
 def efactura_client(*, environment: str, access_token: str) -> EFacturaClient:
     """A client for one token; every client of the process spends the same quota budgets (`quota.py`)."""
     from anaf import EFacturaClient
