@@ -39,7 +39,12 @@ class Everything(logging.Handler):
 
 @pytest.fixture
 def sandbox_seed(sandbox_seed: dict[str, Any]) -> dict[str, Any]:
-    sandbox_seed["traffic"] = {"invoices_per_company_per_day": 2, "days": 3, "seed": 5, "companies": ["16000015"]}
+    sandbox_seed["traffic"] = {
+        "invoices_per_company_per_day": 2,
+        "days": 3,
+        "seed": 5,
+        "companies": ["16000015"],
+    }
     return sandbox_seed
 
 
@@ -122,6 +127,9 @@ def test_a_full_run_logs_no_secret(
             if secret in line
         }
     )
-    print(f"\nlogs: {len(captured.lines)} records searched for {len(secrets)} secrets; secrets found: {len(found)}")
+    print(
+        f"\nlogs: {len(captured.lines)} records searched for {len(secrets)} secrets; "
+        f"secrets found: {len(found)}"
+    )
     assert len(captured.lines) > 50  # the run really logged (requests, tasks, ANAF calls)
     assert found == [], "\n".join(found)
