@@ -54,7 +54,9 @@ def test_htmx_and_the_switcher_work_with_no_csp_violation(
     violations: list[str] = []
     page.on(
         "console",
-        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", owner.username)
