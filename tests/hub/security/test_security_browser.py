@@ -1,5 +1,6 @@
 """Under the Content-Security-Policy, real Chromium still runs the hub's scripts: HTMX swaps (add and remove a
-company without a reload), the organization switcher, and the browser reports no CSP violation."""
+company without a reload), the organization switcher, the API docs, and the browser reports no CSP
+violation."""
 
 from __future__ import annotations
 
@@ -85,4 +86,7 @@ def test_htmx_and_the_switcher_work_with_no_csp_violation(
     with page.expect_navigation():
         page.select_option("select[data-navigate]", label=organization.name)
     assert f"/o/{organization.slug}/integrations/" in page.url
+
+    page.goto(f"{live_server.url}/api/v1/docs")  # Swagger UI from the hub's static files, under the same CSP
+    page.wait_for_selector(".swagger-ui .opblock")
     assert violations == []
