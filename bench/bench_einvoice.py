@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_einvoice.py [parse|validate|render|memory|all]
 
 Pinned to one core; every figure is taken after a warm-up. Invoices are generated with ``build_ubl``.
-Targets (issue 3): parse 10 lines < 1 ms and 1,000 lines < 50 ms median; XSD + CIUS-RO of 10 lines
+Targets: parse 10 lines < 1 ms and 1,000 lines < 50 ms median; XSD + CIUS-RO of 10 lines
 < 15 ms median; PDF of a one-page invoice < 400 ms; memory while parsing < 10x the file size.
 See docs/einvoice.md for the figures measured.
 """

@@ -10,10 +10,14 @@
 
 - ``sandbox``: a fresh sandbox per test (``anaf_sandbox.testing.SandboxHandle``: ``.url``, ``.authorize``,
   ``.login``, ``.advance``, ``.add_faults``, ``.calls``...). Point clients at ``sandbox.url``.
+
+``tests/corpus`` (public sample invoices kept outside the repository) is collected only when
+``EFACTURA_CORPUS`` is set: the default suite reads nothing outside the repository.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +25,8 @@ import pytest
 
 if TYPE_CHECKING:
     from anaf_sandbox.testing import SandboxHandle
+
+collect_ignore = [] if "EFACTURA_CORPUS" in os.environ else ["corpus"]
 
 # anaf_sandbox is imported inside the fixtures so that a suite which does not use the sandbox never
 # depends on it (or on einvoice, which it imports) being importable.

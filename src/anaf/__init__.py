@@ -1,12 +1,13 @@
 """Typed client for ANAF's OAuth2 (logincert) and RO e-Factura REST API. Pure Python + httpx, no Django.
 
-The specification is `anaf-contract.md`; the error tree is drawn in `anaf.errors`.
+The specification is `docs/anaf.md` (§ numbers in this package refer to its sections); the error tree is
+drawn in `anaf.errors`.
 """
 
 import logging
 
 from anaf._transport import RetryPolicy
-from anaf.efactura import EFacturaClient, normalize_cif
+from anaf.efactura import EFacturaClient
 from anaf.endpoints import AnafEndpoints, Environment
 from anaf.errors import (
     AnafError,
@@ -29,6 +30,7 @@ from anaf.models import (
     MessagePage,
     MessageStatus,
     PdfConversion,
+    RevocationResult,
     SignatureCheck,
     UploadResult,
     ValidationResult,
@@ -39,6 +41,7 @@ from anaf.oauth import OAuthClient
 from anaf.quota import MemoryQuotaLimiter, QuotaLimiter, Quotas
 from anaf.tokens import MemoryTokenStore, TokenProvider, TokenSet, TokenStore
 from anaf.vat import VatRegistryClient
+from einvoice.cif import normalize_cif  # the one CIF reader (einvoice.cif), part of this API too
 
 logging.getLogger("anaf").addHandler(logging.NullHandler())
 
@@ -65,6 +68,7 @@ __all__ = [
     "ReauthorizationRequired",
     "ResponseError",
     "RetryPolicy",
+    "RevocationResult",
     "ServerError",
     "SignatureCheck",
     "Timeout",

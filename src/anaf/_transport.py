@@ -3,7 +3,7 @@
 Endpoint methods build a request and hand the 200 answer to a parser; everything about the wire is here.
 Idempotent calls retry timeouts, connection failures, 5xx, maintenance and 429 with jittered exponential
 backoff; an upload is retried only when the request provably never left (connection refused) or ANAF
-answered 429, and any other failure after sending raises `UploadUncertain` (anaf-contract.md §6).
+answered 429, and any other failure after sending raises `UploadUncertain` (docs/anaf.md §6).
 """
 
 from __future__ import annotations

@@ -45,19 +45,12 @@ from anaf.models import (
 )
 from anaf.quota import DAY, DEFAULT_QUOTAS, MINUTE, MemoryQuotaLimiter, QuotaLimiter, Quotas
 from anaf.tokens import TokenProvider
+from einvoice.cif import normalize_cif
 
 logger = logging.getLogger("anaf")
 
 RETENTION = timedelta(days=60)
 _VALIDATION_STANDARDS = {"FACT1": "FACT1", "FCN": "FCN", "UBL": "FACT1", "CN": "FCN"}
-
-
-def normalize_cif(cif: str | int) -> str:
-    """`RO 12345678` -> `12345678`; ANAF wants the bare number."""
-    value = str(cif).strip().upper().removeprefix("RO").strip()
-    if not value.isdigit():
-        raise ValueError(f"A CIF is a number (optionally prefixed by RO), not {cif!r}.")
-    return value
 
 
 def _ms(moment: datetime) -> str:

@@ -1,4 +1,4 @@
-"""Where ANAF lives: the three hosts and the path layout of each service (anaf-contract.md §1.3, §2.0, §5)."""
+"""Where ANAF lives: the three hosts and the path layout of each service (docs/anaf.md §1.3, §2.0, §5)."""
 
 from __future__ import annotations
 
@@ -29,6 +29,10 @@ class AnafEndpoints:
     @property
     def token_url(self) -> str:
         return f"{self.oauth_base.rstrip('/')}/anaf-oauth2/v1/token"
+
+    @property
+    def revoke_url(self) -> str:
+        return f"{self.oauth_base.rstrip('/')}/anaf-oauth2/v1/revoke"
 
     def efactura_base(self, environment: Environment) -> str:
         """The FCTEL REST root of an environment (`/prod/FCTEL/rest` or `/test/FCTEL/rest`)."""

@@ -18,7 +18,7 @@ Verdicts are values, not exceptions: an invoice rejected at upload, a `nok` stat
         └── ServerError           HTTP 5xx or "A aparut o eroare tehnica"
 
 Recognisers under-match on purpose: an unknown wording becomes a plain `ResponseError` carrying the text,
-never a false "expired" (anaf-contract.md §6).
+never a false "expired" (docs/anaf.md §6).
 """
 
 from __future__ import annotations

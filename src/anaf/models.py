@@ -19,6 +19,7 @@ from lxml import etree
 
 from anaf._recognise import BUCHAREST
 from anaf.errors import ResponseError
+from einvoice.cif import normalize_cif
 
 Standard = Literal["UBL", "CN", "CII", "RASP"]
 MessageFilter = Literal["E", "T", "P", "R"]
@@ -267,6 +268,18 @@ class SignatureCheck:
 
 
 @dataclass(frozen=True)
+class RevocationResult:
+    """What ANAF's `/revoke` made of a token (§1.9), as a value: ANAF's real endpoint is unverified
+    (§8.4; a live probe was redirected to the login page), so a refusal or no answer is a result to show.
+    """
+
+    revoked: bool
+    status: int | None  # the HTTP status; None when ANAF could not be reached
+    reason: str = ""  # why not, in English; "" when revoked
+    anaf_text: str = ""  # ANAF's own words (OAuth error, page text), when it said something
+
+
+@dataclass(frozen=True)
 class VatRecord:
     """One company from the public VAT-payer registry v9 (§5.1)."""
 
@@ -304,5 +317,8 @@ class VatLookup:
     not_found: tuple[str, ...]
 
     def get(self, cif: str | int) -> VatRecord | None:
-        wanted = str(cif).upper().removeprefix("RO").strip()
+        try:
+            wanted = normalize_cif(cif)
+        except ValueError:
+            return None
         return next((record for record in self.found if record.cif == wanted), None)

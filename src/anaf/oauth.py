@@ -1,8 +1,9 @@
-"""OAuth2 with ANAF's logincert IdP through Authlib over httpx (anaf-contract.md §1.3-§1.9).
+"""OAuth2 with ANAF's logincert IdP through Authlib over httpx (docs/anaf.md §1.3-§1.9).
 
 Authorization code flow only; client authentication by HTTP Basic; `token_content_type=jwt` in the authorize
 query and in the token body, so the tokens are JWTs whose `exp` tells their lifetimes. A refusal from the
 token endpoint is `ReauthorizationRequired` (definitive); 5xx, 429, timeouts are transient and retried.
+Revocation (RFC 7009) never raises: whether ANAF serves it is unverified (§8.4), so its outcome is a value.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import time
 import warnings
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 from authlib.deprecate import AuthlibDeprecationWarning
@@ -28,6 +29,7 @@ from anaf.errors import (
     Timeout,
     TransportError,
 )
+from anaf.models import RevocationResult
 from anaf.tokens import TokenSet
 
 with warnings.catch_warnings():
@@ -38,6 +40,7 @@ with warnings.catch_warnings():
 
 
 JWT = "jwt"  # ask for JWTs, not opaque tokens (§1.4)
+TokenTypeHint = Literal["access_token", "refresh_token"]
 
 
 class OAuthClient:
@@ -111,24 +114,52 @@ class OAuthClient:
             retry=True,
         )
 
-    def revoke(self, token: str, *, token_type_hint: str = "refresh_token") -> None:  # noqa: S107
-        """Ask the IdP to revoke a token (RFC 7009 form, client authenticated). §1.9: whether ANAF's
-        `/revoke` answers at all is unclear; anything but a 200 raises an `AnafError`."""
-        url = f"{self.endpoints.oauth_base.rstrip('/')}/anaf-oauth2/v1/revoke"
+    def revoke(self, token: str, token_type_hint: TokenTypeHint | None = None) -> RevocationResult:
+        """Ask ANAF to revoke `token` (RFC 7009 at `/revoke`, client authentication as for `/token`).
+
+        Never raises for what ANAF answers or for an unreachable host: `revoked` is True only for HTTP 200;
+        a refusal, a redirect to the login page, a server error or no answer is `revoked=False` with the
+        reason. Transient failures (5xx, 429, timeouts) are retried, since revoking twice is harmless.
+        Revoke the refresh token first: it ends the grant (and, at the sandbox, its access tokens too).
+        """
+        attempt = 0
+        while True:
+            attempt += 1
+            result, transient = self._revoke_once(token, token_type_hint)
+            if result.revoked or not transient or attempt >= self._retry.attempts:
+                return result
+            self._sleep(self._retry.delay(attempt))
+
+    def _revoke_once(self, token: str, hint: TokenTypeHint | None) -> tuple[RevocationResult, bool]:
+        """One revocation attempt and whether a failure is worth another try."""
+        url = self.endpoints.revoke_url
         try:
-            response = self._oauth.revoke_token(url, token=token, token_type_hint=token_type_hint)
-        except httpx.TimeoutException as exc:
-            raise Timeout(f"ANAF's revocation endpoint did not answer in time: {exc}") from exc
-        except httpx.TransportError as exc:
-            raise TransportError(f"Could not reach ANAF's revocation endpoint: {exc}") from exc
-        error = http_error(response, datetime.now(UTC))  # a WAF page may come with HTTP 200 (§1.9)
-        if error is not None:
-            raise error
-        if response.status_code != 200:
-            raise ResponseError(
-                f"ANAF did not confirm the revocation (HTTP {response.status_code}).",
-                status=response.status_code,
+            response = self._oauth.revoke_token(url, token=token, token_type_hint=hint)
+            response.read()
+        except httpx.HTTPError as exc:
+            what = (
+                "did not answer in time"
+                if isinstance(exc, httpx.TimeoutException)
+                else "could not be reached"
             )
+            reason = f"ANAF's revocation endpoint {what} ({type(exc).__name__}: {exc})."
+            return RevocationResult(False, None, reason), isinstance(exc, httpx.TransportError)
+        status = response.status_code
+        if 300 <= status < 400:
+            location = response.headers.get("Location", "")
+            reason = (
+                f"ANAF redirected the revocation (HTTP {status} to {location or 'another page'}) instead of "
+                "answering it: the token is not revoked. End the authorization in ANAF's portal "
+                "(Renunțare Oauth) or let the tokens expire."
+            )
+            return RevocationResult(False, status, reason), False
+        error = http_error(response, datetime.now(UTC))
+        if error is None and 200 <= status < 300:  # RFC 7009 says 200; a 204 means the same
+            return RevocationResult(True, status), False
+        text = _oauth_error_text(response) or (error.anaf_text if isinstance(error, ResponseError) else "")
+        reason = str(error) if error is not None else f"ANAF answered HTTP {status} to the revocation."
+        transient = isinstance(error, RateLimited | ServerError | Maintenance)
+        return RevocationResult(False, status, reason, text), transient
 
     def _call(self, request: Callable[[], Any], *, retry: bool) -> TokenSet:
         attempt = 0
@@ -169,6 +200,20 @@ class OAuthClient:
             return response  # a 200, or an OAuth JSON error that Authlib turns into OAuthError
         # 5xx, 429, a WAF page, or a 4xx that is not OAuth JSON: not provably definitive.
         raise error
+
+
+def _oauth_error_text(response: httpx.Response) -> str:
+    """``error: error_description`` of an OAuth JSON error body, or ""."""
+    try:
+        data = response.json()
+    except ValueError:
+        return ""
+    if not isinstance(data, dict) or not isinstance(data.get("error"), str):
+        return ""
+    description = data.get("error_description")
+    return (
+        f"{data['error']}: {description}" if isinstance(description, str) and description else data["error"]
+    )
 
 
 def _is_oauth_error(response: httpx.Response) -> bool:

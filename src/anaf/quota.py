@@ -1,4 +1,4 @@
-"""Quota budgets that keep every call inside ANAF's published limits (anaf-contract.md §3).
+"""Quota budgets that keep every call inside ANAF's published limits (docs/anaf.md §3).
 
 `QuotaLimiter` is the whole interface: ``acquire(scope, key, limit, window)`` either returns (after waiting a
 little if the budget frees up soon) or raises `RateLimited`. `MemoryQuotaLimiter` is the in-process version;

@@ -1,12 +1,15 @@
 """Tokens: what ANAF's JWTs say about themselves, where they are kept, and who renews them (§1.5-§1.8).
 
-Every lifetime is read from the JWT `exp` claims (decoded without verification: ANAF publishes no key), never
-assumed. The provider holds no token of its own: the store is the single source of truth, a rotated pair is
-saved at once, and after a 401 it refreshes only if the token that failed is still the current one.
+Lifetimes are read from the JWT `exp` claims (decoded without verification: ANAF publishes no key). When a
+token carries no readable `exp`, the pair is still returned, never dropped (the server has rotated it
+already), with the documented lifetimes (§1.7: `expires_in` or 90 days, 365 days) and a warning. The
+provider holds no token of its own: the store is the single source of truth, a rotated pair is saved at
+once, and after a 401 it refreshes only if the token that failed is still the current one.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -17,17 +20,22 @@ import jwt
 
 from anaf.errors import ReauthorizationRequired, ResponseError
 
+logger = logging.getLogger(__name__)
 
-def _claims(token: str, which: str) -> dict[str, Any]:
+# §1.7: what ANAF documents when a token does not say it itself.
+DEFAULT_ACCESS_LIFETIME = timedelta(days=90)
+DEFAULT_REFRESH_LIFETIME = timedelta(days=365)
+
+
+def _claims(token: str, which: str) -> tuple[dict[str, Any], str | None]:
+    """The token's claims, and a warning when its `exp` cannot be read (then the claims may be empty)."""
     try:
         claims = jwt.decode(token, options={"verify_signature": False})
-    except jwt.PyJWTError as exc:
-        raise ResponseError(
-            f"The {which} is not a JWT, so its lifetime cannot be read (was token_content_type=jwt sent?)."
-        ) from exc
+    except jwt.PyJWTError:
+        return {}, f"The {which} is not a JWT (was token_content_type=jwt sent?), so its lifetime is unknown"
     if not isinstance(claims.get("exp"), int | float):
-        raise ResponseError(f"The {which} JWT carries no `exp` claim; its lifetime is unknown.")
-    return dict(claims)
+        return dict(claims), f"The {which} JWT carries no `exp` claim, so its lifetime is unknown"
+    return dict(claims), None
 
 
 def _when(claims: Mapping[str, Any], name: str) -> datetime | None:
@@ -58,30 +66,52 @@ class TokenSet:
     issuer: str
     roles: tuple[str, ...]
     client_id: str
+    # Why a lifetime is the documented default rather than read from the token (empty when all were read).
+    warnings: tuple[str, ...] = ()
 
     @classmethod
-    def from_response(cls, data: Mapping[str, Any]) -> TokenSet:
-        """Read a token-endpoint answer (or a saved token file with the same two keys)."""
+    def from_response(cls, data: Mapping[str, Any], now: datetime | None = None) -> TokenSet:
+        """Read a token-endpoint answer (or a saved token file with the same two keys).
+
+        Raises `ResponseError` only when a token is missing. A lifetime that cannot be read from its JWT
+        becomes the documented default, counted from `iat` (else `now`), and is named in `warnings`.
+        """
         access, refresh = data.get("access_token"), data.get("refresh_token")
         if not isinstance(access, str) or not access:
             raise ResponseError("The token answer has no access_token.")
         if not isinstance(refresh, str) or not refresh:
             raise ResponseError("The token answer has no refresh_token.")
-        claims = _claims(access, "access token")
-        refresh_claims = _claims(refresh, "refresh token")
-        access_exp, refresh_exp = _when(claims, "exp"), _when(refresh_claims, "exp")
-        assert access_exp is not None  # checked by _claims
-        assert refresh_exp is not None
+        claims, access_problem = _claims(access, "access token")
+        refresh_claims, refresh_problem = _claims(refresh, "refresh token")
+        issued_at = _when(claims, "iat")
+        start = issued_at or now or datetime.now(UTC)
+        warnings: list[str] = []
+        access_exp = _when(claims, "exp")
+        if access_exp is None:
+            expires_in = data.get("expires_in")
+            if isinstance(expires_in, int | float) and not isinstance(expires_in, bool) and expires_in > 0:
+                access_exp = start + timedelta(seconds=expires_in)
+                warnings.append(f"{access_problem}; using expires_in ({int(expires_in)} s).")
+            else:
+                access_exp = start + DEFAULT_ACCESS_LIFETIME
+                warnings.append(f"{access_problem}; assuming ANAF's documented 90 days.")
+        refresh_exp = _when(refresh_claims, "exp")
+        if refresh_exp is None:
+            refresh_exp = start + DEFAULT_REFRESH_LIFETIME
+            warnings.append(f"{refresh_problem}; assuming ANAF's documented 365 days.")
+        for warning in warnings:
+            logger.warning("ANAF token answer: %s", warning)
         return cls(
             access_token=access,
             refresh_token=refresh,
             access_expires_at=access_exp,
             refresh_expires_at=refresh_exp,
-            issued_at=_when(claims, "iat"),
+            issued_at=issued_at,
             serial=str(claims.get("serial") or claims.get("sub") or ""),
             issuer=str(claims.get("issuer") or ""),
             roles=_roles(claims),
             client_id=str(claims.get("clientappid") or claims.get("client_id") or ""),
+            warnings=tuple(warnings),
         )
 
     def as_dict(self) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""The public VAT-payer registry v9 on webservicesp.anaf.ro (no authentication, anaf-contract.md §5.1).
+"""The public VAT-payer registry v9 on webservicesp.anaf.ro (no authentication, docs/anaf.md §5.1).
 
 At most 100 CIFs per request and one request a second: ANAF punishes clients that ask faster.
 """
@@ -14,11 +14,11 @@ import httpx
 
 from anaf._recognise import error_text, json_body
 from anaf._transport import DEFAULT_RETRY, DEFAULT_TIMEOUT, Budget, RetryPolicy, Transport
-from anaf.efactura import normalize_cif
 from anaf.endpoints import DEFAULT_ENDPOINTS, AnafEndpoints
 from anaf.errors import ResponseError
 from anaf.models import VatLookup, VatRecord
 from anaf.quota import MemoryQuotaLimiter, QuotaLimiter
+from einvoice.cif import normalize_cif
 
 BATCH_SIZE = 100
 

@@ -1,8 +1,9 @@
-"""How the sandbox judges an uploaded document (anaf-contract.md §2.1 upload errors, §2.6 validare, §2.9).
+"""How the sandbox judges an uploaded document (docs/anaf.md §2.1 upload errors, §2.6 validare, §2.9).
 
-Schema problems are answered at upload (``ExecutionStatus="1"``); business-rule (CIUS-RO Schematron)
-problems make the message ``nok`` later. Both come from ``einvoice.validate``; this module only words
-them the way ANAF does and reads the few facts the duplicate check needs.
+Schema problems are answered at upload (``ExecutionStatus="1"``); business-rule problems make the message
+``nok`` later: the CIUS-RO Schematron (from ``einvoice.validate``) and ANAF's own field rules, of which the
+sandbox knows ``R_BT_32_cui`` (the seller's CUI check digit, §2.6). This module words them the way ANAF does
+and reads the few facts the duplicate check needs.
 """
 
 from __future__ import annotations
@@ -13,17 +14,14 @@ from datetime import date
 from lxml import etree
 
 import einvoice
+from einvoice.cif import cif_is_valid, normalize_cif
+from einvoice.namespaces import CAC, CBC, CII_ROOT, UBL_CREDIT_NOTE_ROOT, UBL_INVOICE_ROOT
 
-UBL_INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
-UBL_CREDIT_NOTE = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
-CII = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
-CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
-CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 RASP = "mfp:anaf:dgti:spv:reqMesaj:v1"
 ROOTS = {
-    "UBL": f"{{{UBL_INVOICE}}}Invoice",
-    "CN": f"{{{UBL_CREDIT_NOTE}}}CreditNote",
-    "CII": f"{{{CII}}}CrossIndustryInvoice",
+    "UBL": UBL_INVOICE_ROOT,
+    "CN": UBL_CREDIT_NOTE_ROOT,
+    "CII": CII_ROOT,
     "RASP": f"{{{RASP}}}header",
 }
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
@@ -31,10 +29,17 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=Fals
 
 @dataclass(slots=True)
 class Verdict:
-    """``schema_errors`` refuse the upload; ``rule_errors`` make it ``nok``."""
+    """``schema_errors`` refuse the upload; ``rule_errors`` (Schematron) and ``field_errors`` (ANAF's own
+    field rules) make it ``nok``."""
 
     schema_errors: list[str] = field(default_factory=list)
     rule_errors: list[str] = field(default_factory=list)
+    field_errors: list[str] = field(default_factory=list)
+
+    @property
+    def nok_errors(self) -> list[str]:
+        """The texts of the error report in a ``nok`` ZIP (§2.5)."""
+        return [*self.rule_errors, *self.field_errors]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +75,7 @@ def root_problem(xml: bytes, standard: str) -> str | None:
 
 
 def judge(xml: bytes) -> Verdict:
-    """Run ``einvoice.validate`` (XSD + CIUS-RO, ANAF's verdict) and word the findings like ANAF."""
+    """Run ``einvoice.validate`` (XSD + CIUS-RO) and ANAF's field rules; word the findings like ANAF."""
     report = einvoice.validate(xml, rules="ro")
     verdict = Verdict()
     for finding in report.errors:
@@ -79,21 +84,58 @@ def judge(xml: bytes) -> Verdict:
         else:
             text = finding.message
             verdict.rule_errors.append(text if text.startswith("[") else f"[{finding.rule}]-{text}")
+    if not verdict.schema_errors:
+        verdict.field_errors.extend(seller_cui_errors(xml))
     return verdict
+
+
+def seller_cui_errors(xml: bytes) -> list[str]:
+    """``R_BT_32_cui`` (§2.6): each Romanian code in the seller's ``PartyTaxScheme/CompanyID`` of a UBL
+    invoice or credit note must have a correct check digit (``RO`` + digits, or digits for a seller in RO).
+
+    Worded as ``validare`` quotes it, without its ``E: `` prefix; the CUI is quoted without ``RO``.
+    """
+    try:
+        root = etree.fromstring(xml, _PARSER)
+    except etree.XMLSyntaxError:
+        return []
+    if root.tag not in (ROOTS["UBL"], ROOTS["CN"]):
+        return []
+    ns = {"cbc": CBC, "cac": CAC}
+    party = root.find("cac:AccountingSupplierParty/cac:Party", ns)
+    if party is None:
+        return []
+    country = (party.findtext("cac:PostalAddress/cac:Country/cbc:IdentificationCode", "", ns) or "").strip()
+    errors = []
+    for position, scheme in enumerate(party.findall("cac:PartyTaxScheme", ns), start=1):
+        value = (scheme.findtext("cbc:CompanyID", "", ns) or "").strip()
+        romanian = value[:2].upper() == "RO" or (value.isdigit() and country.upper() == "RO")
+        if not value or not romanian or cif_is_valid(value):
+            continue
+        cui = value[2:].strip() if value[:2].upper() == "RO" else value
+        errors.append(
+            "AccountingSupplierParty (1) sectiune Party (1) sectiune PartyTaxScheme "
+            f"({position}) sectiune CompanyID (1)  eroare regula: R_BT_32_cui: Cui vanzator incorect / "
+            f"validare CUI ({cui}) "
+        )
+    return errors
 
 
 def validare_messages(verdict: Verdict) -> list[str]:
     """§2.6 ``Messages`` texts for ``validare`` / ``transformare``."""
     texts = [f"E: {text.strip()}" for text in verdict.schema_errors]
     texts += [f"E: validari globale  SCHEMATRON   eroare: {text}" for text in verdict.rule_errors]
+    texts += [f"E: {text}" for text in verdict.field_errors]
     return texts
 
 
 def _cif(text: str | None) -> str | None:
     if not text:
         return None
-    digits = text.strip().upper().removeprefix("RO").strip()
-    return digits if digits.isdigit() else None
+    try:
+        return normalize_cif(text)
+    except ValueError:
+        return None
 
 
 def facts(xml: bytes) -> Facts:

@@ -1,4 +1,4 @@
-"""The sandbox's own clock (anaf-contract.md §2.0 "Times are Romanian local time", §2.4 window rules).
+"""The sandbox's own clock (docs/anaf.md §2.0 "Times are Romanian local time", §2.4 window rules).
 
 It starts at real time and runs with it; the control API can set it or move it forward. Everything that
 expires, counts per day or checks a window reads this clock, never ``datetime.now()``.

@@ -1,13 +1,16 @@
-"""The control API under ``/_sandbox/`` (issue 2): clock, faults, call log, injected messages, SPV rights,
-reset.
+"""The control API under ``/_sandbox/``: clock, faults, call log, injected messages, SPV rights, reset.
 
-Not part of ANAF; documented with curl examples in ``docs/sandbox.md``.
+Not part of ANAF; documented with curl examples in ``docs/sandbox.md``. With a control token every call
+needs ``Authorization: Bearer <token>``; message files are read from the sandbox's files folder only.
 """
 
 from __future__ import annotations
 
 import json
+import secrets
+from collections.abc import Awaitable, Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -19,9 +22,44 @@ from . import inbox
 from .core import Sandbox, sandbox_of
 from .seed import schema
 
+Handler = Callable[[Request], Awaitable[Response]]
+
 
 def _bad(message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=400)
+
+
+def _authorized(sandbox: Sandbox, request: Request) -> bool:
+    if sandbox.control_token is None:
+        return True
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and secrets.compare_digest(
+        value.strip().encode(), sandbox.control_token.encode()
+    )
+
+
+def _guarded(handler: Handler) -> Handler:
+    """Refuse the call without the control token (when one is set)."""
+
+    async def endpoint(request: Request) -> Response:
+        if not _authorized(sandbox_of(request), request):
+            return JSONResponse(
+                {"error": "the control API needs Authorization: Bearer <control token>"},
+                status_code=401,
+                headers={"WWW-Authenticate": 'Bearer realm="anaf-sandbox-control"'},
+            )
+        return await handler(request)
+
+    return endpoint
+
+
+def _message_file(sandbox: Sandbox, name: str) -> Path | None:
+    """``name`` (relative to the files folder, or absolute) if it is a file inside that folder."""
+    path = Path(name)
+    resolved = (path if path.is_absolute() else sandbox.files_dir / path).resolve()
+    if not resolved.is_relative_to(sandbox.files_dir) or not resolved.is_file():
+        return None
+    return resolved
 
 
 async def _json(request: Request) -> Any:
@@ -91,14 +129,17 @@ async def calls(request: Request) -> Response:
 
 
 async def messages(request: Request) -> Response:
-    """POST ``{"messages": [...]}``: seed-shaped messages (``file`` path or inline ``xml``) added now."""
+    """POST ``{"messages": [...]}``: seed-shaped messages (inline ``xml``, or a ``file`` in the files
+    folder) added now. Every message is checked before any is added."""
     sandbox = sandbox_of(request)
     try:
         body = await _json(request)
     except ValueError as exc:
         return _bad(str(exc))
     specs = body.get("messages", [body]) if isinstance(body, dict) else body
-    created = []
+    if not isinstance(specs, list):
+        return _bad('expected {"messages": [...]}')
+    checked = []
     for spec in specs:
         if (
             not isinstance(spec, dict)
@@ -106,9 +147,18 @@ async def messages(request: Request) -> Response:
             or spec.get("direction") not in ("received", "sent")
         ):
             return _bad("each message needs cif and direction (received|sent)")
-        if spec.get("xml") is None and not spec.get("file"):
-            return _bad("each message needs file (a path) or xml (the invoice text)")
-        created.append(inbox.add_file_message(sandbox, spec))
+        if isinstance(spec.get("xml"), str):
+            checked.append({k: v for k, v in spec.items() if k != "file"})
+        elif spec.get("xml") is None and isinstance(spec.get("file"), str) and spec["file"]:
+            found = _message_file(sandbox, spec["file"])
+            if found is None:
+                return _bad(
+                    f"file must name an existing file inside the sandbox's files folder: {spec['file']}"
+                )
+            checked.append({**spec, "file": str(found)})
+        else:
+            return _bad("each message needs xml (the invoice text) or file (a path in the files folder)")
+    created = [inbox.add_file_message(sandbox, spec) for spec in checked]
     sandbox.persist()
     return JSONResponse({"messages": created})
 
@@ -151,11 +201,11 @@ async def seed(request: Request) -> Response:
 
 def routes() -> list[Route]:
     return [
-        Route("/_sandbox/clock", clock, methods=["GET", "POST"]),
-        Route("/_sandbox/faults", faults, methods=["GET", "POST", "DELETE"]),
-        Route("/_sandbox/calls", calls, methods=["GET", "DELETE"]),
-        Route("/_sandbox/messages", messages, methods=["POST"]),
-        Route("/_sandbox/rights", rights, methods=["POST"]),
-        Route("/_sandbox/reset", reset, methods=["POST"]),
-        Route("/_sandbox/seed", seed, methods=["GET"]),
+        Route("/_sandbox/clock", _guarded(clock), methods=["GET", "POST"]),
+        Route("/_sandbox/faults", _guarded(faults), methods=["GET", "POST", "DELETE"]),
+        Route("/_sandbox/calls", _guarded(calls), methods=["GET", "DELETE"]),
+        Route("/_sandbox/messages", _guarded(messages), methods=["POST"]),
+        Route("/_sandbox/rights", _guarded(rights), methods=["POST"]),
+        Route("/_sandbox/reset", _guarded(reset), methods=["POST"]),
+        Route("/_sandbox/seed", _guarded(seed), methods=["GET"]),
     ]

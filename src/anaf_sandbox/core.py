@@ -9,6 +9,7 @@ import random
 import threading
 from collections import deque
 from datetime import datetime
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,18 @@ CALL_LOG_SIZE = 10000
 
 
 class Sandbox:
-    def __init__(self, seed: Seed, state_dir: Path | None) -> None:
+    def __init__(
+        self,
+        seed: Seed,
+        state_dir: Path | None,
+        *,
+        files_dir: Path | None = None,
+        control_token: str | None = None,
+    ) -> None:
         self.seed = seed
+        # ``POST /_sandbox/messages`` reads invoice files from this folder only (the seed file's folder).
+        self.files_dir = (files_dir or seeds_folder()).resolve()
+        self.control_token = control_token or None
         self.store = Store(state_dir)
         self.keys: SandboxKeys = load_keys(state_dir)
         self.calls: deque[dict[str, Any]] = deque(maxlen=CALL_LOG_SIZE)
@@ -63,6 +74,11 @@ class Sandbox:
             self.rate_windows.clear()
         self.random = random.Random(0)
         self._seed_state()
+
+
+def seeds_folder() -> Path:
+    """The built-in seeds' folder (``seeds/``): where their message files live."""
+    return Path(str(resources.files("anaf_sandbox") / "seeds"))
 
 
 def sandbox_of(request: Request) -> Sandbox:

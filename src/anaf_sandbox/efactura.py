@@ -1,5 +1,5 @@
 """e-Factura REST under ``/{prod,test}/FCTEL/rest/``: upload, uploadb2c, stareMesaj, validare, transformare
-(anaf-contract.md §2.1, §2.2, §2.6, §2.7, §2.9, §2.10). Lists and download: ``listing.py``.
+(docs/anaf.md §2.1, §2.2, §2.6, §2.7, §2.9, §2.10). Lists and download: ``listing.py``.
 
 Both environments share one inbox. An upload is judged at once but stays ``in prelucrare`` for the seed's
 ``processing.lag_seconds``; its messages carry that moment as ``data_creare`` and only then appear in lists.
@@ -16,6 +16,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+
+from einvoice.cif import cif_is_valid
 
 from . import checks, inbox, listing, quotas, rendering, responses
 from .core import Sandbox, rights_of, sandbox_of
@@ -80,7 +82,7 @@ async def upload(request: Request) -> Response:
             body,
             cif=cif,
             standard=standard,
-            rule_errors=verdict.rule_errors,
+            rule_errors=verdict.nok_errors,
             now=now,
             self_billed=params.get("autofactura") == "DA",
         )
@@ -137,7 +139,8 @@ def _accept_invoice(
             buyer=buyer,
             created_at=ready_at,
         )
-        owner = seller if seller.isdigit() else cif
+        # §2.1: the ``cif`` parameter gets the error message when the seller cannot be identified.
+        owner = seller if cif_is_valid(seller) else cif
         inbox.add_entry(
             sandbox,
             download_id=download_id,
@@ -267,7 +270,7 @@ async def transformare(request: Request) -> Response:
         return _validation_body(refused)
     if request.path_params.get("novld") != "DA":
         verdict = await run_in_threadpool(checks.judge, body)
-        if verdict.schema_errors or verdict.rule_errors:
+        if verdict.schema_errors or verdict.nok_errors:
             return _validation_body(checks.validare_messages(verdict))
     pdf = await run_in_threadpool(rendering.to_pdf, body)
     if pdf is None:

@@ -1,4 +1,4 @@
-"""Fault injection per path (issue 2; what the faults look like: anaf-contract.md §2.7 WAF page, §1.10).
+"""Fault injection per path (what the faults look like: docs/anaf.md §2.7 WAF page, §1.10).
 
 Faults are seed data (``faults`` in the seed, or ``POST /_sandbox/faults``), never code branches: each has
 an fnmatch ``path`` pattern, a ``kind``, and either a ``rate`` (probability per call) or a ``count`` (the
@@ -13,12 +13,14 @@ import secrets
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
-from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 
 if TYPE_CHECKING:
     from .core import Sandbox
 
-KINDS = ("http_500", "http_502", "http_504", "timeout", "slow", "waf", "maintenance")
+KINDS = ("http_500", "http_502", "http_504", "timeout", "slow", "waf", "maintenance", "login_wall")
+# §1.9: the live /revoke answered like any path behind F5's login wall.
+LOGIN_WALL = "/my.policy"
 DEFAULT_SECONDS = {"slow": 2.0, "timeout": 65.0}
 
 # §2.7: F5's block page, served with HTTP 200.
@@ -79,6 +81,8 @@ async def apply(fault: dict[str, Any], timestamp: str) -> Response | None:
         return HTMLResponse(WAF_PAGE.format(support_id=secrets.randbelow(10**19)), status_code=200)
     if kind == "maintenance":
         return PlainTextResponse(MAINTENANCE_TEXT, status_code=503)
+    if kind == "login_wall":
+        return RedirectResponse(LOGIN_WALL, status_code=302)
     status = int(kind.removeprefix("http_"))
     if status == 500:
         # §2.1: HTTP 500 uses the CustomErrorMessage schema.

@@ -1,4 +1,4 @@
-"""What stands in front of the resource server (anaf-contract.md §1.10, §3): call log, faults, unknown
+"""What stands in front of the resource server (docs/anaf.md §1.10, §3): call log, faults, unknown
 paths (403), the Bearer check (401 ``invalid_token``, or 403 per seed) and 1000 calls a minute (429).
 """
 
@@ -23,7 +23,10 @@ PROTECTED = re.compile(
 )
 # Served on webservicesp.anaf.ro without auth as well (§2.0): a token is checked only if one is sent.
 OPTIONAL_AUTH = re.compile(r"^/prod/FCTEL/rest/(validare|transformare)(/.*)?$|^/api/validate/signature/?$")
-PUBLIC = re.compile(r"^/api/PlatitorTvaRest/v9/tva/?$|^/anaf-oauth2/v1/(authorize|token|revoke)$")
+PUBLIC = re.compile(
+    r"^/api/PlatitorTvaRest/v9/tva/?$|^/api/registruroefactura/v1/interogare/?$"
+    r"|^/anaf-oauth2/v1/(authorize|token|revoke)$"
+)
 # Paths answered with 404 by ANAF rather than 403 (§2.6: validare/transformare do not exist on test).
 NOT_FOUND = re.compile(r"^/test/FCTEL/rest/(validare|transformare)(/.*)?$|^/prod/FCTEL/rest/validare/?$")
 

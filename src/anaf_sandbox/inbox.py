@@ -1,4 +1,4 @@
-"""Documents and list entries: how an invoice becomes messages in SPV inboxes (anaf-contract.md §2.3, §2.10).
+"""Documents and list entries: how an invoice becomes messages in SPV inboxes (docs/anaf.md §2.3, §2.10).
 
 A *document* is what ``descarcare`` serves (download id ``30...``); an *entry* is one line of a CIF's message
 list. The seller's FACTURA TRIMISA and the buyer's FACTURA PRIMITA share one document and one download id
@@ -28,7 +28,7 @@ def invoice_details(index: str, seller: str, buyer: str) -> str:
 
 
 def self_billed_details(index: str, seller: str, buyer: str) -> str:
-    # Production wording per anaf-contract.md §2.3 (double space, "autofactura" without the test typo).
+    # Production wording per docs/anaf.md §2.3 (double space, "autofactura" without the test typo).
     return f"Factura cu id_incarcare={index} transmisa de cif={buyer}  ca autofactura in numele cif={seller}"
 
 

@@ -1,5 +1,5 @@
 """Message lists and download: ``listaMesajeFactura``, ``listaMesajePaginatieFactura``, ``descarcare``
-(anaf-contract.md §2.3, §2.4, §2.5, daily limits §3).
+(docs/anaf.md §2.3, §2.4, §2.5, daily limits §3).
 """
 
 from __future__ import annotations
@@ -14,10 +14,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from . import inbox, quotas, responses, signature, traffic
-from .clock import anaf_minute, anaf_seconds
+from .clock import BUCHAREST, anaf_minute, anaf_seconds
 from .core import Sandbox, rights_of, sandbox_of
 
 PAGED_FIELD = "nu este un numar sau nu are o valoare acceptata de sistem"
+# §2.3/§2.4: the lists look back at most 60 days from the request, whatever the download retention
+# (``limits.retention_days``, counted from ``data_creare``): the two anchors differ, so a message can be
+# listed and no longer served (§2.5).
+LIST_DAYS = 60
 
 
 def _public(entry: dict[str, Any]) -> dict[str, str]:
@@ -57,7 +61,7 @@ async def simple_list(request: Request) -> Response:
     if not zile.lstrip("-").isdigit():
         return responses.eroare(f"Numarul de zile introdus= {zile} nu este un numar intreg")
     days = int(zile)
-    if not 1 <= days <= 60:
+    if not 1 <= days <= LIST_DAYS:
         return responses.eroare("Numarul de zile trebuie sa fie intre 1 si 60")
     if filtru is not None and filtru not in inbox.FILTERS:
         return responses.eroare("Valorile acceptate pentru parametrul filtru sunt E, T, P sau R")
@@ -122,10 +126,9 @@ async def paged_list(request: Request) -> Response:
     problem = _rights_error(cif, rights_of(request))
     if problem:
         return responses.eroare(problem)
-    retention = sandbox.seed.limits.retention_days
-    if start < now - timedelta(days=retention):
+    if start < now - timedelta(days=LIST_DAYS):
         return responses.eroare(
-            f"startTime = {anaf_seconds(start)} nu poate fi mai vechi de {retention} de zile fata de "
+            f"startTime = {anaf_seconds(start)} nu poate fi mai vechi de {LIST_DAYS} de zile fata de "
             "momentul requestului"
         )
     if end <= start:
@@ -193,6 +196,7 @@ async def download(request: Request) -> Response:
     if not owners & rights_of(request):
         return _download_error("Nu aveti dreptul sa descarcati acesta factura")  # sic (§2.5)
     if now >= inbox.retention_ends(document, sandbox.seed.limits.retention_days):
+        # ANAF's text names 60 days; it stays verbatim whatever ``retention_days`` says.
         return _download_error(
             "Fisierul nu mai poate fi descarcat pentru ca a trecut perioada de 60 de zile "
             "in care este disponibil"
@@ -230,11 +234,27 @@ def document_bytes(sandbox: Sandbox, document: dict[str, Any]) -> bytes:
     raise ValueError(f"unknown document source {kind!r}")
 
 
+def _entry(name: str, created: datetime) -> zipfile.ZipInfo:
+    """A ZIP entry stamped with the document's ``data_creare`` (Bucharest wall time, on the sandbox clock),
+    never the machine's clock, so every download of a message is the same bytes (as ANAF's are)."""
+    local = created.astimezone(BUCHAREST)
+    info = zipfile.ZipInfo(
+        name, date_time=(local.year, local.month, local.day, local.hour, local.minute, local.second)
+    )
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = 0  # as in ANAF's ZIPs (written by Java): no Unix permission bits
+    info.external_attr = 0
+    return info
+
+
 def build_zip(sandbox: Sandbox, document: dict[str, Any]) -> bytes:
+    """``semnatura_{index}.xml`` then ``{index}.xml``, ANAF's order; same document, same bytes."""
     index = document["index"]
     data = document_bytes(sandbox, document)
+    created = datetime.fromisoformat(document["created_at"])
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(f"{index}.xml", data)
-        archive.writestr(f"semnatura_{index}.xml", signature.sign(sandbox.keys, f"{index}.xml", data))
+    with zipfile.ZipFile(buffer, "w") as archive:
+        signed = signature.sign(sandbox.keys, f"{index}.xml", data)
+        archive.writestr(_entry(f"semnatura_{index}.xml", created), signed)
+        archive.writestr(_entry(f"{index}.xml", created), data)
     return buffer.getvalue()

@@ -1,4 +1,4 @@
-"""The IdP on logincert.anaf.ro: ``/anaf-oauth2/v1/{authorize,token,revoke}`` (anaf-contract.md §1.3-§1.9).
+"""The IdP on logincert.anaf.ro: ``/anaf-oauth2/v1/{authorize,token,revoke}`` (docs/anaf.md §1.3-§1.9).
 
 The real IdP asks the browser for a qualified certificate (mTLS) and its PIN. Here a plain HTML form (no
 JavaScript) lists the seeded certificates (``serial``) and asks for the ``pin``; "no token inserted" ends in
@@ -175,10 +175,8 @@ def _client_credentials(request: Request, form: dict[str, str]) -> tuple[str, st
     return None
 
 
-async def token(request: Request) -> Response:
-    """§1.5/§1.6: client auth by HTTP Basic or in the form; code exchange and refresh; rotation."""
-    sandbox = sandbox_of(request)
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+def _authenticated_app(sandbox: Sandbox, request: Request, form: dict[str, str]) -> App | None:
+    """The app whose client_id and secret the request carries (HTTP Basic or form), else None."""
     credentials = _client_credentials(request, form)
     app = sandbox.seed.app(credentials[0]) if credentials else None
     if (
@@ -186,6 +184,16 @@ async def token(request: Request) -> Response:
         or app is None
         or not secrets.compare_digest(credentials[1].encode(), app.client_secret.encode())
     ):
+        return None
+    return app
+
+
+async def token(request: Request) -> Response:
+    """§1.5/§1.6: client auth by HTTP Basic or in the form; code exchange and refresh; rotation."""
+    sandbox = sandbox_of(request)
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    app = _authenticated_app(sandbox, request, form)
+    if app is None:
         return _oauth_error("invalid_client", "Client authentication failed")
     now = sandbox.now()
     grant_type = form.get("grant_type")
@@ -223,6 +231,8 @@ async def token(request: Request) -> Response:
     )
     if grant.get("opaque") and form.get("token_content_type") != "jwt":
         body = tokens.make_opaque(sandbox.state, body)
+    elif sandbox.seed.tokens.opaque_refresh_token:
+        body = tokens.make_opaque(sandbox.state, body, ("refresh_token",))
     sandbox.persist()
     return JSONResponse(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 
@@ -249,16 +259,28 @@ def _redeem_code(sandbox: Sandbox, app: App, form: dict[str, str], now: datetime
 
 
 async def revoke(request: Request) -> Response:
-    """§1.9: accepts RFC 7009 ``token`` or the ``access_token``/``refresh_token`` fields clients send."""
+    """§1.9, as RFC 7009: client authentication as for ``/token``, then ``token`` (+ ``token_type_hint``).
+
+    Also accepts the ``access_token``/``refresh_token`` fields some clients send. An unknown or already
+    dead token is answered 200 like a revoked one (RFC 7009 §2.2); another client's token is refused.
+    A revoked refresh token ends its grant (``invalid_grant`` on refresh, 401 for its access tokens).
+    """
     sandbox = sandbox_of(request)
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    app = _authenticated_app(sandbox, request, form)
+    if app is None:
+        return _oauth_error("invalid_client", "Client authentication failed")
     values = [form[name] for name in ("token", "access_token", "refresh_token") if form.get(name)]
     if not values:
         return _oauth_error("invalid_request", "token is required")
+    if any(
+        tokens.issued_to(sandbox.keys, sandbox.state, value) not in (None, app.client_id) for value in values
+    ):
+        return _oauth_error("unauthorized_client", "The token was issued to another client")
     for value in values:
         tokens.revoke(sandbox.state, sandbox.keys, value)
     sandbox.persist()
-    return Response(status_code=200)
+    return Response(status_code=200, headers={"Cache-Control": "no-store"})
 
 
 def routes() -> list[Route]:

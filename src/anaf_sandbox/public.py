@@ -1,5 +1,6 @@
-"""The services beside e-Factura: ``/TestOauth/jaxrs/hello`` (anaf-contract.md §1.10), the signature check
-``/api/validate/signature`` (§2.8) and the public VAT lookup ``/api/PlatitorTvaRest/v9/tva`` (§5.1).
+"""The services beside e-Factura: ``/TestOauth/jaxrs/hello`` (docs/anaf.md §1.10), the signature check
+``/api/validate/signature`` (§2.8), the public VAT lookup ``/api/PlatitorTvaRest/v9/tva`` (§5.1) and the
+RO e-Factura register lookup ``/api/registruroefactura/v1/interogare`` (§5.2).
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ VAT_TOO_FAST = "Prea multe cereri: maximum {limit} pe secunda / Too many request
 # Lookups stamped up to this much early still pass: a client spacing its sends by exactly one second
 # arrives with some scheduling jitter.
 VAT_JITTER_SECONDS = 0.2
+# The sandbox's companies joined the register on this day (v9's ``data_inreg_Reg_RO_e_Factura`` agrees).
+REGISTER_ENROLLED = "2022-01-01"
 
 
 def _masked(value: str) -> str:
@@ -115,7 +118,7 @@ def vat_record(company: Company, on: str) -> dict[str, Any]:
             "forma_de_proprietate": "",
             "forma_organizare": "PERSOANA JURIDICA",
             "forma_juridica": "",
-            "data_inreg_Reg_RO_e_Factura": "2022-01-01" if company.efactura_register else "",
+            "data_inreg_Reg_RO_e_Factura": REGISTER_ENROLLED if company.efactura_register else "",
         },
         "inregistrare_scop_Tva": {
             "scpTVA": company.vat_payer,
@@ -157,23 +160,24 @@ def vat_record(company: Company, on: str) -> dict[str, Any]:
     }
 
 
-async def vat_lookup(request: Request) -> Response:
-    """§5.1 v9: ``[{"cui": N, "data": "YYYY-MM-DD"}]``, at most 100, answer ``found`` and ``notFound``.
-
-    One request a second per client address (``limits.vat_requests_per_second``) on the sandbox clock; a
-    faster one gets HTTP 429 with ``Retry-After`` and does not count.
-    """
+def _too_fast(request: Request, service: str) -> Response | None:
+    """The 429 of the public services' one request a second per client address (§5.1), or None."""
     sandbox = sandbox_of(request)
     limit = sandbox.seed.limits.vat_requests_per_second
     client = request.client.host if request.client is not None else "unknown"
     window = 1.0 - VAT_JITTER_SECONDS
-    wait = quotas.over_rate_limit(sandbox, f"vat:{client}", limit, window, sandbox.now())
-    if wait is not None:
-        return JSONResponse(
-            {"cod": 429, "message": VAT_TOO_FAST.format(limit=limit)},
-            status_code=429,
-            headers={"Retry-After": "1"},
-        )
+    wait = quotas.over_rate_limit(sandbox, f"{service}:{client}", limit, window, sandbox.now())
+    if wait is None:
+        return None
+    return JSONResponse(
+        {"cod": 429, "message": VAT_TOO_FAST.format(limit=limit)},
+        status_code=429,
+        headers={"Retry-After": "1"},
+    )
+
+
+async def _queries(request: Request) -> list[tuple[int, str]] | Response:
+    """``[{"cui": N, "data": "YYYY-MM-DD"}]`` as (cui, ISO date) pairs, or the 400 answer."""
     try:
         body = json.loads(await request.body())
         queries = [(int(item["cui"]), date.fromisoformat(str(item["data"])).isoformat()) for item in body]
@@ -184,6 +188,22 @@ async def vat_lookup(request: Request) -> Response:
             {"cod": 400, "message": f"Numarul maxim de CUI-uri dintr-o cerere este {VAT_MAX_CUIS}"},
             status_code=400,
         )
+    return queries
+
+
+async def vat_lookup(request: Request) -> Response:
+    """§5.1 v9: ``[{"cui": N, "data": "YYYY-MM-DD"}]``, at most 100, answer ``found`` and ``notFound``.
+
+    One request a second per client address (``limits.vat_requests_per_second``) on the sandbox clock; a
+    faster one gets HTTP 429 with ``Retry-After`` and does not count.
+    """
+    refused = _too_fast(request, "vat")
+    if refused is not None:
+        return refused
+    queries = await _queries(request)
+    if isinstance(queries, Response):
+        return queries
+    sandbox = sandbox_of(request)
     found, not_found = [], []
     for cui, on in queries:
         company = sandbox.seed.company(str(cui))
@@ -194,9 +214,49 @@ async def vat_lookup(request: Request) -> Response:
     return JSONResponse({"found": found, "notFound": not_found})
 
 
+def register_record(company: Company, on: str) -> dict[str, Any]:
+    """One ``found[]`` item of the RO e-Factura register (§5.2) for a company enrolled on 2022-01-01."""
+    address = ", ".join(p for p in (company.street, company.city, company.county) if p)
+    return {
+        "cui": int(company.cif),
+        "denumire": company.name,
+        "adresa": address,
+        "registru": "RO e-Factura",
+        "categorie": "PJ",
+        "dataInscriere": REGISTER_ENROLLED,
+        "dataRenuntare": "",
+        "dataRadiere": "",
+        "dataOptiuneB2G": "",
+        "stare": "inregistrat" if on >= REGISTER_ENROLLED else "neinregistrat",
+    }
+
+
+async def register_lookup(request: Request) -> Response:
+    """§5.2: the same request as the VAT lookup; the seeded companies with ``efactura_register``.
+
+    HTTP 404 with ``{"found": [], "notFound": [...]}`` when none of the CUIs is in the register.
+    """
+    refused = _too_fast(request, "registru")
+    if refused is not None:
+        return refused
+    queries = await _queries(request)
+    if isinstance(queries, Response):
+        return queries
+    sandbox = sandbox_of(request)
+    found, not_found = [], []
+    for cui, on in queries:
+        company = sandbox.seed.company(str(cui))
+        if company is None or not company.efactura_register:
+            not_found.append(cui)
+        else:
+            found.append(register_record(company, on))
+    return JSONResponse({"found": found, "notFound": not_found}, status_code=200 if found else 404)
+
+
 def routes() -> list[Route]:
     return [
         Route("/TestOauth/jaxrs/hello", hello, methods=["GET"]),
         Route("/api/validate/signature", validate_signature, methods=["POST"]),
         Route("/api/PlatitorTvaRest/v9/tva", vat_lookup, methods=["POST"]),
+        Route("/api/registruroefactura/v1/interogare", register_lookup, methods=["POST"]),
     ]

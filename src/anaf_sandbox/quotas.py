@@ -1,4 +1,4 @@
-"""Call limits of anaf-contract.md §3: 1000 calls a minute per app (HTTP 429), the daily counters per
+"""Call limits of docs/anaf.md §3: 1000 calls a minute per app (HTTP 429), the daily counters per
 message and per CIF, which ANAF reports as HTTP 200 business errors (days are Romanian calendar days), and
 the sliding windows the public VAT lookup uses (§5.1, one request a second).
 """

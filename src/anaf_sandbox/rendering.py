@@ -1,4 +1,4 @@
-"""The PDF of ``transformare`` (anaf-contract.md §2.7), drawn by ``einvoice``'s parser and renderer."""
+"""The PDF of ``transformare`` (docs/anaf.md §2.7), drawn by ``einvoice``'s parser and renderer."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""ANAF's response shapes (anaf-contract.md §2.0-§2.6): XML headers, JSON ``eroare`` bodies, the HTTP 400
+"""ANAF's response shapes (docs/anaf.md §2.0-§2.6): XML headers, JSON ``eroare`` bodies, the HTTP 400
 ``CustomErrorMessage``. One place for the envelopes; the texts live beside the endpoint that says them.
 """
 

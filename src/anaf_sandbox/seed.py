@@ -106,6 +106,7 @@ class TokenPolicy:
     max_grant_age_days: float | None = 730
     reuse_spent_refresh: bool = False
     roles: str = "HELLO@EFACTURA@ETRANSPORT@SRV_EFACTURA@SRV_ETRANSPORT"
+    opaque_refresh_token: bool = False
 
 
 @dataclass(frozen=True, slots=True)

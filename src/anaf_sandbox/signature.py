@@ -1,4 +1,4 @@
-"""The MF detached signature ``semnatura_{id}.xml`` (anaf-contract.md §2.5, §2.8, §8.12).
+"""The MF detached signature ``semnatura_{id}.xml`` (docs/anaf.md §2.5, §2.8, §8.12).
 
 A real XMLDSig: ``DigestValue`` is base64(SHA-256 of the invoice file's bytes), ``SignatureValue`` is an
 RSA-SHA256 signature over the inclusive-C14N form of ``SignedInfo``, ``KeyInfo`` carries the sandbox's MF-like

@@ -1,7 +1,7 @@
-"""Everything the sandbox remembers, in one JSON-able structure, saved to ``--state DIR`` (issue 2: "State
-survives a restart"). Uploaded XML is kept beside it as content-addressed blobs.
+"""Everything the sandbox remembers, in one JSON-able structure, saved to ``--state DIR``, so that it
+survives a restart. Uploaded XML is kept beside it as content-addressed blobs.
 
-The e-Factura records follow the lifecycle of anaf-contract.md §2.10: an *upload* (index ``50...``) yields
+The e-Factura records follow the lifecycle of docs/anaf.md §2.10: an *upload* (index ``50...``) yields
 *documents* (download id ``30...``) and *list entries* (one per CIF that sees the message).
 """
 

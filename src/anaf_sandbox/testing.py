@@ -76,15 +76,16 @@ class AuthorizationFailed(Exception):
 class SandboxHandle:
     """A sandbox served at ``url``; the helpers talk to it over HTTP like any client would."""
 
-    def __init__(self, url: str, seed: dict[str, Any]) -> None:
+    def __init__(self, url: str, seed: dict[str, Any], control_token: str | None = None) -> None:
         self.url = url
         self.seed = seed
         self.http = httpx.Client(base_url=url, timeout=30.0)
+        self._control_headers = {"Authorization": f"Bearer {control_token}"} if control_token else {}
 
     # Control API (/_sandbox/) ----------------------------------------------------------------------
 
     def _control(self, method: str, path: str, body: Any = None) -> Any:
-        response = self.http.request(method, f"/_sandbox/{path}", json=body)
+        response = self.http.request(method, f"/_sandbox/{path}", json=body, headers=self._control_headers)
         response.raise_for_status()
         return response.json()
 
@@ -107,8 +108,8 @@ class SandboxHandle:
         """Add faults, e.g. ``add_faults({"path": "/prod/FCTEL/rest/descarcare", "kind": "http_502",
         "count": 1})``.
 
-        Kinds: http_500, http_502, http_504, timeout, slow, waf, maintenance; ``rate`` or ``count``;
-        ``seconds`` for slow/timeout. ``path`` is an fnmatch pattern.
+        Kinds: http_500, http_502, http_504, timeout, slow, waf, maintenance, login_wall; ``rate`` or
+        ``count``; ``seconds`` for slow/timeout. ``path`` is an fnmatch pattern.
         """
         result: list[dict[str, Any]] = self._control("POST", "faults", {"faults": list(faults)})["faults"]
         return result
@@ -118,7 +119,9 @@ class SandboxHandle:
 
     def calls(self, path: str | None = None) -> list[dict[str, Any]]:
         """The call log (method, path, query, status, fault, serial), oldest first; ``path`` filters."""
-        response = self.http.get("/_sandbox/calls", params={"path": path} if path else None)
+        response = self.http.get(
+            "/_sandbox/calls", params={"path": path} if path else None, headers=self._control_headers
+        )
         response.raise_for_status()
         result: list[dict[str, Any]] = response.json()["calls"]
         return result
@@ -129,7 +132,8 @@ class SandboxHandle:
 
     def add_messages(self, *messages: dict[str, Any]) -> list[dict[str, str]]:
         """Inject messages now, e.g. ``{"cif": "16000015", "direction": "received", "xml": "<Invoice ...>",
-        "partner_cif": "18547290"}`` (or ``"file": path``). Returns ``[{"id_solicitare", "id"}]``."""
+        "partner_cif": "18547290"}`` (or ``"file": path`` inside the files folder, by default the built-in
+        ``seeds/``, e.g. ``"invoices/supplier_invoice.xml"``). Returns ``[{"id_solicitare", "id"}]``."""
         result: list[dict[str, str]] = self._control("POST", "messages", {"messages": list(messages)})[
             "messages"
         ]
@@ -234,15 +238,20 @@ def _page_error(text: str) -> str:
 
 @contextmanager
 def running_sandbox(
-    seed: dict[str, Any] | None = None, state_dir: Path | None = None
+    seed: dict[str, Any] | None = None,
+    state_dir: Path | None = None,
+    *,
+    files_dir: Path | None = None,
+    control_token: str | None = None,
 ) -> Iterator[SandboxHandle]:
     """Serve the sandbox on a free 127.0.0.1 port in a background thread; yield its handle.
 
     ``seed`` defaults to :func:`small_seed` (small and fast); pass ``anaf_sandbox.default_seed()`` for the
     demo seed, or your own dict. ``state_dir`` makes state persist (start again on the same dir to restart).
+    ``files_dir`` and ``control_token`` as for ``create_app``; the handle sends the token itself.
     """
     seed = copy.deepcopy(seed) if seed is not None else small_seed()
-    app = create_app(seed, state_dir)
+    app = create_app(seed, state_dir, files_dir=files_dir, control_token=control_token)
     # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on such sockets (else ~40 ms per response).
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -262,7 +271,7 @@ def running_sandbox(
     if not server.started:
         server.should_exit = True
         raise RuntimeError("the sandbox did not start")
-    handle = SandboxHandle(f"http://127.0.0.1:{port}", seed)
+    handle = SandboxHandle(f"http://127.0.0.1:{port}", seed, control_token)
     try:
         yield handle
     finally:

@@ -1,4 +1,4 @@
-"""RS512 JWT access and refresh tokens and the grant behind them (anaf-contract.md §1.5-§1.8, §8.1-§8.3).
+"""RS512 JWT access and refresh tokens and the grant behind them (docs/anaf.md §1.5-§1.8, §8.1-§8.3).
 
 A *grant* is one certificate login for one app. Each token response rotates the pair; the grant remembers
 the one live refresh token, so a spent one is refused (unless the seed sets ``reuse_spent_refresh``).
@@ -104,11 +104,13 @@ def issue_pair(
     }
 
 
-def make_opaque(state: SandboxState, body: dict[str, Any]) -> dict[str, Any]:
+def make_opaque(
+    state: SandboxState, body: dict[str, Any], names: tuple[str, ...] = ("access_token", "refresh_token")
+) -> dict[str, Any]:
     """§1.4: without ``token_content_type=jwt`` ANAF hands out opaque 64-hex tokens instead of JWTs."""
     opaque = dict(body)
     with state.lock:
-        for name in ("access_token", "refresh_token"):
+        for name in names:
             alias = secrets.token_hex(32)
             state.opaque[alias] = body[name]
             opaque[name] = alias
@@ -205,6 +207,12 @@ def check_access(state: SandboxState, keys: SandboxKeys, token: str, now: dateti
         grant_id=str(record["grant"]),
         jti=str(claims["jti"]),
     )
+
+
+def issued_to(keys: SandboxKeys, state: SandboxState, token: str) -> str | None:
+    """The client_id a token of this sandbox was issued to (None when it is not one of ours)."""
+    claims = decode(keys, resolve(state, token))
+    return str(claims.get("clientappid")) if claims is not None else None
 
 
 def revoke(state: SandboxState, keys: SandboxKeys, token: str) -> bool:

@@ -1,5 +1,5 @@
-"""Generated supplier invoices for the seed's ``traffic`` (issue 2; quirks from anaf-contract.md §2.3 and
-the issue: negative-amount type 380, empty optional elements, buyer identified only by CIF).
+"""Generated supplier invoices for the seed's ``traffic`` (quirks from docs/anaf.md §2.3 and from
+real-world invoices: negative-amount type 380, empty optional elements, buyer identified only by CIF).
 
 Everything is a pure function of (traffic seed, invoice number ``n``): the plan decides supplier and
 time, ``invoice_xml`` rebuilds the same CIUS-RO UBL bytes on every download with ``einvoice.build_ubl``.
@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import einvoice
 from einvoice import Address, DocumentKind, Invoice, Line, Party, PaymentMeans, TaxSubtotal
+from einvoice.cif import normalize_cif
 
 from .clock import BUCHAREST
 from .seed import Company, Traffic
@@ -76,7 +77,7 @@ def plan(traffic: Traffic, cifs: list[str], now: datetime) -> list[Planned]:
             for _ in range(traffic.invoices_per_company_per_day):
                 n += 1
                 _, index, seconds = _draws(traffic.seed, n)
-                supplier_cif = (supplier(traffic.seed, index).vat_id or "").removeprefix("RO")
+                supplier_cif = normalize_cif(supplier(traffic.seed, index).vat_id or "")
                 created = now - timedelta(days=day, seconds=seconds)
                 planned.append(Planned(n, supplier_cif, cif, created))
     return planned

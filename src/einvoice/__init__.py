@@ -1,4 +1,8 @@
-"""RO e-Factura documents: parse, validate, render and build CIUS-RO UBL / CII invoices. No Django."""
+"""RO e-Factura documents: parse, validate, render and build CIUS-RO UBL / CII invoices. No Django.
+
+What ANAF does with them (ZIPs, signatures, error reports) is in docs/anaf.md; § numbers refer to its
+sections.
+"""
 
 import logging
 
@@ -24,7 +28,7 @@ from .model import (
 )
 from .parse import parse
 from .render import render_html, render_pdf
-from .signature import verify_signature_digest
+from .signature import SignatureFormat, SignatureVerdict, verify_signature, verify_signature_digest
 from .totals import compute_totals
 from .validate import Finding, ValidationReport, validate
 
@@ -45,6 +49,8 @@ __all__ = [
     "MalformedDocument",
     "Party",
     "PaymentMeans",
+    "SignatureFormat",
+    "SignatureVerdict",
     "Syntax",
     "TaxSubtotal",
     "Totals",
@@ -62,5 +68,6 @@ __all__ = [
     "render_pdf",
     "sector_code",
     "validate",
+    "verify_signature",
     "verify_signature_digest",
 ]

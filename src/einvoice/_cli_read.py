@@ -56,7 +56,7 @@ def run_parse(args: argparse.Namespace) -> int:
 
 
 def _document(data: bytes) -> bytes:
-    """The XML itself, or the invoice inside a ZIP downloaded from ANAF (anaf-contract.md §2.5)."""
+    """The XML itself, or the invoice inside a ZIP downloaded from ANAF (docs/anaf.md §2.5)."""
     if not data.startswith(b"PK\x03\x04"):
         return data
     archive = open_anaf_zip(data)

@@ -1,4 +1,4 @@
-"""Open the ZIP ANAF serves from ``descarcare`` (anaf-contract.md §2.5) without trusting it.
+"""Open the ZIP ANAF serves from ``descarcare`` (docs/anaf.md §2.5) without trusting it.
 
 The ZIP holds ``{id}.xml`` (the invoice as uploaded, ANAF's error report for a ``nok``, or a buyer's
 RASP message) and ``semnatura_{id}.xml`` (the Ministry's detached XMLDSig signature). Size, entry-count
@@ -18,8 +18,8 @@ from typing import Literal
 from lxml import etree
 
 from .errors import UnsafeArchive
-from .parse import CII_ROOT, CREDIT_NOTE_TYPE_CODES
-from .paths import NS, UBL_CREDIT_NOTE, UBL_INVOICE
+from .namespaces import CII, CII_ROOT, RAM, UBL_CREDIT_NOTE_ROOT, UBL_INVOICE_ROOT
+from .parse import EN16931_CREDIT_NOTE_TYPE_CODES
 
 ArchiveKind = Literal["invoice", "credit_note", "error_report", "buyer_message", "unknown"]
 
@@ -142,13 +142,14 @@ def _classify(xml: bytes, result: AnafArchive) -> None:
         result.kind = "buyer_message"
         result.upload_index = root.get("index_incarcare")
         result.message = root.get("message")
-    elif root.tag == f"{{{UBL_INVOICE}}}Invoice":
+    elif root.tag == UBL_INVOICE_ROOT:
         result.kind = "invoice"
-    elif root.tag == f"{{{UBL_CREDIT_NOTE}}}CreditNote":
+    elif root.tag == UBL_CREDIT_NOTE_ROOT:
         result.kind = "credit_note"
     elif root.tag == CII_ROOT:
-        type_code = root.findtext(f"{{{NS['rsm']}}}ExchangedDocument/{{{NS['ram']}}}TypeCode")
-        result.kind = "credit_note" if (type_code or "").strip() in CREDIT_NOTE_TYPE_CODES else "invoice"
+        type_code = root.findtext(f"{{{CII}}}ExchangedDocument/{{{RAM}}}TypeCode")
+        credit_note = (type_code or "").strip() in EN16931_CREDIT_NOTE_TYPE_CODES
+        result.kind = "credit_note" if credit_note else "invoice"
 
 
 def open_anaf_zip(

@@ -31,15 +31,13 @@ from .model import (
     PaymentMeans,
     TaxSubtotal,
 )
+from .namespaces import CAC, CBC, UBL_CREDIT_NOTE, UBL_INVOICE
 
 CIUS_RO: Final = "urn:cen.eu:en16931:2017#compliant#urn:efactura.mfinante.ro:CIUS-RO:1.0.1"
-UBL_INVOICE: Final = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
-UBL_CREDIT_NOTE: Final = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
-CAC: Final = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
-CBC: Final = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 
-INVOICE_TYPE_CODES: Final = frozenset({"380", "384", "389", "751"})
-CREDIT_NOTE_TYPE_CODES: Final = frozenset({"381"})
+# BR-RO-020: the type codes (BT-3) CIUS-RO accepts on a UBL Invoice and on a UBL CreditNote.
+CIUS_RO_INVOICE_TYPE_CODES: Final = frozenset({"380", "384", "389", "751"})
+CIUS_RO_CREDIT_NOTE_TYPE_CODES: Final = frozenset({"381"})
 # BR-CL-24: the only MIME types EN 16931 accepts for an embedded attachment (BT-125-1).
 ATTACHMENT_MIME_TYPES: Final = frozenset(
     {
@@ -201,7 +199,7 @@ class _Writer:
         self.text(root, _cbc("IssueDate"), inv.issue_date.isoformat() if inv.issue_date else None)
         tax_point = inv.tax_point_date.isoformat() if inv.tax_point_date else None
         type_code = inv.type_code or ("381" if self.credit_note else "380")
-        allowed = CREDIT_NOTE_TYPE_CODES if self.credit_note else INVOICE_TYPE_CODES
+        allowed = CIUS_RO_CREDIT_NOTE_TYPE_CODES if self.credit_note else CIUS_RO_INVOICE_TYPE_CODES
         if type_code not in allowed:
             self.problems.append(f"type code (BT-3) {type_code} is not one of {sorted(allowed)} (BR-RO-020)")
         if self.credit_note:

@@ -1,16 +1,15 @@
-"""Romanian fiscal codes (CIF / CUI): the check digit ANAF verifies on BT-31, BT-32 and BT-48.
+"""Romanian fiscal codes (CIF / CUI): the one place that reads them, for the libraries and the hub.
 
 A CIF is 2 to 10 digits, the last one a check digit: the other digits, right-aligned on the key
 ``753217532``, are multiplied by it digit by digit; the sum times 10 modulo 11 is the check digit
-(10 counts as 0). A VAT payer writes it with the ``RO`` prefix (``RO18547290``).
+(10 counts as 0). A VAT payer writes it with the ``RO`` prefix (``RO18547290``); ANAF's APIs want the
+bare digits (docs/anaf.md §2.1, §5.1). A 13-digit CNP (or ``0000000000000`` for a consumer without one, §4) is
+not a CIF.
 """
 
 from __future__ import annotations
 
-import re
-
 _KEY = "753217532"
-_CIF = re.compile(r"(?:RO)?\s*(\d{2,10})", re.IGNORECASE)
 
 
 def _check_digit(body: str) -> int:
@@ -19,12 +18,26 @@ def _check_digit(body: str) -> int:
     return total * 10 % 11 % 10
 
 
-def cif_is_valid(cif: str) -> bool:
-    """True if ``cif`` (with or without ``RO``, surrounding spaces allowed) has a correct check digit."""
-    match = _CIF.fullmatch(cif.strip())
-    if match is None:
+def normalize_cif(cif: str | int) -> str:
+    """The bare digits ANAF wants: ``" ro 1854 7290 "`` -> ``"18547290"`` (spaces and the RO prefix go).
+
+    Raises ``ValueError`` when what is left is not a number; the check digit is not verified here
+    (`cif_is_valid` does that).
+    """
+    value = "".join(str(cif).split()).upper().removeprefix("RO")
+    if not value.isdigit():
+        raise ValueError(f"A CIF is a number (optionally prefixed by RO), not {cif!r}.")
+    return value
+
+
+def cif_is_valid(cif: str | int) -> bool:
+    """True if ``cif`` (``RO`` prefix and spaces allowed) is 2 to 10 digits with a correct check digit."""
+    try:
+        digits = normalize_cif(cif)
+    except ValueError:
         return False
-    digits = match.group(1)
+    if not 2 <= len(digits) <= len(_KEY) + 1:
+        return False
     return _check_digit(digits[:-1]) == int(digits[-1])
 
 

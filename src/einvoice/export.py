@@ -1,4 +1,4 @@
-"""The JSON shape of a parsed invoice (``efactura invoice parse --json``), as issue 3 defines it.
+"""The JSON shape of a parsed invoice (``efactura invoice parse --json``), a stable contract.
 
 Amounts are decimal strings exactly as the document wrote them (``"100.00"`` stays ``"100.00"``, ``"800"``
 stays ``"800"``), dates ``YYYY-MM-DD``, and a term the document lacks is ``null``.

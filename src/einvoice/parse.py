@@ -32,16 +32,16 @@ from .model import (
     TaxSubtotal,
     Totals,
 )
-from .paths import NS, UBL_CREDIT_NOTE, UBL_INVOICE, Found, Matcher, Term, term
+from .namespaces import CII_ROOT, NS, UBL_CREDIT_NOTE_ROOT, UBL_INVOICE_ROOT
+from .paths import Found, Matcher, Term, term
 
-CII_ROOT = f"{{{NS['rsm']}}}CrossIndustryInvoice"
 _ROOTS = {
-    f"{{{UBL_INVOICE}}}Invoice": (Syntax.UBL, DocumentKind.INVOICE),
-    f"{{{UBL_CREDIT_NOTE}}}CreditNote": (Syntax.UBL, DocumentKind.CREDIT_NOTE),
+    UBL_INVOICE_ROOT: (Syntax.UBL, DocumentKind.INVOICE),
+    UBL_CREDIT_NOTE_ROOT: (Syntax.UBL, DocumentKind.CREDIT_NOTE),
     CII_ROOT: (Syntax.CII, DocumentKind.INVOICE),
 }
-# UNTDID 1001 codes EN 16931 treats as credit notes (a CII document has no separate root for them).
-CREDIT_NOTE_TYPE_CODES = frozenset(
+# The UNTDID 1001 type codes (BT-3) EN 16931 reads as credit notes: a CII document has no credit-note root.
+EN16931_CREDIT_NOTE_TYPE_CODES = frozenset(
     {"81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "532"}
 )
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
@@ -333,7 +333,7 @@ def parse(data: bytes, *, attachment_bytes: bool = False) -> Invoice:
     if streamed.lines:
         reader.warnings.append("lines of the other syntax (UBL inside CII or the reverse) were ignored")
     groups = reader.fill(invoice, root, "document", "")
-    if syntax is Syntax.CII and invoice.type_code in CREDIT_NOTE_TYPE_CODES:
+    if syntax is Syntax.CII and invoice.type_code in EN16931_CREDIT_NOTE_TYPE_CODES:
         invoice.kind = DocumentKind.CREDIT_NOTE
     invoice.seller = reader.party(groups, "seller", "seller") or Party()
     invoice.buyer = reader.party(groups, "buyer", "buyer") or Party()

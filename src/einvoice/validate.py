@@ -17,6 +17,21 @@ from typing import Any, Literal
 
 from lxml import etree
 
+from .namespaces import (
+    CAC,
+    CBC,
+    CII,
+    CII_ROOT,
+    EXT,
+    QDT,
+    RAM,
+    UBL_CREDIT_NOTE,
+    UBL_CREDIT_NOTE_ROOT,
+    UBL_INVOICE,
+    UBL_INVOICE_ROOT,
+    UDT,
+)
+
 __all__ = ["Finding", "RuleSet", "ValidationReport", "validate"]
 
 logger = logging.getLogger(__name__)
@@ -24,16 +39,13 @@ logger = logging.getLogger(__name__)
 RuleSet = Literal["all", "ro", "en16931"]
 RULE_SETS: tuple[str, ...] = ("all", "ro", "en16931")
 
-UBL_INVOICE_NS = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
-UBL_CREDIT_NOTE_NS = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
-CII_NS = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 SVRL_NS = "http://purl.oclc.org/dsdl/svrl"
 
 # Root element -> XSD file (None: no schema vendored, Schematron only).
 _ROOTS: dict[str, str | None] = {
-    f"{{{UBL_INVOICE_NS}}}Invoice": "ubl-2.1/maindoc/UBL-Invoice-2.1.xsd",
-    f"{{{UBL_CREDIT_NOTE_NS}}}CreditNote": "ubl-2.1/maindoc/UBL-CreditNote-2.1.xsd",
-    f"{{{CII_NS}}}CrossIndustryInvoice": None,
+    UBL_INVOICE_ROOT: "ubl-2.1/maindoc/UBL-Invoice-2.1.xsd",
+    UBL_CREDIT_NOTE_ROOT: "ubl-2.1/maindoc/UBL-CreditNote-2.1.xsd",
+    CII_ROOT: None,
 }
 _STYLESHEETS = {
     "cius-ro": "cius-ro-1.0.9/EN16931-CIUS_RO-UBL-validation.xslt",
@@ -43,15 +55,15 @@ _STYLESHEETS = {
 
 # Prefixes used to shorten SVRL locations ("/*:Invoice[namespace-uri()='...'][1]" -> "/Invoice[1]").
 _PREFIXES = {
-    UBL_INVOICE_NS: "",
-    UBL_CREDIT_NOTE_NS: "",
-    "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2": "cac:",
-    "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2": "cbc:",
-    "urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2": "ext:",
-    CII_NS: "rsm:",
-    "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100": "ram:",
-    "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100": "udt:",
-    "urn:un:unece:uncefact:data:standard:QualifiedDataType:100": "qdt:",
+    UBL_INVOICE: "",
+    UBL_CREDIT_NOTE: "",
+    CAC: "cac:",
+    CBC: "cbc:",
+    EXT: "ext:",
+    CII: "rsm:",
+    RAM: "ram:",
+    UDT: "udt:",
+    QDT: "qdt:",
 }
 _LOCATION_STEP = re.compile(r"\*:([\w.-]+)\[namespace-uri\(\)='([^']*)'\]")
 

@@ -6,6 +6,7 @@ and pytest-django can load it. Production differs by environment variables, not 
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from datetime import timedelta
 from pathlib import Path
@@ -77,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hub.accounts.context_processors.organizations",
+                "hub.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -189,8 +191,6 @@ EFACTURA_SANDBOX_URL = env_str("EFACTURA_SANDBOX_URL", "http://127.0.0.1:8900").
 
 
 def _default_encryption_key(secret: str) -> str:
-    import base64
-
     return base64.urlsafe_b64encode(hashlib.sha256(f"efactura-tokens:{secret}".encode()).digest()).decode()
 
 
@@ -216,7 +216,7 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
-# ANAF's call budgets (anaf-contract.md §3) shared by all workers on Redis; empty: per process, in memory.
+# ANAF's call budgets (docs/anaf.md §3) shared by all workers on Redis; empty: per process, in memory.
 EFACTURA_REDIS_URL = env_secret(
     "EFACTURA_REDIS_URL", CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
 )
@@ -246,7 +246,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Inbox (issue 6): sync windows, and the periodic tasks of the inbox and webhooks.
+# Inbox: sync windows, and the periodic tasks of the inbox and webhooks.
 EFACTURA_SYNC_OVERLAP_MINUTES = env_int("EFACTURA_SYNC_OVERLAP_MINUTES", 24 * 60)
 EFACTURA_SYNC_SKEW_MARGIN_MINUTES = env_int("EFACTURA_SYNC_SKEW_MARGIN_MINUTES", 10)
 EFACTURA_SYNC_LEASE_SECONDS = env_int("EFACTURA_SYNC_LEASE_SECONDS", 180)
@@ -274,7 +274,7 @@ CELERY_BEAT_SCHEDULE.update(
             "options": {"expires": 55},
         },
         "webhooks-forward-events": {  # safety net only: each event enqueues its own fan-out when recorded
-            "task": "hub.webhooks.tasks.webhooks_forward_events_task",
+            "task": "hub.notifications.tasks.webhooks_forward_events_task",
             "schedule": _cron("EFACTURA_WEBHOOKS_FORWARD_CRON", "*/15 * * * *"),
             "options": {"expires": 14 * 60},
         },

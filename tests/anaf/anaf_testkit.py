@@ -1,18 +1,18 @@
-"""Helpers for the ANAF client tests: sample invoices, the sandbox's control API over HTTP, recorders."""
+"""Helpers for the ANAF client tests: built invoices, the sandbox's control API over HTTP, recorders."""
 
 from __future__ import annotations
 
 import re
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import httpx
 
 from anaf import OAuthClient, RetryPolicy, TokenSet
+from tests.sample_invoices import ro_invoice_xml
 
-SAMPLES = Path("/work/shared/samples")
-UBL_SAMPLE = SAMPLES / "ro-cius-ubl" / "ubl_b2g_example0.xml"
+# A CIUS-RO invoice ANAF's rules accept, from a seller outside the sandbox's seed.
+UBL_SAMPLE = ro_invoice_xml("FCT-2026-0042")
 # Short, real delays: tests retry for real but do not wait seconds.
 FAST_RETRY = RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.05, max_rate_limit_wait=5.0)
 
@@ -26,12 +26,8 @@ def login(sandbox: Any, oauth: OAuthClient, app: dict[str, Any], certificate: di
 
 
 def invoice_for(seller_cif: str) -> bytes:
-    """The MF sample invoice, re-issued with `seller_cif` as seller VAT id (so its messages are ours)."""
-    text = UBL_SAMPLE.read_text(encoding="utf-8")
-    text = text.replace(
-        "<cbc:CompanyID>RO1111111111118</cbc:CompanyID>", f"<cbc:CompanyID>RO{seller_cif}</cbc:CompanyID>"
-    )
-    return text.encode("utf-8")
+    """The sample invoice issued by `seller_cif` (so its messages are ours)."""
+    return ro_invoice_xml("FCT-2026-0042", seller_vat_id=f"RO{seller_cif}")
 
 
 # The sandbox's control API (/_sandbox/..., documented in docs/sandbox.md), spoken over HTTP.

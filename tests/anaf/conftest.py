@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from anaf_testkit import FAST_RETRY, login
 
 from anaf import (
     AnafEndpoints,
@@ -20,6 +19,7 @@ from anaf import (
     TokenProvider,
     TokenSet,
 )
+from tests.anaf.anaf_testkit import FAST_RETRY, login
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from anaf_testkit import UBL_SAMPLE, advance
 
 from anaf import EFacturaClient, TokenSet
 from anaf.cli import register
+from tests.anaf.anaf_testkit import UBL_SAMPLE, advance
 
 
 def run(*argv: str) -> int:
@@ -36,7 +36,7 @@ def options(sandbox: Any, token_file: Path) -> list[str]:
 
 @pytest.fixture
 def received(sandbox: Any, cif: str) -> dict[str, str]:
-    xml = UBL_SAMPLE.read_text(encoding="utf-8")
+    xml = UBL_SAMPLE.decode("utf-8")
     # Five minutes old: listings stop a minute short of "now" (the clock-skew margin).
     when = (datetime.now(UTC) - timedelta(minutes=5)).isoformat()
     spec = {
@@ -83,7 +83,7 @@ def test_download_writes_the_zip(
 def test_status_prints_anafs_state(
     options: list[str], client: EFacturaClient, cif: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    receipt = client.upload(UBL_SAMPLE.read_bytes(), cif)
+    receipt = client.upload(UBL_SAMPLE, cif)
     assert receipt.upload_id is not None
 
     assert run("anaf", "status", receipt.upload_id, *options) == 0

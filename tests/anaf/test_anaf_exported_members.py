@@ -1,6 +1,7 @@
 """The public API of `anaf` is exactly this list: growing it is a decision, not an accident."""
 
 import anaf
+import einvoice.cif
 
 EXPECTED = [
     "AnafEndpoints",
@@ -25,6 +26,7 @@ EXPECTED = [
     "ReauthorizationRequired",
     "ResponseError",
     "RetryPolicy",
+    "RevocationResult",
     "ServerError",
     "SignatureCheck",
     "Timeout",
@@ -63,3 +65,7 @@ def test_every_error_descends_from_anaf_error() -> None:
         anaf.Timeout,
     ]:
         assert issubclass(error, anaf.AnafError), error
+
+
+def test_anaf_reads_cifs_with_einvoices_one_function() -> None:
+    assert anaf.normalize_cif is einvoice.cif.normalize_cif

@@ -7,7 +7,6 @@ import zipfile
 from typing import Any
 
 import pytest
-from anaf_testkit import FAST_RETRY, UBL_SAMPLE, Recorder, advance, calls, invoice_for, query_value
 
 from anaf import (
     AnafEndpoints,
@@ -17,6 +16,7 @@ from anaf import (
     ResponseError,
     TokenProvider,
 )
+from tests.anaf.anaf_testkit import FAST_RETRY, UBL_SAMPLE, Recorder, advance, calls, invoice_for, query_value
 
 LAG_SECONDS = 30
 
@@ -118,7 +118,7 @@ def test_an_upload_for_a_cif_without_rights_raises_no_spv_rights(
     client: EFacturaClient, foreign_cif: str
 ) -> None:
     with pytest.raises(NoSpvRights) as refused:
-        client.upload(UBL_SAMPLE.read_bytes(), foreign_cif)
+        client.upload(UBL_SAMPLE, foreign_cif)
 
     assert refused.value.anaf_text == f"Nu aveti drept in SPV pentru CIF={foreign_cif}"
     assert refused.value.status == 200
@@ -168,8 +168,8 @@ def test_check_cif_rights_tells_which_companies_the_token_reaches(
     assert client.check_cif_rights(foreign_cif) is False
 
 
-def test_validate_returns_anafs_verdict(client: EFacturaClient) -> None:
-    good = client.validate(UBL_SAMPLE.read_bytes(), "FACT1")
+def test_validate_returns_anafs_verdict(client: EFacturaClient, cif: str) -> None:
+    good = client.validate(invoice_for(cif), "FACT1")
     bad = client.validate(b"<Invoice xmlns='urn:oasis:names:specification:ubl:schema:xsd:Invoice-2'/>", "UBL")
 
     assert good.valid
@@ -179,10 +179,10 @@ def test_validate_returns_anafs_verdict(client: EFacturaClient) -> None:
     assert bad.messages
 
 
-def test_to_pdf_returns_a_pdf_or_the_findings(sandbox: Any, client: EFacturaClient) -> None:
-    pdf = client.to_pdf(UBL_SAMPLE.read_bytes())
+def test_to_pdf_returns_a_pdf_or_the_findings(sandbox: Any, client: EFacturaClient, cif: str) -> None:
+    pdf = client.to_pdf(invoice_for(cif))
     refused = client.to_pdf(b"<Invoice xmlns='urn:oasis:names:specification:ubl:schema:xsd:Invoice-2'/>")
-    unchecked = client.to_pdf(UBL_SAMPLE.read_bytes(), "FACT1", validate=False)
+    unchecked = client.to_pdf(UBL_SAMPLE, "FACT1", validate=False)
 
     assert pdf.pdf is not None
     assert pdf.pdf.startswith(b"%PDF")

@@ -7,7 +7,6 @@ from typing import Any
 
 import httpx
 import pytest
-from anaf_testkit import FAST_RETRY, add_fault, calls, invoice_for
 
 from anaf import (
     AnafEndpoints,
@@ -20,6 +19,7 @@ from anaf import (
     UploadUncertain,
     WafBlocked,
 )
+from tests.anaf.anaf_testkit import FAST_RETRY, add_fault, calls, invoice_for
 
 STATUS_PATH = "/test/FCTEL/rest/stareMesaj"
 UPLOAD_PATH = "/test/FCTEL/rest/upload"

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from anaf_testkit import calls, query_value, sandbox_now, set_clock
 
 from anaf import EFacturaClient, NoSpvRights, ResponseError
+from tests.anaf.anaf_testkit import calls, query_value, sandbox_now, set_clock
 
 DAYS, PER_DAY = 45, 13  # 585 received invoices: two pages of 500
 

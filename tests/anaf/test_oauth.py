@@ -1,4 +1,4 @@
-"""OAuth2 against the sandbox IdP: authorize URL, code exchange, refresh rotation, refusals (contract §1)."""
+"""OAuth2 against the sandbox IdP: authorize URL, code exchange, refresh rotation, refusals (§1)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from anaf_testkit import FAST_RETRY, Recorder, add_fault, advance, calls, login
 
 from anaf import (
     AnafEndpoints,
@@ -18,6 +17,7 @@ from anaf import (
     ServerError,
     TokenSet,
 )
+from tests.anaf.anaf_testkit import FAST_RETRY, Recorder, add_fault, advance, calls, login
 
 
 def test_it_builds_an_authorize_url_with_state_and_jwt(oauth: OAuthClient, app: dict[str, Any]) -> None:

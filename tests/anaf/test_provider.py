@@ -6,7 +6,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from anaf_testkit import FAST_RETRY, advance, calls, sandbox_now
 
 from anaf import (
     AnafEndpoints,
@@ -18,6 +17,7 @@ from anaf import (
     TokenProvider,
     TokenSet,
 )
+from tests.anaf.anaf_testkit import FAST_RETRY, advance, calls, sandbox_now
 
 ACCESS_MINUTES = 10
 

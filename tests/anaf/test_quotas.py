@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from anaf_testkit import FAST_RETRY, UBL_SAMPLE, advance, calls
 
 from anaf import (
     AnafEndpoints,
@@ -20,6 +19,7 @@ from anaf import (
     TokenProvider,
 )
 from anaf._recognise import BUCHAREST
+from tests.anaf.anaf_testkit import FAST_RETRY, UBL_SAMPLE, advance, calls
 
 LIMITS = {"stare_per_message_per_day": 2, "lista_per_cif_per_day": 2}
 
@@ -43,7 +43,7 @@ def download_id(sandbox: Any, cif: str) -> str:
         {
             "cif": cif,
             "direction": "received",
-            "xml": UBL_SAMPLE.read_text(encoding="utf-8"),
+            "xml": UBL_SAMPLE.decode("utf-8"),
             "partner_cif": "1111111111118",
         }
     )
@@ -83,7 +83,7 @@ def test_anafs_daily_download_limit_is_rate_limited_until_bucharest_midnight(
 
 
 def test_anafs_daily_status_and_list_limits_are_rate_limited(trusting: EFacturaClient, cif: str) -> None:
-    receipt = trusting.upload(UBL_SAMPLE.read_bytes(), cif)
+    receipt = trusting.upload(UBL_SAMPLE, cif)
     assert receipt.upload_id is not None
     trusting.status(receipt.upload_id)
     trusting.status(receipt.upload_id)

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from anaf_testkit import FAST_RETRY, advance, calls
 
 from anaf import AnafEndpoints, EFacturaClient, MemoryQuotaLimiter, Quotas, RateLimited, TokenProvider
+from tests.anaf.anaf_testkit import FAST_RETRY, advance, calls
 
 LIMITS = {"calls_per_minute": 6}
 

@@ -8,9 +8,9 @@ from datetime import date, datetime
 from typing import Any
 
 import pytest
-from anaf_testkit import calls
 
 from anaf import AnafEndpoints, VatRegistryClient
+from tests.anaf.anaf_testkit import calls
 
 UNKNOWN = [str(10_000_000 + n) for n in range(147)]
 

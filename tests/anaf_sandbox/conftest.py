@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from sandbox_helpers import client_for
 
 from anaf_sandbox.testing import SandboxHandle
+from tests.anaf_sandbox.sandbox_helpers import client_for
 
 
 @pytest.fixture

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sandbox_helpers import ALFA, BUCATARIA, TESATORIA, client_for, make_invoice
 
 import einvoice
 from anaf_sandbox import SeedError, create_app, default_seed, parse_seed
 from anaf_sandbox.testing import SandboxHandle, running_sandbox, scenario_seed, small_seed
+from tests.anaf_sandbox.sandbox_helpers import ALFA, BUCATARIA, TESATORIA, client_for, make_invoice
 
 
 def test_the_clock_can_be_set_and_advanced(sandbox: SandboxHandle) -> None:

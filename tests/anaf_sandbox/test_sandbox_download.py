@@ -12,9 +12,9 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from lxml import etree
-from sandbox_helpers import ALFA, BUCATARIA, client_for, make_invoice
 
 from anaf_sandbox.testing import SandboxHandle
+from tests.anaf_sandbox.sandbox_helpers import ALFA, BUCATARIA, client_for, make_invoice
 
 DS = "{http://www.w3.org/2000/09/xmldsig#}"
 

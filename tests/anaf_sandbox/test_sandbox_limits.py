@@ -1,4 +1,4 @@
-"""Quotas (§3) and faults (issue 2): each limit with ANAF's text, each fault kind, per path, rate or count."""
+"""Quotas (§3) and faults: each limit with ANAF's text, each fault kind, per path, rate or count."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from datetime import timedelta
 import httpx
 import pytest
 from lxml import etree
-from sandbox_helpers import ALFA, client_for, make_invoice
 
 from anaf_sandbox.testing import SandboxHandle, running_sandbox, scenario_seed, small_seed
+from tests.anaf_sandbox.sandbox_helpers import ALFA, client_for, make_invoice
 
 HELLO = "/TestOauth/jaxrs/hello"
 

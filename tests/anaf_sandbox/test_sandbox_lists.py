@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from sandbox_helpers import ALFA, BUCATARIA, TESATORIA, client_for
 
 import einvoice
 from anaf_sandbox.testing import SandboxHandle, running_sandbox, scenario_seed
+from tests.anaf_sandbox.sandbox_helpers import ALFA, BUCATARIA, TESATORIA, client_for
 
 SIMPLE = "/prod/FCTEL/rest/listaMesajeFactura"
 PAGED = "/prod/FCTEL/rest/listaMesajePaginatieFactura"

@@ -1,4 +1,4 @@
-"""The IdP over HTTP: authorize form, PIN lock-out, codes, token grants, rotation, expiry (contract §1)."""
+"""The IdP over HTTP: authorize form, PIN lock-out, codes, token grants, rotation, expiry (§1)."""
 
 from __future__ import annotations
 
@@ -252,7 +252,11 @@ def _fixed_refresh(sandbox: SandboxHandle) -> None:
 
 def test_revoke_ends_the_access_token(sandbox: SandboxHandle) -> None:
     tokens = sandbox.login()
-    response = httpx.post(f"{sandbox.url}/anaf-oauth2/v1/revoke", data={"token": tokens["access_token"]})
+    response = httpx.post(
+        f"{sandbox.url}/anaf-oauth2/v1/revoke",
+        data={"token": tokens["access_token"]},
+        auth=(CLIENT_ID, SECRET),
+    )
     assert response.status_code == 200
     assert _hello(sandbox, tokens["access_token"]).status_code == 401
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import httpx
-from sandbox_helpers import ALFA, BUCATARIA, break_rule, make_invoice
 
 from anaf_sandbox.testing import SandboxHandle, running_sandbox, small_seed
+from tests.anaf_sandbox.sandbox_helpers import ALFA, BUCATARIA, break_rule, make_invoice
 
 VAT = "/api/PlatitorTvaRest/v9/tva"
 ONE_CIF = [{"cui": int(ALFA), "data": "2026-01-15"}]

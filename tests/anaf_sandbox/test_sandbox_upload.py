@@ -1,4 +1,4 @@
-"""Upload, stareMesaj, duplicates, rights and the resulting messages (contract §2.1, §2.2, §2.9, §2.10)."""
+"""Upload, stareMesaj, duplicates, rights and the resulting messages (§2.1, §2.2, §2.9, §2.10)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,17 @@ import zipfile
 
 import httpx
 from lxml import etree
-from sandbox_helpers import ALFA, BUCATARIA, NOBODY, TESATORIA, break_rule, client_for, make_invoice
 
 from anaf_sandbox.testing import SandboxHandle
+from tests.anaf_sandbox.sandbox_helpers import (
+    ALFA,
+    BUCATARIA,
+    NOBODY,
+    TESATORIA,
+    break_rule,
+    client_for,
+    make_invoice,
+)
 
 UPLOAD_NS = "mfp:anaf:dgti:spv:respUploadFisier:v1"
 STATUS_NS = "mfp:anaf:dgti:efactura:stareMesajFactura:v1"

@@ -1,4 +1,4 @@
-"""open_anaf_zip() and verify_signature_digest() on ZIPs shaped like ANAF's (anaf-contract.md §2.5)."""
+"""open_anaf_zip() and verify_signature_digest() on ZIPs shaped like ANAF's (docs/anaf.md §2.5)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from einvoice import UnsafeArchive, open_anaf_zip, verify_signature_digest
+from tests.sample_invoices import ro_invoice_xml
 
-SAMPLES = Path(__file__).parents[2] / ".." / "shared" / "samples"
 FIXTURES = Path(__file__).parent / "fixtures"
-INVOICE = (SAMPLES / "ro-cius-ubl" / "ubl_b2g_example4.xml").read_bytes()
+INVOICE = ro_invoice_xml("FCT-2026-0108")
 ERROR_REPORT = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<header xmlns="mfp:anaf:dgti:efactura:mesajEroriFactuta:v1" Index_incarcare="5025079551" '
@@ -182,7 +182,7 @@ def test_the_digest_does_not_match_other_bytes() -> None:
 
     assert verify_signature_digest(INVOICE, signature)
     assert not verify_signature_digest(INVOICE + b"\n", signature)
-    assert not verify_signature_digest(INVOICE.replace(b"TOSL108", b"TOSL109"), signature)
+    assert not verify_signature_digest(INVOICE.replace(b"FCT-2026-0108", b"FCT-2026-0109"), signature)
 
 
 @pytest.mark.parametrize(

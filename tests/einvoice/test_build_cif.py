@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from einvoice import cif_is_valid, cif_with_check_digit, county_code, sector_code
+from einvoice.cif import normalize_cif
 
 
 @pytest.mark.parametrize("cif", ["18547290", "RO18547290", " ro 18547290 ", "8609468", "14399840"])
@@ -21,6 +22,25 @@ def test_it_appends_the_check_digit() -> None:
     assert cif_with_check_digit("1854729") == "18547290"
     assert cif_with_check_digit(860946) == "8609468"
     assert all(cif_is_valid(cif_with_check_digit(body)) for body in range(1, 5000, 7))
+
+
+@pytest.mark.parametrize(
+    ("written", "bare"),
+    [
+        ("RO18547290", "18547290"),
+        (" ro 1854 7290 ", "18547290"),
+        ("8609468", "8609468"),
+        (8609468, "8609468"),
+    ],
+)
+def test_normalize_gives_the_bare_digits_anaf_wants(written: str | int, bare: str) -> None:
+    assert normalize_cif(written) == bare
+
+
+@pytest.mark.parametrize("written", ["", "RO", "RO1854729A", "CUI 18547290", "18-547-290"])
+def test_normalize_refuses_what_is_not_a_number(written: str) -> None:
+    with pytest.raises(ValueError, match="A CIF is a number"):
+        normalize_cif(written)
 
 
 @pytest.mark.parametrize("body", ["", "0123456789", "12a"])

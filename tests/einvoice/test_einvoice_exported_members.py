@@ -28,7 +28,10 @@ EXPECTED = {
     "invoice_to_dict",
     "open_anaf_zip",
     "AnafArchive",
+    "verify_signature",
     "verify_signature_digest",
+    "SignatureVerdict",
+    "SignatureFormat",
     # write
     "build_ubl",
     "compute_totals",

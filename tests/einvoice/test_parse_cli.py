@@ -1,4 +1,4 @@
-"""`efactura invoice parse FILE... [--json]`: the JSON shape issue 3 defines, and a short human summary."""
+"""`efactura invoice parse FILE... [--json]`: the JSON shape of `einvoice.export` and a human summary."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ import pytest
 
 import einvoice
 from efactura.__main__ import main
+from einvoice import build_ubl
+from tests.sample_invoices import foreign_currency_invoice, write_invoice
 
-SAMPLES = Path(__file__).parents[2] / ".." / "shared" / "samples"
 FIXTURES = Path(__file__).parent / "fixtures"
-RO_EUR = SAMPLES / "ro-cius-ubl" / "ubl_b2g_example3.xml"
-RO_CII = SAMPLES / "ro-cii" / "anaf_CII_example3.xml"
+RO_CII = FIXTURES / "cii_invoice_380.xml"
 
 TOP_KEYS = {
     "file",
@@ -52,8 +52,14 @@ TOTALS_KEYS = {
 LINE_KEYS = {"id", "name", "quantity", "unit_code", "price", "net_amount", "vat_category", "vat_rate"}
 
 
-def test_it_prints_one_json_object_for_one_file(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["invoice", "parse", "--json", str(RO_EUR)]) == 0
+@pytest.fixture
+def ro_eur(tmp_path: Path) -> Path:
+    """A CIUS-RO invoice in EUR (RON tax currency) made by the builder."""
+    return write_invoice(tmp_path, "ro_eur.xml", build_ubl(foreign_currency_invoice()))
+
+
+def test_it_prints_one_json_object_for_one_file(ro_eur: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["invoice", "parse", "--json", str(ro_eur)]) == 0
 
     shape = json.loads(capsys.readouterr().out)
     assert set(shape) == TOP_KEYS
@@ -64,12 +70,12 @@ def test_it_prints_one_json_object_for_one_file(capsys: pytest.CaptureFixture[st
     assert all(set(row) == {"category", "rate", "taxable", "tax"} for row in shape["tax_breakdown"])
     assert shape["kind"] == "invoice"
     assert shape["syntax"] == "ubl"
-    assert shape["number"] == "1316/85"
-    assert shape["issue_date"] == "2020-02-13"
-    assert shape["due_date"] is None
+    assert shape["number"] == "FCT-2026/85"
+    assert shape["issue_date"] == "2026-11-02"
+    assert shape["due_date"] == "2026-12-02"
     assert (shape["currency"], shape["tax_currency"]) == ("EUR", "RON")
-    assert shape["totals"]["payable"] == "1246.00"
-    assert shape["totals"]["prepaid"] == "274.12"
+    assert shape["totals"]["payable"] == "368.90"
+    assert shape["totals"]["prepaid"] is None
     assert shape["totals"]["rounding"] is None
     assert shape["warnings"] == []
 
@@ -80,22 +86,22 @@ def test_amounts_are_strings_exactly_as_written(capsys: pytest.CaptureFixture[st
     shape = json.loads(capsys.readouterr().out)
     assert shape["syntax"] == "cii"
     assert shape["totals"]["line_extension"] == "800"
-    assert shape["totals"]["tax"] == "225"
-    assert shape["tax_breakdown"] == [{"category": "S", "rate": "25", "taxable": "900", "tax": "225"}]
+    assert shape["totals"]["tax"] == "171"
+    assert shape["tax_breakdown"] == [{"category": "S", "rate": "19", "taxable": "900", "tax": "171"}]
     assert shape["lines"][0]["quantity"] == "1"
     assert shape["lines"][0]["unit_code"] == "C62"
 
 
 def test_several_files_give_a_list_and_a_bad_one_sets_exit_status_1(
-    capsys: pytest.CaptureFixture[str],
+    ro_eur: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     bad = FIXTURES / "malformed_not_well_formed.xml"
 
-    status = main(["invoice", "parse", "--json", str(RO_EUR), str(bad), str(RO_CII)])
+    status = main(["invoice", "parse", "--json", str(ro_eur), str(bad), str(RO_CII)])
 
     shapes = json.loads(capsys.readouterr().out)
     assert status == 1
-    assert [shape.get("number") for shape in shapes] == ["1316/85", None, "TOSL108"]
+    assert [shape.get("number") for shape in shapes] == ["FCT-2026/85", None, "CII-2026-17"]
     assert "Not well-formed XML" in shapes[1]["error"]
 
 
@@ -122,12 +128,14 @@ def _zip(tmp_path: Path, name: str, document: bytes) -> Path:
     return path
 
 
-def test_it_reads_the_invoice_inside_an_anaf_zip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = _zip(tmp_path, "5025079551.zip", RO_EUR.read_bytes())
+def test_it_reads_the_invoice_inside_an_anaf_zip(
+    ro_eur: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _zip(tmp_path, "5025079551.zip", ro_eur.read_bytes())
 
     assert main(["invoice", "parse", "--json", str(path)]) == 0
 
-    assert json.loads(capsys.readouterr().out)["number"] == "1316/85"
+    assert json.loads(capsys.readouterr().out)["number"] == "FCT-2026/85"
 
 
 def test_an_error_report_zip_is_reported_with_its_errors(

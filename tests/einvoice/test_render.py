@@ -1,4 +1,7 @@
-"""render_html / render_pdf: A4 pages, totals and diacritics in the PDF text, hostile text escaped."""
+"""render_html / render_pdf: A4 pages, totals and diacritics in the PDF text, hostile text escaped.
+
+ANAF's public examples are rendered in the corpus suite (``tests/corpus``).
+"""
 
 from __future__ import annotations
 
@@ -23,15 +26,16 @@ from einvoice import (
     PaymentMeans,
     TaxSubtotal,
     Totals,
+    build_ubl,
     parse,
     render_html,
     render_pdf,
 )
 from einvoice.render import _font_fetcher, format_decimal
+from tests.pdf_text import pdf_pages
+from tests.sample_invoices import foreign_currency_invoice, ro_invoice_xml, write_invoice
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
-RO_UBL = sorted((SAMPLES / "ro-cius-ubl").glob("*.xml"))
-RO_CII = sorted((SAMPLES / "ro-cii").glob("*.xml"))
+FIXTURES = Path(__file__).parent / "fixtures"
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
@@ -84,30 +88,6 @@ def make_invoice(lines: int = 3, **changes: object) -> Invoice:
         attachments=[Attachment(id="1", filename="anexa.pdf", mime_type="application/pdf", size=12345)],
     )
     return replace(invoice, **changes)  # type: ignore[arg-type]
-
-
-def pdf_pages(invoice: Invoice, tmp_path: Path, lang: str = "ro") -> list[str]:
-    """The text of each page of the invoice's PDF.
-
-    pdftotext (poppler-utils) reads the PDF bytes themselves; without it, the text comes from the pages
-    WeasyPrint laid out for the same HTML.
-    """
-    pdf = render_pdf(invoice, lang=lang)
-    assert pdf.startswith(b"%PDF-")
-    if shutil.which("pdftotext") is None:
-        import weasyprint
-
-        document = weasyprint.HTML(string=render_html(invoice, lang)).render()
-        return [
-            " ".join(box.text for box in page._page_box.descendants() if hasattr(box, "text"))
-            for page in document.pages
-        ]
-    path = tmp_path / "invoice.pdf"
-    path.write_bytes(pdf)
-    text = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
-    ).stdout.decode("utf-8")
-    return text.split("\f")[:-1]
 
 
 def test_a_short_invoice_is_one_page_with_its_number_totals_and_diacritics(tmp_path: Path) -> None:
@@ -214,9 +194,16 @@ def test_amounts_keep_their_decimals_and_group_thousands(value: str, lang: str, 
     assert format_decimal(Decimal(value), lang) == expected
 
 
-@pytest.mark.parametrize("path", RO_UBL, ids=lambda path: path.name)
-def test_it_renders_anafs_examples(path: Path, tmp_path: Path) -> None:
-    invoice = parse(path.read_bytes())
+@pytest.mark.parametrize(
+    "invoice",
+    [
+        pytest.param(parse(ro_invoice_xml()), id="ubl-invoice"),
+        pytest.param(parse(build_ubl(foreign_currency_invoice())), id="ubl-foreign-currency"),
+        pytest.param(parse(ro_invoice_xml("FCT-2026-0500", lines=60)), id="ubl-sixty-lines"),
+        pytest.param(parse((FIXTURES / "cii_invoice_380.xml").read_bytes()), id="cii-invoice"),
+    ],
+)
+def test_it_renders_parsed_invoices(invoice: Invoice, tmp_path: Path) -> None:
     assert invoice.number
     assert invoice.totals.payable is not None
 
@@ -224,42 +211,40 @@ def test_it_renders_anafs_examples(path: Path, tmp_path: Path) -> None:
 
     text = "\n".join(pages)
     assert f"Factură {invoice.number}" in pages[0]
-    assert f"{format_decimal(invoice.totals.payable, 'ro')} {invoice.currency}" in pages[-1]
+    assert f"{format_decimal(invoice.totals.payable, 'ro')} {invoice.currency}" in text
     assert all(line.name and line.name.split()[0] in text for line in invoice.lines)
     assert f"Pagina {len(pages)} din {len(pages)}" in pages[-1]
 
 
-@pytest.mark.parametrize("path", RO_CII, ids=lambda path: path.name)
-def test_it_renders_anafs_cii_examples_as_html(path: Path) -> None:
-    invoice = parse(path.read_bytes())
+def test_it_renders_a_cii_invoice_as_html() -> None:
+    invoice = parse((FIXTURES / "cii_invoice_380.xml").read_bytes())
 
     html = render_html(invoice)
 
-    assert f"<h1>Factură {invoice.number}</h1>" in html
-    assert invoice.seller.name
-    assert invoice.seller.name.split()[0] in html
+    assert "<h1>Factură CII-2026-17</h1>" in html
+    assert "Editura Carpați SRL" in html
 
 
 def test_the_cli_renders_pdf_and_html(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    source = SAMPLES / "ro-cius-ubl" / "ubl_b2g_example3.xml"
+    source = write_invoice(tmp_path, "invoice.xml", build_ubl(foreign_currency_invoice()))
 
     assert main(["invoice", "render", str(source), "-o", str(tmp_path / "out.pdf")]) == 0
     assert main(["invoice", "render", str(source), "-o", str(tmp_path / "out.html"), "--lang", "en"]) == 0
 
     assert (tmp_path / "out.pdf").read_bytes().startswith(b"%PDF-")
     html = (tmp_path / "out.html").read_text(encoding="utf-8")
-    assert "<h1>Invoice 1316/85</h1>" in html
-    assert "1,246.00 EUR" in html
+    assert "<h1>Invoice FCT-2026/85</h1>" in html
+    assert "368.90 EUR" in html
     assert str(tmp_path / "out.pdf") in capsys.readouterr().out
 
 
 def test_the_cli_renders_with_the_parser_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`render` imports the parser plainly; it does not look it up on the package at run time."""
     monkeypatch.delattr(einvoice, "parse")
-    source = SAMPLES / "ro-cius-ubl" / "ubl_b2g_example3.xml"
+    source = write_invoice(tmp_path, "invoice.xml", build_ubl(foreign_currency_invoice()))
 
     assert main(["invoice", "render", str(source), "-o", str(tmp_path / "out.html")]) == 0
-    assert "1316/85" in (tmp_path / "out.html").read_text(encoding="utf-8")
+    assert "FCT-2026/85" in (tmp_path / "out.html").read_text(encoding="utf-8")
 
 
 def test_the_cli_refuses_what_it_cannot_render(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -267,6 +252,7 @@ def test_the_cli_refuses_what_it_cannot_render(tmp_path: Path, capsys: pytest.Ca
     broken.write_bytes(b"<Invoice><unclosed></Invoice>")
 
     assert main(["invoice", "render", str(broken), "-o", str(tmp_path / "out.pdf")]) == 1
-    assert main(["invoice", "render", str(RO_UBL[0]), "-o", str(tmp_path / "out.docx")]) == 2
+    source = write_invoice(tmp_path, "invoice.xml", ro_invoice_xml())
+    assert main(["invoice", "render", str(source), "-o", str(tmp_path / "out.docx")]) == 2
     assert not (tmp_path / "out.pdf").exists()
     assert "broken.xml" in capsys.readouterr().err

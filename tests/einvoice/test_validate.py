@@ -1,4 +1,7 @@
-"""validate(): ANAF's verdict on real public samples, CEN extras as warnings, bad input as findings."""
+"""validate(): ANAF's verdict on invoices the builder makes, CEN extras as warnings, bad input as findings.
+
+ANAF's and CEN's public examples are validated in the corpus suite (``tests/corpus``).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from efactura.__main__ import main
 from einvoice import (
@@ -22,15 +26,25 @@ from einvoice import (
     compute_totals,
     validate,
 )
+from einvoice.build import CIUS_RO
+from einvoice.namespaces import NS
 from einvoice.validate import short_location, warm_up
+from tests.sample_invoices import foreign_currency_invoice, ro_invoice_xml, write_invoice
 
-# The shared samples sit beside the clone: /work/shared here, ../shared in CI.
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
-RO_UBL = sorted((SAMPLES / "ro-cius-ubl").glob("*.xml"))
-CEN_UBL = sorted((SAMPLES / "en16931-ubl").glob("*.xml"))
-CEN_CII = sorted((SAMPLES / "en16931-cii").glob("*.xml"))
-RO_EXAMPLE = SAMPLES / "ro-cius-ubl" / "ubl_b2g_example0.xml"
-RO_IDENTIFIER = b"urn:cen.eu:en16931:2017#compliant#urn:efactura.mfinante.ro:CIUS-RO:1.0.1"
+FIXTURES = Path(__file__).parent / "fixtures"
+RO_EXAMPLE = ro_invoice_xml()
+RO_IDENTIFIER = CIUS_RO.encode()
+CII_INVOICE = (FIXTURES / "cii_invoice_380.xml").read_bytes()
+
+
+def generic_en16931_invoice() -> bytes:
+    """A plain EN 16931 invoice in EUR: CEN's rules accept it, CIUS-RO refuses it (BR-RO-001, BR-RO-030)."""
+    root = etree.fromstring(
+        build_ubl(foreign_currency_invoice()).replace(RO_IDENTIFIER, b"urn:cen.eu:en16931:2017")
+    )
+    for element in root.xpath("cbc:TaxCurrencyCode | cac:TaxTotal[2]", namespaces=NS):
+        root.remove(element)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -38,23 +52,23 @@ def _compiled() -> None:
     warm_up()
 
 
-def test_the_shared_samples_are_there() -> None:
-    assert len(RO_UBL) == 5
-    assert len(CEN_UBL) >= 5
-    assert len(CEN_CII) >= 5
-
-
-@pytest.mark.parametrize("path", RO_UBL, ids=lambda path: path.name)
-def test_it_accepts_anafs_cius_ro_examples(path: Path) -> None:
-    report = validate(path.read_bytes())
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(RO_EXAMPLE, id="invoice"),
+        pytest.param(build_ubl(foreign_currency_invoice()), id="foreign-currency"),
+        pytest.param(ro_invoice_xml("NC-2026-0007", kind=DocumentKind.CREDIT_NOTE), id="credit-note"),
+    ],
+)
+def test_it_accepts_what_the_builder_writes(data: bytes) -> None:
+    report = validate(data)
 
     assert report.valid, report.errors
     assert report.errors == []
 
 
-@pytest.mark.parametrize("path", CEN_UBL, ids=lambda path: path.name)
-def test_it_rejects_generic_cen_examples_with_br_ro_rules(path: Path) -> None:
-    report = validate(path.read_bytes())
+def test_it_rejects_a_generic_en16931_invoice_with_br_ro_rules() -> None:
+    report = validate(generic_en16931_invoice())
 
     rules = {finding.rule for finding in report.errors}
     assert not report.valid
@@ -62,24 +76,21 @@ def test_it_rejects_generic_cen_examples_with_br_ro_rules(path: Path) -> None:
     assert "XSD" not in rules
 
 
-@pytest.mark.parametrize("path", CEN_UBL, ids=lambda path: path.name)
-def test_cen_alone_accepts_the_cen_examples(path: Path) -> None:
-    report = validate(path.read_bytes(), rules="en16931")
+def test_cen_alone_accepts_a_generic_en16931_invoice() -> None:
+    report = validate(generic_en16931_invoice(), rules="en16931")
 
     assert report.valid, report.errors
 
 
-@pytest.mark.parametrize("path", CEN_CII, ids=lambda path: path.name)
-def test_it_checks_cii_against_cen_cii_rules(path: Path) -> None:
-    report = validate(path.read_bytes())
+def test_it_checks_cii_against_cen_cii_rules() -> None:
+    report = validate(CII_INVOICE)
 
     assert report.valid, report.errors
 
 
 def test_it_fails_cii_on_cen_cii_rules() -> None:
-    data = (SAMPLES / "en16931-cii" / "CII_example1.xml").read_bytes()
-    broken = data.replace(b"<ram:InvoiceCurrencyCode>", b"<ram:InvoiceCurrencyCode>X", 1)
-    assert broken != data
+    broken = CII_INVOICE.replace(b"<ram:InvoiceCurrencyCode>", b"<ram:InvoiceCurrencyCode>X", 1)
+    assert broken != CII_INVOICE
 
     report = validate(broken)
 
@@ -89,25 +100,31 @@ def test_it_fails_cii_on_cen_cii_rules() -> None:
 
 
 def test_what_only_cen_1_3_16_finds_is_a_warning() -> None:
-    """GIVEN an ANAF example ANAF accepts WHEN the latest CEN rules flag UBL-SR-53 THEN it stays valid."""
-    path = SAMPLES / "ro-cius-ubl" / "ubl_b2g_example1.xml"
+    """GIVEN a buyer tax scheme without VAT id WHEN only the latest CEN rules flag UBL-SR-53 THEN valid."""
+    root = etree.fromstring(RO_EXAMPLE)
+    (legal_entity,) = root.xpath("cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity", namespaces=NS)
+    tax_scheme = etree.Element(f"{{{NS['cac']}}}PartyTaxScheme")
+    scheme = etree.SubElement(tax_scheme, f"{{{NS['cac']}}}TaxScheme")
+    etree.SubElement(scheme, f"{{{NS['cbc']}}}ID").text = "VAT"
+    legal_entity.addprevious(tax_scheme)
+    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
-    report = validate(path.read_bytes())
-    ro_only = validate(path.read_bytes(), rules="ro")
-    cen_only = validate(path.read_bytes(), rules="en16931")
+    report = validate(data)
+    ro_only = validate(data, rules="ro")
+    cen_only = validate(data, rules="en16931")
 
-    assert report.valid
+    assert report.valid, report.errors
     assert "UBL-SR-53" in {finding.rule for finding in report.warnings}
     assert "UBL-SR-53" not in {finding.rule for finding in ro_only.warnings}
     assert "UBL-SR-53" in {finding.rule for finding in cen_only.warnings + cen_only.errors}
 
 
 def test_a_byte_order_mark_is_fine() -> None:
-    assert validate(b"\xef\xbb\xbf" + RO_EXAMPLE.read_bytes()).valid
+    assert validate(b"\xef\xbb\xbf" + RO_EXAMPLE).valid
 
 
 def test_findings_carry_rule_text_and_a_readable_location() -> None:
-    report = validate((SAMPLES / "en16931-ubl" / "ubl-tc434-example3.xml").read_bytes())
+    report = validate(generic_en16931_invoice())
 
     finding = next(finding for finding in report.errors if finding.rule == "BR-RO-030")
     assert finding.severity == "fatal"
@@ -116,8 +133,7 @@ def test_findings_carry_rule_text_and_a_readable_location() -> None:
 
 
 def test_schematron_runs_even_when_the_xsd_check_fails() -> None:
-    data = RO_EXAMPLE.read_bytes()
-    broken = data.replace(RO_IDENTIFIER, b"urn:example", 1).replace(
+    broken = RO_EXAMPLE.replace(RO_IDENTIFIER, b"urn:example", 1).replace(
         b"<cbc:IssueDate>", b"<cbc:Unknown>1</cbc:Unknown><cbc:IssueDate>", 1
     )
 
@@ -179,8 +195,9 @@ def test_it_checks_a_credit_note_against_the_credit_note_schema() -> None:
 
 
 def test_a_document_that_is_no_invoice_is_one_error() -> None:
-    data = RO_EXAMPLE.read_bytes()
-    foreign = data.replace(b"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2", b"urn:bad:Invoice-2")
+    foreign = RO_EXAMPLE.replace(
+        b"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2", b"urn:bad:Invoice-2"
+    )
 
     report = validate(foreign)
 
@@ -228,7 +245,7 @@ def test_an_unknown_rule_set_is_a_programming_error() -> None:
 
 
 def test_it_gives_the_same_answers_from_many_threads() -> None:
-    documents = [path.read_bytes() for path in RO_UBL + CEN_UBL]
+    documents = [RO_EXAMPLE, build_ubl(foreign_currency_invoice()), generic_en16931_invoice(), CII_INVOICE]
     expected = [validate(data) for data in documents]
     results: dict[int, list[object]] = {}
 
@@ -253,29 +270,37 @@ def test_short_location_keeps_unknown_namespaces() -> None:
     assert short_location(location) == "/Invoice[1]/*:X[namespace-uri()='urn:other'][1]"
 
 
-def test_the_cli_exits_0_when_every_file_is_valid(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["invoice", "validate", str(RO_UBL[0]), str(RO_UBL[1])])
+def test_the_cli_exits_0_when_every_file_is_valid(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    first = write_invoice(tmp_path, "first.xml", RO_EXAMPLE)
+    second = write_invoice(tmp_path, "second.xml", ro_invoice_xml("FCT-2026-0102"))
+
+    code = main(["invoice", "validate", str(first), str(second)])
 
     assert code == 0
-    assert f"{RO_UBL[0]}: valid" in capsys.readouterr().out
+    assert f"{first}: valid" in capsys.readouterr().out
 
 
 def test_the_cli_prints_json_per_file_and_exits_1_on_an_invalid_one(
-    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = main(["invoice", "validate", "--json", str(RO_UBL[0]), str(CEN_UBL[0])])
+    valid = write_invoice(tmp_path, "valid.xml", RO_EXAMPLE)
+    generic = write_invoice(tmp_path, "generic.xml", generic_en16931_invoice())
+
+    code = main(["invoice", "validate", "--json", str(valid), str(generic)])
 
     assert code == 1
     results = json.loads(capsys.readouterr().out)
-    assert [result["file"] for result in results] == [str(RO_UBL[0]), str(CEN_UBL[0])]
+    assert [result["file"] for result in results] == [str(valid), str(generic)]
     assert [result["valid"] for result in results] == [True, False]
     error = results[1]["errors"][0]
     assert set(error) == {"rule", "severity", "message", "location"}
     assert set(results[0]) == {"file", "valid", "errors", "warnings"}
 
 
-def test_the_cli_applies_the_chosen_rules(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["invoice", "validate", "--json", "--rules", "en16931", str(CEN_UBL[0])])
+def test_the_cli_applies_the_chosen_rules(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    generic = write_invoice(tmp_path, "generic.xml", generic_en16931_invoice())
+
+    code = main(["invoice", "validate", "--json", "--rules", "en16931", str(generic)])
 
     assert code == 0
     assert json.loads(capsys.readouterr().out)["valid"] is True

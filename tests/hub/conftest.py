@@ -4,9 +4,7 @@ and the sandbox wired in as the ANAF the hub talks to (over HTTP, like productio
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import timedelta
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from cryptography.fernet import Fernet
@@ -14,12 +12,9 @@ from django.test import Client
 
 from hub.accounts.models import Company, Organization, Role, User
 from hub.accounts.services import company_add, membership_set, organization_create
+from hub.integrations.ro_efactura.models import SpvAuthorization
 from hub.integrations.services import integration_activate
-
-CALLBACK_PATH = "/integrations/ro-efactura/oauth/callback/"
-OLD_CERT = "34:00:00:25:69:aa:10:01:7e:00:00:00:01:5a"
-NEW_CERT = "34:00:00:31:7c:bb:20:02:8f:00:00:00:02:6b"
-PASSWORD = "correct-horse-battery-staple"
+from tests.hub.helpers import CALLBACK_PATH, PASSWORD, authorize_over_http, login
 
 
 @pytest.fixture(autouse=True)
@@ -105,10 +100,13 @@ def active_module(organization: Organization, owner: User, companies: list[Compa
     return organization
 
 
-def login(user: User) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
+@pytest.fixture
+def authorized(hub_sandbox: Any, active_module: Organization, owner: User) -> Organization:
+    """The organization with the module active and the owner authorized at the sandbox over HTTP."""
+    response = authorize_over_http(login(owner), active_module, hub_sandbox)
+    assert response.status_code in (200, 302), response.content[:300]
+    assert SpvAuthorization.objects.filter(organization=active_module).exists()
+    return active_module
 
 
 @pytest.fixture
@@ -121,27 +119,6 @@ def hub_sandbox(sandbox: Any, settings: Any) -> Any:
     """The sandbox, registered as the ANAF of this hub."""
     settings.EFACTURA_SANDBOX_URL = sandbox.url
     return sandbox
-
-
-def advance_clocks(sandbox: Any, delta: timedelta) -> None:
-    """Move the sandbox's clock and the hub's by the same amount."""
-    from hub.core import clock
-
-    sandbox.advance(seconds=delta.total_seconds())
-    clock.advance(delta)
-
-
-def authorize_over_http(
-    client: Client, organization: Organization, sandbox: Any, *, serial: str = OLD_CERT, pin: str = "1234"
-) -> Any:
-    """Press "Autorizare cu ANAF SPV" (no popup), log in at the sandbox, follow ANAF's redirect back."""
-    response = client.post(f"/o/{organization.slug}/integrations/ro-efactura/authorize/")
-    assert response.status_code == 302, response.content[:500]
-    query = parse_qs(urlsplit(response["Location"]).query)
-    code = sandbox.authorize(
-        query["client_id"][0], query["redirect_uri"][0], serial=serial, pin=pin, state=query["state"][0]
-    )
-    return client.get(CALLBACK_PATH, {"code": code, "state": query["state"][0]})
 
 
 class MailCatcher:

@@ -1,4 +1,4 @@
-"""Template context: the user's organizations, the current one, the unread notification count."""
+"""Template context: the user's organizations and the current one."""
 
 from __future__ import annotations
 
@@ -6,19 +6,16 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from hub.accounts.selectors import organizations_for
+
 
 def organizations(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from hub.accounts.selectors import organizations_for
-    from hub.notifications.selectors import unread_count
-
     membership = getattr(request, "membership", None)
-    current = membership.organization if membership else None
     return {
         "user_organizations": list(organizations_for(user)),
-        "current_organization": current,
+        "current_organization": membership.organization if membership else None,
         "membership": membership,
-        "unread_notifications": unread_count(user=user, organization=current) if current else 0,
     }

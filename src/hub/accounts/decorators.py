@@ -8,6 +8,7 @@ from typing import Any, Concatenate, ParamSpec
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from hub.accounts.selectors import membership_get
 from hub.core.errors import ErrorCode, message_for
@@ -26,8 +27,6 @@ def org_view(*, admin: bool = False, authorize: bool = False) -> Callable[[OrgVi
             membership = membership_get(user=request.user, slug=slug)  # type: ignore[arg-type]
             request.membership = membership  # type: ignore[attr-defined]
             if (admin and not membership.is_admin) or (authorize and not membership.can_authorize):
-                from django.shortcuts import render
-
                 return render(
                     request, "hub/error.html", {"message": message_for(ErrorCode.NO_PERMISSION)}, status=403
                 )

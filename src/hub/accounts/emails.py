@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from hub.accounts.models import Invitation, Role, User
+from hub.accounts.tokens import email_change_token
 
 
 def invitation_link(token: str) -> str:
@@ -38,8 +39,6 @@ def invitation_email(*, invitation: Invitation, token: str) -> None:
 
 def email_change_email(*, user: User, new_email: str) -> None:
     """Ask the new address to confirm; the link carries a signed, expiring token bound to the account."""
-    from hub.accounts.services import email_change_token
-
     token = email_change_token(user=user, new_email=new_email)
     with translation.override(user.language or settings.LANGUAGE_CODE):
         context = {

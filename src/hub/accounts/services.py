@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.db import transaction
 from django.utils.text import slugify
 
 from hub.accounts.cif import is_valid_cif, normalize_cif
 from hub.accounts.errors import MemberError, MembershipError
 from hub.accounts.models import Company, Invitation, Membership, Organization, Role, User
+from hub.accounts.tasks import email_change_send_task, invitation_send_task
+from hub.accounts.tokens import email_change_address, token_hash
 from hub.core import clock
 
 ROLE_RANK = {Role.VIEWER: 0, Role.ACCOUNTANT: 1, Role.OWNER: 2}
@@ -76,8 +76,6 @@ def _free_username(email: str) -> str:
 
 
 def _send_after_commit(invitation: Invitation) -> None:
-    from hub.accounts.tasks import invitation_send_task
-
     invitation_id = invitation.pk
     # robust: a broker outage must not undo the invitation; "Resend invitation" recovers.
     transaction.on_commit(lambda: invitation_send_task.delay(invitation_id), robust=True)
@@ -102,29 +100,17 @@ def member_add(*, actor: Membership, email: str, role: str, language: str = "ro"
         if invitation is None:
             invitation = Invitation(organization=organization, email=email, created=now)
         invitation.role, invitation.language, invitation.invited_by = role, language, actor.user
-        invitation.token_sha256, invitation.sent_at = _token_hash(secrets.token_urlsafe(32)), now
+        invitation.token_sha256, invitation.sent_at = token_hash(secrets.token_urlsafe(32)), now
         invitation.save()
         _send_after_commit(invitation)
     return invitation
-
-
-def invitation_new_token(invitation: Invitation) -> str:
-    """A fresh one-time token for the e-mail about to leave; the earlier link stops working."""
-    token = secrets.token_urlsafe(32)
-    invitation.token_sha256, invitation.sent_at = _token_hash(token), clock.now()
-    invitation.save(update_fields=["token_sha256", "sent_at"])
-    return token
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def invitation_for_token(token: str) -> Invitation | None:
     """The pending, unexpired invitation this link belongs to, or None."""
     invitation = (
         Invitation.objects.select_related("organization")
-        .filter(token_sha256=_token_hash(token), accepted_at__isnull=True)
+        .filter(token_sha256=token_hash(token), accepted_at__isnull=True)
         .first()
     )
     if invitation is None:
@@ -224,9 +210,6 @@ def member_remove(*, actor: Membership, membership: Membership) -> None:
         membership.delete()
 
 
-EMAIL_CHANGE_SALT = "hub.accounts.email-change"
-
-
 class EmailChangeError(ValueError):
     """The confirmation link is forged, expired, for another account, or the address is taken."""
 
@@ -237,29 +220,14 @@ def email_change_request(*, user: User, new_email: str) -> None:
     new_email = User.objects.normalize_email(new_email.strip())
     if new_email.lower() == user.email.lower():
         return
-    from hub.accounts.tasks import email_change_send_task
-
     user_id = user.pk
     transaction.on_commit(lambda: email_change_send_task.delay(user_id, new_email), robust=True)
 
 
-def email_change_token(*, user: User, new_email: str) -> str:
-    """Signed (SECRET_KEY), bound to the account and to its current address, so it works once."""
-    current = hashlib.sha256(user.email.lower().encode()).hexdigest()[:16]
-    return signing.dumps({"u": user.pk, "e": new_email, "c": current}, salt=EMAIL_CHANGE_SALT)
-
-
 def email_change_confirm(*, user: User, token: str) -> str:
-    try:
-        data = signing.loads(
-            token, salt=EMAIL_CHANGE_SALT, max_age=timedelta(days=settings.EFACTURA_INVITATION_DAYS)
-        )
-    except signing.BadSignature as exc:
-        raise EmailChangeError("bad or expired link") from exc
-    current = hashlib.sha256(user.email.lower().encode()).hexdigest()[:16]
-    if data.get("u") != user.pk or data.get("c") != current:
-        raise EmailChangeError("not for this account, or already used")
-    new_email = str(data["e"])
+    new_email = email_change_address(user=user, token=token)
+    if new_email is None:
+        raise EmailChangeError("bad, expired or used link, or another account's")
     with transaction.atomic():
         if User.objects.filter(email__iexact=new_email, is_active=True).exclude(pk=user.pk).exists():
             raise EmailChangeError("address taken")

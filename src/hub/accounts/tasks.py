@@ -9,15 +9,15 @@ import logging
 
 from celery import shared_task
 
+from hub.accounts.emails import email_change_email, invitation_email
+from hub.accounts.models import Invitation, User
+from hub.accounts.tokens import invitation_new_token
+
 log = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=60)
 def invitation_send_task(self, invitation_id: int) -> None:  # type: ignore[no-untyped-def]
-    from hub.accounts.emails import invitation_email
-    from hub.accounts.models import Invitation
-    from hub.accounts.services import invitation_new_token
-
     invitation = (
         Invitation.objects.select_related("organization", "invited_by")
         .filter(pk=invitation_id, accepted_at__isnull=True)
@@ -34,9 +34,6 @@ def invitation_send_task(self, invitation_id: int) -> None:  # type: ignore[no-u
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=60)
 def email_change_send_task(self, user_id: int, new_email: str) -> None:  # type: ignore[no-untyped-def]
-    from hub.accounts.emails import email_change_email
-    from hub.accounts.models import User
-
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return

@@ -10,19 +10,21 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
+import einvoice
 from hub.api.models import ApiKey, Scope
+from hub.api.pagination import cursor_page
 from hub.api.services import api_key_check
 from hub.core.downloads import content_disposition
 from hub.inbox import documents
 from hub.inbox.models import Invoice, Message
-from hub.inbox.selectors import InvoiceFilters, invoices_for
-
-MAX_LIMIT = 500
+from hub.inbox.selectors import InvoiceFilters, invoice_get, invoices_for, messages_for, sync_states_for
+from hub.inbox.services.requests import inbox_sync_request
+from hub.integrations.ro_efactura.selectors import authorizations_for
 
 
 class KeyAuth(HttpBearer):
@@ -178,7 +180,6 @@ def _invoice_out(invoice: Invoice) -> dict[str, Any]:
 @api.get("/companies", response=list[CompanyOut], tags=["companies"])
 def list_companies(request: HttpRequest) -> list[dict[str, Any]]:
     key = _key(request, Scope.READ)
-    from hub.inbox.selectors import sync_states_for
 
     return [
         {
@@ -197,9 +198,6 @@ def list_companies(request: HttpRequest) -> list[dict[str, Any]]:
 def list_authorizations(request: HttpRequest) -> list[dict[str, Any]]:
     """Status only: tokens never leave the server."""
     key = _key(request, Scope.READ)
-    from hub.integrations.ro_efactura.models import SpvAuthorization
-
-    rows = SpvAuthorization.objects.filter(organization=key.organization).select_related("authorized_by")[:20]
     return [
         {
             "status": row.status,
@@ -211,8 +209,22 @@ def list_authorizations(request: HttpRequest) -> list[dict[str, Any]]:
             "certificate_serial": row.serial,
             "last_renewed_at": row.last_renewed_at,
         }
-        for row in rows
+        for row in authorizations_for(key.organization)
     ]
+
+
+def _message_out(row: Message) -> dict[str, Any]:
+    return {
+        "id": row.pk,
+        "company_id": row.company_id,
+        "message_id": row.download_id,
+        "upload_id": row.upload_id,
+        "anaf_kind": row.anaf_kind,
+        "direction": row.direction,
+        "created_at": row.created_at,
+        "state": row.state,
+        "invoice_id": getattr(getattr(row, "invoice", None), "pk", None),
+    }
 
 
 @api.get("/messages", response=MessagePage, tags=["messages"])
@@ -224,30 +236,8 @@ def list_messages(
     limit: int = 100,
 ) -> dict[str, Any]:
     key = _key(request, Scope.READ)
-    rows = Message.objects.filter(company__organization=key.organization).order_by("pk")
-    if company:
-        rows = rows.filter(company_id=company)
-    if state:
-        rows = rows.filter(state=state)
-    if cursor:
-        rows = rows.filter(pk__gt=cursor)
-    limit = max(1, min(limit, MAX_LIMIT))
-    chosen = list(rows.select_related("invoice")[: limit + 1])
-    items = [
-        {
-            "id": row.pk,
-            "company_id": row.company_id,
-            "message_id": row.download_id,
-            "upload_id": row.upload_id,
-            "anaf_kind": row.anaf_kind,
-            "direction": row.direction,
-            "created_at": row.created_at,
-            "state": row.state,
-            "invoice_id": getattr(getattr(row, "invoice", None), "pk", None),
-        }
-        for row in chosen[:limit]
-    ]
-    return {"items": items, "next_cursor": chosen[limit - 1].pk if len(chosen) > limit else None}
+    rows = messages_for(key.organization, company_id=company, state=state)
+    return cursor_page(rows, cursor=cursor, limit=limit, shape=_message_out)
 
 
 @api.get("/invoices", response=InvoicePage, tags=["invoices"])
@@ -267,28 +257,14 @@ def list_invoices(request: HttpRequest, query: Query[InvoiceQuery]) -> dict[str,
         direction=query.direction,
         state=query.state,
     )
-    rows = invoices_for(key.organization, filters).order_by("pk").select_related("message")
+    rows = invoices_for(key.organization, filters).select_related("message")
     if query.since:
         rows = rows.filter(created__gt=query.since)
-    if query.cursor:
-        rows = rows.filter(pk__gt=query.cursor)
-    limit = max(1, min(query.limit, MAX_LIMIT))
-    chosen = list(rows[: limit + 1])
-    return {
-        "items": [_invoice_out(invoice) for invoice in chosen[:limit]],
-        "next_cursor": chosen[limit - 1].pk if len(chosen) > limit else None,
-    }
+    return cursor_page(rows, cursor=query.cursor, limit=query.limit, shape=_invoice_out)
 
 
 def _invoice(key: ApiKey, invoice_id: int) -> Invoice:
-    invoice = (
-        Invoice.objects.select_related("message", "company")
-        .filter(organization=key.organization, pk=invoice_id)
-        .first()
-    )
-    if invoice is None:
-        raise Http404("invoice")
-    return invoice
+    return invoice_get(key.organization, invoice_id)
 
 
 @api.get("/invoices/{invoice_id}", response=InvoiceDetail, tags=["invoices"])
@@ -319,8 +295,6 @@ def get_invoice_zip(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 @api.get("/invoices/{invoice_id}/xml", tags=["files"], response={200: None})
 def get_invoice_xml(request: HttpRequest, invoice_id: int) -> HttpResponse:
-    import einvoice
-
     invoice = _invoice(_key(request, Scope.DOWNLOAD), invoice_id)
     try:
         opened = documents.contents(invoice)
@@ -345,12 +319,6 @@ class SyncOut(Schema):
 @api.post("/sync", response=SyncOut, tags=["companies"])
 def start_sync(request: HttpRequest, company: int | None = None) -> dict[str, Any]:
     key = _key(request, Scope.SYNC)
-    from hub.inbox.tasks import inbox_sync_company_task
-
-    companies = key.organization.companies.all()
-    if company:
-        companies = companies.filter(pk=company)
-    queued = [row.pk for row in companies]
-    for company_id in queued:
-        inbox_sync_company_task.delay(company_id, "api")
-    return {"queued": queued}
+    return {
+        "queued": inbox_sync_request(organization=key.organization, company_id=company or None, trigger="api")
+    }

@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from hub.core.models import ClockOffset
+
 
 class TimeTravelDisabled(RuntimeError):
     """Moving the clock was asked for while `EFACTURA_ALLOW_TIME_TRAVEL` is off."""
@@ -19,7 +21,6 @@ class TimeTravelDisabled(RuntimeError):
 def offset() -> timedelta:
     if not settings.EFACTURA_ALLOW_TIME_TRAVEL:
         return timedelta(0)
-    from hub.core.models import ClockOffset
 
     row = ClockOffset.objects.filter(pk=1).first()
     return timedelta(seconds=row.seconds) if row else timedelta(0)
@@ -37,7 +38,6 @@ def advance(delta: timedelta) -> datetime:
 def set_offset(value: timedelta) -> datetime:
     if not settings.EFACTURA_ALLOW_TIME_TRAVEL:
         raise TimeTravelDisabled("set EFACTURA_ALLOW_TIME_TRAVEL=1 to move the hub clock")
-    from hub.core.models import ClockOffset
 
     ClockOffset.objects.update_or_create(pk=1, defaults={"seconds": value.total_seconds()})
     return now()

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from hub.accounts.models import Company
-from hub.inbox.problems import problem_message
+from hub.core.problems import problem_message
+from hub.inbox.services.sync import inbox_sync_company
 
 
 def sync_command(*, cif: str | None) -> int:
-    from hub.inbox.services.sync import inbox_sync_company
-
     companies = Company.objects.select_related("organization").order_by("organization__name", "cif")
     if cif:
         companies = companies.filter(cif=cif.strip().upper().removeprefix("RO").strip())

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 
+import einvoice
 from hub.core.spreadsheet import csv_lines
-from hub.inbox import archive
+from hub.documents import archive
 from hub.inbox.models import Invoice
 
 
@@ -35,8 +36,6 @@ def zip_name(invoice: Invoice) -> str:
 
 
 def contents(invoice: Invoice) -> Contents:
-    import einvoice
-
     opened = einvoice.open_anaf_zip(original_zip(invoice))
     return Contents(
         xml_name=opened.xml_name or f"{invoice.message.download_id}.xml",
@@ -48,8 +47,6 @@ def contents(invoice: Invoice) -> Contents:
 
 def pdf(invoice: Invoice, lang: str = "ro") -> bytes:
     """The rendered PDF (cached); raises `einvoice.EInvoiceError` for a document that is not an invoice."""
-    import einvoice
-
     storage = archive.archive_storage()
     name = f"pdf/{invoice.message.zip_sha256[:2]}/{invoice.message.zip_sha256}-{lang}.pdf"
     if storage.exists(name):

@@ -3,7 +3,7 @@
 The ledger follows one rule: a row exists for every message id ANAF ever listed for the company, and its
 `state` only moves forward (listed -> stored -> archived, or expired); an archived document is then announced
 once (`Invoice.announced_at`). The ZIP itself lives in the archive storage under its sha256
-(`hub.inbox.archive`); XML and signature are read back from it, never copied.
+(`hub.documents.archive`); XML and signature are read back from it, never copied.
 """
 
 from __future__ import annotations

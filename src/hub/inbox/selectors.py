@@ -84,6 +84,18 @@ def invoice_get(organization: Organization, invoice_id: int) -> Invoice:
     return invoice
 
 
+def messages_for(
+    organization: Organization, *, company_id: int | None = None, state: str = ""
+) -> QuerySet[Message]:
+    """The organization's ledger in id order, with each message's document when it has one."""
+    rows = Message.objects.filter(company__organization=organization).select_related("invoice").order_by("pk")
+    if company_id:
+        rows = rows.filter(company_id=company_id)
+    if state:
+        rows = rows.filter(state=state)
+    return rows
+
+
 def sync_states_for(organization: Organization) -> list[CompanySync]:
     """Each company's sync state, by name; a company never synced gets an unsaved blank one (`pk` None).
 

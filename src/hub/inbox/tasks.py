@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from hub.inbox.services.alarms import retention_guard
+from hub.inbox.services.announce import digests_send
+from hub.inbox.services.sync import companies_due, inbox_sync_company
+
 
 @shared_task
 def inbox_sync_due_task() -> int:
     """Beat (every minute): enqueue a sync for each company whose own interval has elapsed."""
-    from hub.inbox.services.sync import companies_due
-
     due = companies_due()
     for company_id in due:
         inbox_sync_company_task.delay(company_id)
@@ -18,20 +20,14 @@ def inbox_sync_due_task() -> int:
 
 @shared_task(expires=25 * 60)
 def inbox_sync_company_task(company_id: int, trigger: str = "schedule") -> str:
-    from hub.inbox.services.sync import inbox_sync_company
-
     return inbox_sync_company(company_id=company_id, trigger=trigger).outcome
 
 
 @shared_task
 def inbox_retention_guard_task() -> int:
-    from hub.inbox.services.alarms import retention_guard
-
     return retention_guard()
 
 
 @shared_task
 def inbox_digest_task() -> int:
-    from hub.inbox.services.announce import digests_send
-
     return digests_send()

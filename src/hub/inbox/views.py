@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any, cast
 from urllib.parse import urlencode
 
@@ -18,14 +19,16 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+import anaf
+import einvoice
 from hub.accounts.decorators import org_view
-from hub.accounts.models import Company, Organization, User
+from hub.accounts.models import Organization, User
 from hub.core.downloads import content_disposition
 from hub.core.htmx import render_page
+from hub.core.problems import SyncError, problem_message
 from hub.inbox import documents
 from hub.inbox.forms import FilterForm, IntervalForm, PreferenceForm, SyncNowForm
 from hub.inbox.models import CompanySync, Invoice
-from hub.inbox.problems import problem_message
 from hub.inbox.selectors import (
     bounded_count,
     expired_counts,
@@ -35,6 +38,10 @@ from hub.inbox.selectors import (
     runs_for,
     sync_states_for,
 )
+from hub.inbox.services.alarms import at_risk_since
+from hub.inbox.services.requests import inbox_sync_request
+from hub.integrations.ro_efactura.anaf_errors import code_for
+from hub.integrations.ro_efactura.services.access import client_for
 
 PAGE_SIZE = 50
 EXPORT_ZIP_LIMIT = 2000
@@ -85,8 +92,6 @@ def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
         opened = documents.contents(invoice)
         xml_name, signature_name = opened.xml_name, opened.signature_name
         if opened.signature is not None:
-            import einvoice
-
             signature_valid = einvoice.verify_signature_digest(opened.xml, opened.signature)
     except Exception:  # an unsafe or damaged ZIP is shown as such, never as a crash
         signature_valid = None
@@ -122,8 +127,6 @@ def _unsafe_zip(request: HttpRequest) -> HttpResponse:
 
 @org_view()
 def invoice_xml(request: HttpRequest, invoice_id: int) -> HttpResponse:
-    import einvoice
-
     invoice = invoice_get(_organization(request), invoice_id)
     try:
         opened = documents.contents(invoice)
@@ -134,8 +137,6 @@ def invoice_xml(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 @org_view()
 def invoice_signature(request: HttpRequest, invoice_id: int) -> HttpResponse:
-    import einvoice
-
     invoice = invoice_get(_organization(request), invoice_id)
     try:
         opened = documents.contents(invoice)
@@ -161,17 +162,11 @@ def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 def _anaf_pdf(request: HttpRequest, invoice: Invoice) -> HttpResponse:
     """ANAF's own rendering (`transformare`), where ANAF is reachable and the authorization usable."""
-    import anaf
-    from hub.inbox.gateway import client_for
-    from hub.inbox.problems import SyncError
-
     try:
         with client_for(invoice.company) as client:
             standard = "FCN" if invoice.kind == "credit_note" else "FACT1"
             converted = client.to_pdf(documents.contents(invoice).xml, standard, validate=False)
     except (SyncError, anaf.AnafError) as exc:
-        from hub.integrations.ro_efactura.anaf_errors import code_for
-
         code = exc.code if isinstance(exc, SyncError) else code_for(exc)
         messages.error(request, problem_message(code))
         return redirect("inbox-invoice", slug=invoice.organization.slug, invoice_id=invoice.pk)
@@ -207,7 +202,6 @@ def export_zip(request: HttpRequest) -> HttpResponse:
             % {"limit": EXPORT_ZIP_LIMIT},
         )
         return redirect(f"{request.path.rsplit('export', 1)[0]}?{request.GET.urlencode()}")
-    import io
 
     data = documents.zip_of_originals(rows)
     return FileResponse(  # type: ignore[return-value]
@@ -220,16 +214,12 @@ def export_zip(request: HttpRequest) -> HttpResponse:
 def sync_now(request: HttpRequest) -> HttpResponse:
     """ "Sincronizează acum": enqueue a sync of one company (or all); the worker runs it."""
     organization = _organization(request)
-    from hub.inbox.tasks import inbox_sync_company_task
-
     form = SyncNowForm(request.POST, organization=organization)
     if not form.is_valid():
         message = " ".join(str(error) for error in form.errors.get("company", []))
         return render(request, "hub/error.html", {"message": message}, status=400)
     chosen = form.cleaned_data["company"]
-    companies = [chosen] if chosen else list(Company.objects.filter(organization=organization))
-    for company in companies:
-        inbox_sync_company_task.delay(company.pk, "manual")
+    inbox_sync_request(organization=organization, company_id=chosen.pk if chosen else None, trigger="manual")
     messages.success(request, _("Sync started. New documents appear here as they are archived."))
     target = request.POST.get("next", "")
     if target.startswith(f"/o/{organization.slug}/"):
@@ -239,8 +229,6 @@ def sync_now(request: HttpRequest) -> HttpResponse:
 
 @org_view()
 def sync_status(request: HttpRequest) -> HttpResponse:
-    from hub.inbox.services.alarms import at_risk_since
-
     organization = _organization(request)
     states = sync_states_for(organization)
     lost = expired_counts(organization)

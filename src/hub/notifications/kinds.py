@@ -1,4 +1,5 @@
-"""What each kind of event says, translated when shown or sent (in the recipient's language).
+"""What each kind of event (`hub.core.events.Kind`) says, translated when shown or sent (in the recipient's
+language).
 
 An event stores facts, never translated text: a cause is a `code` (an `ErrorCode` or `SyncProblem` value),
 worded here as `%(reason)s` in the language active at rendering (the recipient's, for e-mails).
@@ -7,7 +8,6 @@ worded here as `%(reason)s` in the language active at rendering (the recipient's
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from django.utils import formats
@@ -15,20 +15,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-
-class Kind(StrEnum):
-    EXPIRING = "authorization.expiring"
-    RENEWAL_FAILED = "authorization.failed"
-    CERTIFICATE_CHANGED = "authorization.certificate_changed"
-    RIGHTS_LOST = "authorization.rights_lost"
-    UNUSABLE = "authorization.unusable"
-    REVOKED = "authorization.revoked"
-    INBOX_SYNC_FAILED = "inbox.sync_failed"
-    INBOX_RETENTION_RISK = "inbox.retention_risk"
-    INBOX_MESSAGES_EXPIRED = "inbox.messages_expired"
-    INVOICE_RECEIVED = "invoice.received"
-    INVOICE_DIGEST = "invoice.digest"
-
+from hub.core.events import Kind
+from hub.core.problems import problem_message
 
 TITLES: dict[Kind, Promise] = {
     Kind.EXPIRING: _("ANAF authorization expires soon"),
@@ -100,8 +88,6 @@ def reason_for(code: str) -> str:
     """The user-facing text of a cause code in the active language ("-" when there is none)."""
     if not code:
         return "-"
-    from hub.inbox.problems import problem_message
-
     return problem_message(code)
 
 

@@ -3,7 +3,8 @@
 Each event is dispatched by its own task, enqueued after commit; a beat safety net
 (`events_dispatch_pending`) dispatches whatever that task could not: broker down at enqueue time, or a
 channel failing longer than the task retries. Each notification is claimed before it is sent (a lease), so
-two dispatchers never send it twice.
+two dispatchers never send it twice. The events in `hub.core.events.FORWARDED` also go to the organization's
+webhooks (`event_forward`), with a safety net of their own (`authorization_events_forward`).
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ from django.db.models import F, Q
 
 from hub.accounts.models import Organization, User
 from hub.core import clock
+from hub.core.events import FORWARDED, Kind
 from hub.notifications.models import Channel, Event, Notification
+from hub.notifications.selectors import in_app_for
 from hub.notifications.transports import TRANSPORTS, TransportError
+from hub.webhooks.services import webhook_emit
 
 log = logging.getLogger(__name__)
 
@@ -56,12 +60,12 @@ def event_raise(
             )
     except IntegrityError:
         return None
-    from hub.notifications.tasks import event_dispatch_task
-    from hub.webhooks.services import FORWARDED_KINDS
+    from hub.notifications.tasks import (  # noqa: PLC0415  (the tasks import these services)
+        event_dispatch_task,
+        webhook_forward_event_task,
+    )
 
-    if kind in FORWARDED_KINDS:
-        from hub.webhooks.tasks import webhook_forward_event_task
-
+    if kind in FORWARDED:
         # The organization's webhooks hear of it at once; a lost enqueue (broker down) is logged, not raised,
         # and the periodic scan (`authorization_events_forward`) forwards it later, still once.
         transaction.on_commit(lambda: webhook_forward_event_task.delay(event.pk), robust=True)
@@ -132,9 +136,40 @@ def _claim(notification: Notification) -> bool:
 def notification_mark_read(
     *, user: User, organization: Organization, notification_id: int | None = None
 ) -> int:
-    from hub.notifications.selectors import in_app_for
-
     unread = in_app_for(user=user, organization=organization).filter(read_at__isnull=True)
     if notification_id is not None:
         unread = unread.filter(pk=notification_id)
     return unread.update(read_at=clock.now())
+
+
+SAFETY_NET_DAYS = 3
+
+
+def event_forward(*, event_id: int) -> int:
+    """Hand one of the hub's authorization events on to the organization's webhooks (idempotent).
+
+    Enqueued when the event is recorded (`notifications.services.event_raise`); returns deliveries created.
+    """
+    event = Event.objects.select_related("organization").get(pk=event_id)
+    if event.kind not in FORWARDED:
+        return 0
+    webhook_event = FORWARDED[Kind(event.kind)]
+    data = {"kind": event.kind, "params": event.params, "created": event.created.isoformat()}
+    return len(
+        webhook_emit(
+            organization=event.organization,
+            event=webhook_event,
+            data=data,
+            cause=f"event-{event.pk}",
+        )
+    )
+
+
+def authorization_events_forward(*, days: int = SAFETY_NET_DAYS) -> int:
+    """Safety net: forward the recent authorization events whose own fan-out was missed (broker down, crash).
+
+    Each event yields at most one delivery per endpoint, whoever forwards it first.
+    """
+    since = clock.now() - timedelta(days=days)
+    recent = Event.objects.filter(kind__in=list(FORWARDED), created__gte=since).values_list("pk", flat=True)
+    return sum(event_forward(event_id=event_id) for event_id in list(recent))

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 from hub.accounts.models import Organization
 from hub.core.crypto import EncryptedTextField
+from hub.core.events import WEBHOOK_LABELS, WebhookEvent
 
-EVENTS = (
-    ("invoice.received", _("A supplier invoice was received")),
-    ("invoice.sent.accepted", _("An issued invoice was accepted by ANAF")),
-    ("invoice.sent.rejected", _("An issued invoice was rejected by ANAF")),
-    ("authorization.expiring", _("The ANAF authorization expires soon")),
-    ("authorization.failed", _("The ANAF authorization failed")),
-)
+EVENTS = tuple((event.value, WEBHOOK_LABELS[event]) for event in WebhookEvent)
 EVENT_NAMES = tuple(name for name, _label in EVENTS)
 
 

@@ -96,7 +96,7 @@ def webhook_emit(
         if created:
             ids.append(delivery.pk)
     if ids:
-        from hub.webhooks.tasks import webhook_deliver_task
+        from hub.webhooks.tasks import webhook_deliver_task  # noqa: PLC0415  (the tasks import these services)
 
         for delivery_id in ids:
             transaction.on_commit(
@@ -187,43 +187,3 @@ def deliveries_due() -> list[int]:
         .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:500]
     )
-
-
-FORWARDED_KINDS = {
-    "authorization.expiring": "authorization.expiring",
-    "authorization.failed": "authorization.failed",
-}
-SAFETY_NET_DAYS = 3
-
-
-def event_forward(*, event_id: int) -> int:
-    """Hand one of the hub's authorization events on to the organization's webhooks (idempotent).
-
-    Enqueued when the event is recorded (`notifications.services.event_raise`); returns deliveries created.
-    """
-    from hub.notifications.models import Event
-
-    event = Event.objects.select_related("organization").get(pk=event_id)
-    if event.kind not in FORWARDED_KINDS:
-        return 0
-    data = {"kind": event.kind, "params": event.params, "created": event.created.isoformat()}
-    return len(
-        webhook_emit(
-            organization=event.organization,
-            event=FORWARDED_KINDS[event.kind],
-            data=data,
-            cause=f"event-{event.pk}",
-        )
-    )
-
-
-def authorization_events_forward(*, days: int = SAFETY_NET_DAYS) -> int:
-    """Safety net: forward the recent authorization events whose own fan-out was missed (broker down, crash).
-
-    Each event yields at most one delivery per endpoint, whoever forwards it first.
-    """
-    from hub.notifications.models import Event
-
-    since = clock.now() - timedelta(days=days)
-    recent = Event.objects.filter(kind__in=FORWARDED_KINDS, created__gte=since).values_list("pk", flat=True)
-    return sum(event_forward(event_id=event_id) for event_id in list(recent))

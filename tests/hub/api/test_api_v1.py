@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,11 +12,8 @@ from hub.api.services import api_key_create, api_key_revoke
 from hub.core import clock
 from hub.inbox.models import Invoice
 from hub.inbox.services.sync import inbox_sync_company
+from tests.hub.inbox.helpers import ALFA, company
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "inbox"))  # shared inbox fixtures
-from inbox_fixtures import ALFA, authorized, company
-
-__all__ = ["authorized"]
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -116,7 +111,7 @@ def test_files_and_the_openapi_schema(synced: Organization, owner: User) -> None
 def test_the_api_key_page_shows_a_key_once_and_revokes_it(
     synced: Organization, owner: User, viewer: User
 ) -> None:
-    from conftest import login
+    from tests.hub.helpers import login
 
     client = login(owner)
     page = client.post(f"/o/{synced.slug}/api-keys/", {"name": "erp", "scopes": ["read"]}).content.decode()

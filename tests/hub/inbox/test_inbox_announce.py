@@ -14,9 +14,7 @@ from importlib import resources
 from typing import Any, ClassVar
 
 import pytest
-from inbox_fixtures import ALFA, authorized, company
 
-from conftest import advance_clocks
 from hub.accounts.models import Organization
 from hub.inbox.models import Direction, DocumentKind, Invoice
 from hub.inbox.services.sync import inbox_sync_company
@@ -24,8 +22,9 @@ from hub.integrations.ro_efactura import gateway
 from hub.integrations.ro_efactura.selectors import current_authorization
 from hub.webhooks.models import Delivery
 from hub.webhooks.services import endpoint_create
+from tests.hub.helpers import advance_clocks
+from tests.hub.inbox.helpers import ALFA, company
 
-__all__ = ["authorized"]
 pytestmark = pytest.mark.django_db(transaction=True)
 
 

@@ -1,4 +1,4 @@
-"""Issue 6 end to end in real Chromium: sync from the UI, open an invoice, see its PDF, download its ZIP;
+"""The inbox end to end in real Chromium: sync from the UI, open an invoice, see its PDF, download its ZIP;
 then the same invoice over the REST API with an API key, and the webhook that announced it, signed."""
 
 from __future__ import annotations
@@ -15,12 +15,11 @@ from typing import Any, ClassVar, TypeVar
 
 import httpx
 import pytest
-from inbox_fixtures import ALFA, authorized
 
-from conftest import PASSWORD
 from hub.accounts.models import Organization, User
+from tests.hub.helpers import PASSWORD
+from tests.hub.inbox.helpers import ALFA
 
-__all__ = ["authorized"]
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM = "/usr/bin/chromium"

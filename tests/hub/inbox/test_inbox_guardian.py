@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.utils import translation
-from inbox_fixtures import ALFA, authorized, company
 
 from hub.accounts.models import Organization
 from hub.core import clock
@@ -17,8 +16,8 @@ from hub.inbox.services.alarms import retention_guard
 from hub.inbox.services.sync import inbox_sync_company
 from hub.integrations.models import Integration
 from hub.notifications.models import Channel, Event, Notification
+from tests.hub.inbox.helpers import ALFA, company
 
-__all__ = ["authorized"]
 pytestmark = pytest.mark.django_db(transaction=True)
 
 

@@ -10,32 +10,26 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
-import sqlite3
 import subprocess
-import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import closing
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
-from inbox_fixtures import ALFA, authorized, company, listed_ids
 
-from conftest import advance_clocks
 from hub.accounts.models import Organization
-from hub.inbox import archive
+from hub.documents import archive
 from hub.inbox.models import CompanySync, Invoice, Message, MessageState
 from hub.inbox.services.sync import LEASE, LEDGER_BATCH
+from tests.hub.helpers import advance_clocks
+from tests.hub.inbox.helpers import ALFA, DOWNLOAD_PATH, SharedDatabase, company, listed_ids
 
-__all__ = ["authorized"]
 pytestmark = pytest.mark.django_db(transaction=True)
 
 LIST_PATH = "/test/FCTEL/rest/listaMesajePaginatieFactura"
-DOWNLOAD_PATH = "/test/FCTEL/rest/descarcare"
 PAGE_SIZE = 40
 
 
@@ -51,94 +45,6 @@ def sandbox_seed(sandbox_seed: dict[str, Any]) -> dict[str, Any]:
         "companies": [ALFA],
     }
     return sandbox_seed
-
-
-class SharedDatabase:
-    """The test database as a child process can open it (`url`); `publish`/`collect` copy it for SQLite."""
-
-    def __init__(self, tmp_path: Path) -> None:
-        from django.db import connection
-
-        self.connection = connection
-        settings = connection.settings_dict
-        self.file = tmp_path / "shared.sqlite3"
-        if connection.vendor == "sqlite":
-            self.url = f"sqlite:///{self.file}"
-        elif connection.vendor == "postgresql":
-            user = settings["USER"] or "postgres"
-            password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
-            host = quote(settings["HOST"] or "127.0.0.1", safe="")  # a socket directory is percent-encoded
-            self.url = f"postgres://{user}{password}@{host}:{settings['PORT'] or 5432}/{settings['NAME']}"
-        else:
-            pytest.fail(f"the hub is tested on SQLite and PostgreSQL, not {connection.vendor}")
-
-    def publish(self) -> None:
-        """Before a child starts: the test's writes become visible to it."""
-        if self.connection.vendor == "sqlite":
-            self.connection.ensure_connection()
-            for leftover in (self.file, Path(f"{self.file}-journal"), Path(f"{self.file}-wal")):
-                leftover.unlink(missing_ok=True)
-            with closing(sqlite3.connect(self.file)) as target:
-                self.connection.connection.backup(target)
-
-    def collect(self) -> None:
-        """After a child ended or was killed: the test sees what it left (SQLite rolls back a hot journal)."""
-        if self.connection.vendor == "sqlite":
-            self.connection.ensure_connection()
-            with closing(sqlite3.connect(self.file)) as source:
-                source.backup(self.connection.connection)
-
-
-@pytest.fixture
-def shared_database(tmp_path: Path) -> SharedDatabase:
-    return SharedDatabase(tmp_path)
-
-
-@pytest.fixture
-def sync_process(
-    hub_sandbox: Any, settings: Any, shared_database: SharedDatabase
-) -> Iterator[Callable[..., subprocess.Popen[str]]]:
-    """Starts `efactura sync --company ALFA` as a real process configured like a deployment would be.
-
-    `env` adds settings; `publish=False` starts it beside a running one (SQLite: no new copy of the file).
-    """
-    base_env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
-    base_env.update(
-        DJANGO_SETTINGS_MODULE="hub.settings",
-        DATABASE_URL=shared_database.url,
-        EFACTURA_DATA_DIR=str(settings.DATA_DIR),
-        EFACTURA_ENCRYPTION_KEYS=",".join(settings.EFACTURA_ENCRYPTION_KEYS),
-        EFACTURA_SANDBOX_URL=hub_sandbox.url,
-        EFACTURA_ALLOW_TIME_TRAVEL="1",
-        ANAF_CLIENT_ID=settings.ANAF_CLIENT_ID,
-        ANAF_CLIENT_SECRET=settings.ANAF_CLIENT_SECRET,
-        ANAF_REDIRECT_URI=settings.ANAF_REDIRECT_URI,
-        ANAF_ENVIRONMENT=settings.ANAF_ENVIRONMENT,
-        CELERY_BROKER_URL="memory://",
-        CELERY_TASK_ALWAYS_EAGER="1",
-        EMAIL_URL="memory://",
-        LOG_LEVEL="WARNING",
-    )
-    started: list[subprocess.Popen[str]] = []
-
-    def start(*, env: dict[str, str] | None = None, publish: bool = True) -> subprocess.Popen[str]:
-        if publish:
-            shared_database.publish()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "efactura", "sync", "--company", ALFA],
-            env={**base_env, **(env or {})},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        if process.poll() is None:
-            process.kill()
-        process.communicate(timeout=10)
 
 
 def test_a_sync_killed_mid_listing_and_mid_download_loses_nothing(

@@ -11,16 +11,14 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from inbox_fixtures import ALFA, authorized, company, listed_ids
-from test_inbox_kill import DOWNLOAD_PATH, SharedDatabase, shared_database, sync_process
 
 from hub.accounts.models import Company, Organization
 from hub.core import clock
+from hub.core.problems import SyncError, SyncProblem
 from hub.inbox.models import CompanySync, SyncRun
-from hub.inbox.problems import SyncError, SyncProblem
 from hub.inbox.services.sync import LEASE, Lease, company_sync_state
+from tests.hub.inbox.helpers import ALFA, DOWNLOAD_PATH, SharedDatabase, company, listed_ids
 
-__all__ = ["authorized", "shared_database", "sync_process"]
 pytestmark = pytest.mark.django_db(transaction=True)
 
 LEASE_SECONDS = 2  # the children's lease: a healthy run below lasts many of them

@@ -7,9 +7,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from inbox_fixtures import ALFA, TESATORIA, authorized, company
 
-from conftest import authorize_over_http, login
 from hub.accounts.models import Organization, User
 from hub.core.errors import ErrorCode
 from hub.inbox.cli import sync_command
@@ -19,8 +17,9 @@ from hub.inbox.services.sync import inbox_sync_company
 from hub.notifications.models import Channel, Event, Notification
 from hub.webhooks import services as webhook_services
 from hub.webhooks.models import Delivery
+from tests.hub.helpers import authorize_over_http, login
+from tests.hub.inbox.helpers import ALFA, TESATORIA, company
 
-__all__ = ["authorized"]
 pytestmark = pytest.mark.django_db(transaction=True)
 
 

@@ -7,9 +7,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from inbox_fixtures import ALFA, BUCATARIA, TESATORIA, authorized, company, listed_ids
 
-from conftest import OLD_CERT, advance_clocks, login
 from hub.accounts.models import Organization
 from hub.core import clock
 from hub.core.errors import ErrorCode
@@ -18,8 +16,9 @@ from hub.inbox.services.sync import inbox_sync_company
 from hub.integrations.ro_efactura.models import CompanyAccess, SpvAuthorization
 from hub.integrations.ro_efactura.services.reminders import authorizations_remind
 from hub.notifications.models import Channel, Event, Notification
+from tests.hub.helpers import OLD_CERT, advance_clocks, login
+from tests.hub.inbox.helpers import ALFA, BUCATARIA, TESATORIA, company, listed_ids
 
-__all__ = ["authorized"]
 pytestmark = pytest.mark.django_db(transaction=True)
 DOWNLOAD = "/test/FCTEL/rest/descarcare"
 

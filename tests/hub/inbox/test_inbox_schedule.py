@@ -6,16 +6,15 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from inbox_fixtures import ALFA, authorized, company
 
-from conftest import authorize_over_http, login
 from hub.accounts.models import Organization, User
 from hub.core import clock
 from hub.inbox.models import CompanySync
 from hub.inbox.services.sync import companies_due, inbox_sync_company
 from hub.notifications.models import Event
+from tests.hub.helpers import authorize_over_http, login
+from tests.hub.inbox.helpers import ALFA, company
 
-__all__ = ["authorized"]
 pytestmark = pytest.mark.django_db(transaction=True)
 
 

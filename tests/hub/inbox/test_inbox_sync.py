@@ -6,27 +6,32 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from inbox_fixtures import (
-    ALFA,
-    BUCATARIA,
-    TESATORIA,
-    authorized,
-    company,
-    downloads,
-    listed_ids,
-    sandbox_seed,
-)
 
 from hub.accounts.models import Organization
 from hub.core.errors import ErrorCode
-from hub.inbox import archive
+from hub.documents import archive
 from hub.inbox.models import CompanySync, Invoice, InvoiceState, Message, MessageState, SyncRun
 from hub.inbox.services import sync as sync_service
 from hub.inbox.services.sync import inbox_sync_company
 from hub.notifications.models import Event
+from tests.hub.helpers import advance_clocks
+from tests.hub.inbox.helpers import ALFA, BUCATARIA, TESATORIA, company, downloads, listed_ids
 
-__all__ = ["authorized", "sandbox_seed"]
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def sandbox_seed(sandbox_seed: dict[str, Any]) -> dict[str, Any]:
+    """Several pages per company: 40 messages a page, 10 supplier invoices a day over 12 days, two CIFs."""
+    sandbox_seed["limits"] = {"page_size": 40}
+    sandbox_seed["traffic"] = {
+        "invoices_per_company_per_day": 10,
+        "days": 12,
+        "seed": 3,
+        "credit_note_ratio": 0.1,
+        "companies": [ALFA, BUCATARIA],
+    }
+    return sandbox_seed
 
 
 def test_it_archives_every_message_of_every_page_and_company_once(
@@ -154,8 +159,6 @@ def test_a_cif_without_rights_is_reported_and_does_not_stop_the_others(
 
 def test_an_expired_authorization_is_reported(hub_sandbox: Any, authorized: Organization) -> None:
     from datetime import timedelta
-
-    from conftest import advance_clocks
 
     advance_clocks(hub_sandbox, timedelta(days=400))  # past the refresh token's own expiry
 

@@ -8,14 +8,13 @@ import zipfile
 from typing import Any
 
 import pytest
-from inbox_fixtures import ALFA, authorized, company
 
-from conftest import login
 from hub.accounts.models import Organization, User
 from hub.inbox.models import InboxPreference, Invoice, NotifyMode
 from hub.inbox.services.sync import inbox_sync_company
+from tests.hub.helpers import login
+from tests.hub.inbox.helpers import ALFA, company
 
-__all__ = ["authorized"]
 pytestmark = pytest.mark.django_db(transaction=True)
 
 

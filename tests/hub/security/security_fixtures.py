@@ -11,7 +11,7 @@ from typing import Any
 
 from hub.accounts.models import Company
 from hub.core import clock
-from hub.inbox import archive
+from hub.documents import archive
 from hub.inbox.models import Direction, DocumentKind, Invoice, InvoiceState, Message, MessageState
 
 _ids = itertools.count(5_000_000_001)

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from conftest import PASSWORD
 from hub.accounts.models import Company, Organization, User
+from tests.hub.helpers import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from security_fixtures import anaf_zip, invoice_make
 
-from conftest import login
 from hub.accounts.models import Company, Organization, User
 from hub.core.spreadsheet import neutralize
-from hub.inbox import archive
+from hub.documents import archive
 from hub.webhooks.models import Endpoint
 from hub.webhooks.network import UnsafeUrl, resolve
+from tests.hub.helpers import login
+from tests.hub.security.security_fixtures import anaf_zip, invoice_make
 
 pytestmark = pytest.mark.django_db
 

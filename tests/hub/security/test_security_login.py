@@ -12,8 +12,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from conftest import PASSWORD
 from hub.accounts.models import User
+from tests.hub.helpers import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

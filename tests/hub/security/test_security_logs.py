@@ -13,8 +13,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.test import Client
 
-from conftest import CALLBACK_PATH, OLD_CERT, PASSWORD
 from hub.accounts.models import Organization, User
+from tests.hub.helpers import CALLBACK_PATH, OLD_CERT, PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -17,12 +17,11 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
-from security_fixtures import invoice_make
 
-from conftest import login
 from hub.accounts.cif import is_valid_cif
 from hub.accounts.models import Company, Invitation, Membership, Organization, Role, User
-from hub.accounts.services import company_add, invitation_new_token, member_add, membership_set
+from hub.accounts.services import company_add, member_add, membership_set
+from hub.accounts.tokens import invitation_new_token
 from hub.api.models import ApiKey, Scope
 from hub.api.services import api_key_create
 from hub.core import clock
@@ -33,6 +32,8 @@ from hub.notifications.models import Event, Notification
 from hub.notifications.services import event_raise
 from hub.webhooks.models import Endpoint
 from hub.webhooks.services import endpoint_create
+from tests.hub.helpers import login
+from tests.hub.security.security_fixtures import invoice_make
 
 pytestmark = pytest.mark.django_db
 

@@ -13,16 +13,17 @@ from typing import Any, ClassVar
 
 import pytest
 
-from conftest import login
 from hub.accounts.models import Organization, User
 from hub.core import clock
-from hub.notifications.kinds import Kind
-from hub.notifications.services import event_raise
-from hub.webhooks import tasks as webhook_tasks
+from hub.core.events import Kind
+from hub.notifications import tasks as notification_tasks
+from hub.notifications.services import event_forward, event_raise
+from hub.notifications.tasks import webhooks_forward_events_task
 from hub.webhooks.models import Delivery
 from hub.webhooks.network import UnsafeUrl, resolve
-from hub.webhooks.services import endpoint_create, event_forward, webhook_emit
-from hub.webhooks.tasks import webhooks_forward_events_task, webhooks_retry_due_task
+from hub.webhooks.services import endpoint_create, webhook_emit
+from hub.webhooks.tasks import webhooks_retry_due_task
+from tests.hub.helpers import login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -128,7 +129,7 @@ def test_authorization_events_are_forwarded_once(
     """GIVEN an event whose own fan-out was lost (the broker refused the task) WHEN the safety-net scan runs
     THEN it forwards the event once."""
     endpoint_create(organization=organization, url=receiver, events=["authorization.expiring"])
-    monkeypatch.setattr(webhook_tasks, "webhook_forward_event_task", _BrokerDown())
+    monkeypatch.setattr(notification_tasks, "webhook_forward_event_task", _BrokerDown())
     event_raise(
         organization=organization,
         kind=Kind.EXPIRING,

@@ -1,5 +1,5 @@
 """Events the inbox raises through the hub's notifications: sync failures that need a person, the 60-day
-guardian (ANAF deletes messages 60 days after they were created, anaf-contract.md §2.4), louder at 45 and 55
+guardian (ANAF deletes messages 60 days after they were created, docs/anaf.md §2.4), louder at 45 and 55
 days (`kinds.ESCALATED_TITLES`), and the messages lost because ANAF no longer served them.
 
 The cause is stored as a code (`SyncProblem` / `ErrorCode`) with ANAF's original text as data, never as
@@ -12,12 +12,14 @@ import math
 from datetime import datetime, timedelta
 
 from django.db.models import Min
+from django.urls import reverse
 
 from hub.accounts.models import User
 from hub.accounts.selectors import admins_of
 from hub.core import clock
+from hub.core.events import Kind
 from hub.inbox.models import CompanySync, Message, MessageState
-from hub.notifications.kinds import Kind
+from hub.integrations.ro_efactura.selectors import current_authorization, notification_recipients
 from hub.notifications.services import event_raise
 
 ALARM_DAYS = (30, 45, 55)
@@ -26,7 +28,6 @@ ALARM_DAYS = (30, 45, 55)
 def _recipients(state: CompanySync) -> list[User]:
     organization = state.company.organization
     users = {user.pk: user for user in admins_of(organization)}
-    from hub.integrations.ro_efactura.selectors import current_authorization, notification_recipients
 
     authorization = current_authorization(organization)
     if authorization is not None:
@@ -35,8 +36,6 @@ def _recipients(state: CompanySync) -> list[User]:
 
 
 def _link(state: CompanySync) -> str:
-    from django.urls import reverse
-
     return reverse("inbox-sync-status", kwargs={"slug": state.company.organization.slug})
 
 

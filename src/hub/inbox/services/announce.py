@@ -13,17 +13,19 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 
 from hub.accounts.models import Organization, User
 from hub.core import clock
+from hub.core.events import Kind, WebhookEvent
 from hub.inbox.models import Direction, InboxPreference, Invoice, NotifyMode
-from hub.notifications.kinds import Kind
 from hub.notifications.services import event_raise
+from hub.webhooks.services import webhook_emit
 
 WEBHOOK_EVENTS = {
-    Direction.RECEIVED: "invoice.received",
-    Direction.SENT: "invoice.sent.accepted",
-    Direction.ERROR: "invoice.sent.rejected",
+    Direction.RECEIVED: WebhookEvent.INVOICE_RECEIVED,
+    Direction.SENT: WebhookEvent.INVOICE_SENT_ACCEPTED,
+    Direction.ERROR: WebhookEvent.INVOICE_SENT_REJECTED,
 }
 
 
@@ -43,8 +45,6 @@ def invoice_announce(*, invoice_id: int) -> bool:
     The conditional update claims the document: a second announcer (or a resumed sync) changes no row and
     records nothing. Deliveries and the event are sent after the commit. Returns whether this call announced.
     """
-    from hub.webhooks.services import webhook_emit
-
     with transaction.atomic():
         claimed = Invoice.objects.filter(pk=invoice_id, announced_at__isnull=True).update(
             announced_at=clock.now()
@@ -92,8 +92,6 @@ def invoice_payload(invoice: Invoice) -> dict[str, object]:
 
 
 def _link(invoice: Invoice) -> str:
-    from django.urls import reverse
-
     return reverse("inbox-invoice", kwargs={"slug": invoice.organization.slug, "invoice_id": invoice.pk})
 
 
@@ -139,7 +137,6 @@ def digests_send() -> int:
             continue
         top = fresh.values("seller_name").annotate(total=Sum("payable")).order_by("-total")[:5]
         summary = ", ".join(f"{row['seller_name'] or '?'} ({row['total'] or 0})" for row in top)
-        from django.urls import reverse
 
         event = event_raise(
             organization=organization,

@@ -1,4 +1,4 @@
-"""Read one archived ZIP into rows: open safely, parse, validate, check the signature digest, upsert.
+"""Write what `hub.documents.reading` made of one archived ZIP into the inbox's rows (`invoice_upsert`).
 
 Everything about the document is written in one transaction, together with the ledger's move to
 `archived`, so a crash leaves either nothing or everything. A document that cannot be opened or parsed, or
@@ -7,15 +7,15 @@ fails validation, still gets its `Invoice` row with the problem: it is listed, n
 
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
 
+import einvoice
 from hub.core import clock
+from hub.documents.reading import Reading
 from hub.inbox.models import (
     DocumentKind,
     Invoice,
@@ -27,77 +27,6 @@ from hub.inbox.models import (
     MessageState,
     PartyRole,
 )
-
-log = logging.getLogger(__name__)
-MAX_VALIDATION_FINDINGS = 200
-
-
-@dataclass
-class Reading:
-    """What `einvoice` made of one ZIP."""
-
-    kind: str = DocumentKind.UNKNOWN
-    invoice: Any = None
-    problem: str = ""
-    warnings: list[str] = field(default_factory=list)
-    errors: list[dict[str, str]] = field(default_factory=list)
-    findings_warnings: list[dict[str, str]] = field(default_factory=list)
-    valid: bool | None = None
-    signature_valid: bool | None = None
-
-
-def _finding(item: Any) -> dict[str, str]:
-    return {
-        "rule": str(item.rule),
-        "severity": str(item.severity),
-        "message": str(item.message),
-        "location": str(item.location or ""),
-    }
-
-
-def read_zip(data: bytes) -> Reading:
-    """Open, classify, parse and validate; every failure becomes `problem`, nothing raises."""
-    import einvoice
-
-    reading = Reading()
-    try:
-        archive = einvoice.open_anaf_zip(data)
-    except einvoice.UnsafeArchive as exc:
-        reading.problem = f"ZIP: {exc}"
-        return reading
-    reading.kind = archive.kind
-    if archive.signature is not None and archive.xml:
-        try:
-            reading.signature_valid = einvoice.verify_signature_digest(archive.xml, archive.signature)
-        except Exception as exc:  # a broken signature file is a finding about the document, not a crash
-            log.info("signature unreadable: %s", exc.__class__.__name__)
-            reading.signature_valid = False
-    if archive.kind == "error_report":
-        reading.problem = "\n".join(archive.errors) or "ANAF error report"
-        return reading
-    if archive.kind == "buyer_message":
-        reading.warnings = [archive.message or ""]
-        return reading
-    if archive.kind == "unknown":
-        reading.problem = f"{archive.xml_name or 'no XML'}: not an invoice, credit note or ANAF message"
-        return reading
-    try:
-        reading.invoice = einvoice.parse(archive.xml)
-    except einvoice.EInvoiceError as exc:
-        reading.problem = f"XML: {exc}"
-        reading.kind = DocumentKind.UNKNOWN
-        return reading
-    reading.warnings = list(reading.invoice.warnings)
-    try:
-        report = einvoice.validate(archive.xml)
-    except Exception as exc:  # the validator must never cost us the document
-        log.warning("validation crashed: %s", exc.__class__.__name__)
-        reading.problem = f"validation: {exc.__class__.__name__}"
-        return reading
-    reading.valid = bool(report.valid)
-    reading.errors = [_finding(item) for item in report.errors[:MAX_VALIDATION_FINDINGS]]
-    reading.findings_warnings = [_finding(item) for item in report.warnings[:MAX_VALIDATION_FINDINGS]]
-    return reading
 
 
 def _money(value: Decimal | None) -> Decimal | None:
@@ -120,7 +49,7 @@ def _decimal(value: Decimal | None, places: str) -> Decimal | None:
     return quantized if abs(quantized) < Decimal("1e14") else None
 
 
-def _bare_cif(party: Any) -> str:
+def _bare_cif(party: einvoice.Party) -> str:
     value = (party.vat_id or party.tax_registration_id or party.registration_id or "").strip().upper()
     return value.removeprefix("RO").strip()[:40]
 
@@ -206,7 +135,7 @@ def invoice_upsert(*, message: Message, reading: Reading) -> Invoice:
     return row
 
 
-def _write_details(row: Invoice, invoice: Any) -> None:
+def _write_details(row: Invoice, invoice: einvoice.Invoice) -> None:
     parties = []
     for role, party in ((PartyRole.SELLER, invoice.seller), (PartyRole.BUYER, invoice.buyer)):
         parties.append(_party(row, role, party))
@@ -244,7 +173,7 @@ def _write_details(row: Invoice, invoice: Any) -> None:
     )
 
 
-def _party(row: Invoice, role: str, party: Any) -> InvoiceParty:
+def _party(row: Invoice, role: str, party: einvoice.Party) -> InvoiceParty:
     address = party.address
     contact = party.contact
     return InvoiceParty(

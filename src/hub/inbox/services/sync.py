@@ -33,15 +33,24 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
+import anaf
+from anaf import EFacturaClient
 from hub.accounts.models import Company
 from hub.core import clock
 from hub.core.errors import ErrorCode
-from hub.inbox import archive
+from hub.core.problems import SyncError, SyncProblem
+from hub.documents import archive
+from hub.documents.reading import read_zip
 from hub.inbox.models import CompanySync, Direction, Message, MessageState, SyncOutcome, SyncRun
-from hub.inbox.problems import SyncError, SyncProblem
-from hub.inbox.services.reading import invoice_upsert, read_zip
+from hub.inbox.services.alarms import messages_expired_raise, sync_failure_raise
+from hub.inbox.services.announce import invoices_announce_pending
+from hub.inbox.services.reading import invoice_upsert
+from hub.integrations.models import Integration
+from hub.integrations.ro_efactura.anaf_errors import code_for
+from hub.integrations.ro_efactura.selectors import conf_of
+from hub.integrations.ro_efactura.services import access
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +118,6 @@ def company_sync_state(company: Company) -> CompanySync:
 def interval_of(state: CompanySync) -> timedelta:
     if state.interval_minutes:
         return timedelta(minutes=max(5, state.interval_minutes))
-    from hub.integrations.ro_efactura.selectors import conf_of
 
     return timedelta(minutes=conf_of(state.company.organization).sync_interval_minutes)
 
@@ -140,7 +148,7 @@ class Lease:
             raise SyncError(SyncProblem.LEASE_LOST, "another sync claimed the company after this one stalled")
         self.renewed = time.monotonic()
 
-    def holding(self) -> Any:
+    def holding(self) -> QuerySet[CompanySync]:
         """The company's sync row, only while this run still holds the claim."""
         return CompanySync.objects.filter(pk=self.state_id, claimed_by=self.token)
 
@@ -159,46 +167,40 @@ def inbox_sync_company(*, company_id: int, trigger: str = "schedule") -> SyncRes
     except SyncError as exc:
         result.outcome, result.error = SyncOutcome.FAILED, exc.code
         run.detail = exc.detail[:300]
+    except anaf.AnafError as exc:
+        result.outcome, result.error = SyncOutcome.FAILED, code_for(exc)
+        run.detail = f"{exc.__class__.__name__}: {exc}"[:300]
+        _report_to_authorization(company, result, exc)
     except Exception as exc:
-        import anaf
-
-        if not isinstance(exc, anaf.AnafError):
-            log.exception("sync of company %s crashed", company_id)
-            result.outcome, result.error = SyncOutcome.FAILED, SyncProblem.INTERNAL
-            run.detail = f"{exc.__class__.__name__}: {exc}"[:300]
-        else:
-            from hub.integrations.ro_efactura.anaf_errors import code_for
-
-            result.outcome, result.error = SyncOutcome.FAILED, code_for(exc)
-            run.detail = f"{exc.__class__.__name__}: {exc}"[:300]
-            _report_to_authorization(company, result, exc)
+        log.exception("sync of company %s crashed", company_id)
+        result.outcome, result.error = SyncOutcome.FAILED, SyncProblem.INTERNAL
+        run.detail = f"{exc.__class__.__name__}: {exc}"[:300]
     else:
         result.outcome = SyncOutcome.OK
         _report_to_authorization(company, result, None)
     finally:
         _finish(state, lease, run, result)
         _raise_expired_event(state, run, result)
-    from hub.inbox.services.announce import invoices_announce_pending
 
     result.announced = invoices_announce_pending(company_id=company_id)
     return result
 
 
 def _run(company: Company, state: CompanySync, lease: Lease, result: SyncResult) -> None:
-    from hub.inbox.gateway import client_for, usable_authorization
-
-    authorization = usable_authorization(company)
+    authorization = access.usable_authorization(company)
     result.authorization_id = authorization.pk
-    with closing(client_for(company, authorization)) as client:
+    with closing(access.client_for(company, authorization)) as client:
         _list(client, company, state, lease, result)
         _archive_pending(client, company, lease, result)
 
 
-def _list(client: Any, company: Company, state: CompanySync, lease: Lease, result: SyncResult) -> None:
+def _list(
+    client: EFacturaClient, company: Company, state: CompanySync, lease: Lease, result: SyncResult
+) -> None:
     """Record every listed id in the ledger; move the watermark only when all pages were read."""
     listed_until = client.anaf_now() - client.end_margin
     start = state.watermark - overlap() - skew_margin() if state.watermark else None
-    batch: list[Any] = []
+    batch: list[anaf.Message] = []
     for message in client.iter_messages(company.cif, start=start, end=listed_until):
         lease.renew()  # a page arrived
         batch.append(message)
@@ -211,7 +213,7 @@ def _list(client: Any, company: Company, state: CompanySync, lease: Lease, resul
     state.watermark = listed_until
 
 
-def _record(company: Company, messages: list[Any], result: SyncResult) -> None:
+def _record(company: Company, messages: list[anaf.Message], result: SyncResult) -> None:
     if not messages:
         return
     result.listed += len(messages)
@@ -247,7 +249,7 @@ def pending_messages(company: Company) -> Iterable[Message]:
     )
 
 
-def _archive_pending(client: Any, company: Company, lease: Lease, result: SyncResult) -> None:
+def _archive_pending(client: EFacturaClient, company: Company, lease: Lease, result: SyncResult) -> None:
     for message in pending_messages(company):
         lease.renew()  # after the previous download
         message_archive(client=client, message=message, result=result)
@@ -256,8 +258,6 @@ def _archive_pending(client: Any, company: Company, lease: Lease, result: SyncRe
 def stops_the_run(exc: Exception) -> bool:
     """An ANAF error that concerns every message (ANAF unreachable or down, a global quota, the token),
     as opposed to a refusal of this one message (no rights on it, its own download quota, an odd answer)."""
-    import anaf
-
     if isinstance(exc, anaf.RateLimited):
         return exc.quota != "download"
     return isinstance(
@@ -270,15 +270,15 @@ def stops_the_run(exc: Exception) -> bool:
     )
 
 
-def message_archive(*, client: Any, message: Message, result: SyncResult | None = None) -> int | None:
+def message_archive(
+    *, client: EFacturaClient, message: Message, result: SyncResult | None = None
+) -> int | None:
     """Bring one ledger row to `archived`; returns the invoice id, or None when it stays unarchived.
 
     A refusal of this message alone is recorded on its row (attempts, last error) and the caller goes on;
     errors that concern every message (`stops_the_run`) are recorded too, then propagate (the company's sync
     stops and is retried later). ANAF's "past 60 days" marks the row expired for good (`result.expired`).
     """
-    import anaf
-
     data: bytes | None = None
     if message.zip_sha256 and archive.blob_exists(message.zip_sha256):
         try:
@@ -308,7 +308,7 @@ def message_archive(*, client: Any, message: Message, result: SyncResult | None 
         data = downloaded.raw
         # A crash between the download above and the ledger update below downloads this one message again on
         # the next run. Accepted: it costs one of the 10 downloads ANAF allows per message per day
-        # (anaf-contract.md §2.5 and §3), and only the message in flight at the crash can pay it.
+        # (docs/anaf.md §2.5 and §3), and only the message in flight at the crash can pay it.
         try:
             digest = archive.blob_put(data)
         except OSError as exc:
@@ -351,36 +351,20 @@ def _finish(state: CompanySync, lease: Lease, run: SyncRun, result: SyncResult) 
 
 
 def _raise_failure_event(state: CompanySync, code: str, since: datetime, detail: str) -> None:
-    from hub.inbox.services.alarms import sync_failure_raise
-
     transaction.on_commit(
         lambda: sync_failure_raise(state_id=state.pk, code=code, since=since, detail=detail)
     )
 
 
-def _report_to_authorization(company: Company, result: SyncResult, exc: Exception | None) -> None:
-    """Tell `ro_efactura` what the sync learnt: rights gone for the CIF, a refused token, or a working one."""
-    import anaf
-
-    if result.authorization_id is None:
-        return
-    from hub.integrations.ro_efactura.anaf_errors import code_for
-    from hub.integrations.ro_efactura.services.renewal import authorization_use_record
-    from hub.integrations.ro_efactura.services.rights import company_rights_lost
-
-    if exc is None:
-        authorization_use_record(authorization_id=result.authorization_id, error="")
-    elif isinstance(exc, anaf.NoSpvRights):
-        # Refusals of one message are handled in `message_archive`: this one was about the whole CIF.
-        company_rights_lost(company_id=company.pk, authorization_id=result.authorization_id)
-    elif isinstance(exc, anaf.InvalidToken | anaf.ReauthorizationRequired):
-        authorization_use_record(authorization_id=result.authorization_id, error=code_for(exc))
+def _report_to_authorization(company: Company, result: SyncResult, exc: anaf.AnafError | None) -> None:
+    """Tell `ro_efactura` what the sync learnt (`access.use_report`)."""
+    if result.authorization_id is not None:
+        access.use_report(company=company, authorization_id=result.authorization_id, error=exc)
 
 
 def _raise_expired_event(state: CompanySync, run: SyncRun, result: SyncResult) -> None:
     if not result.expired:
         return
-    from hub.inbox.services.alarms import messages_expired_raise
 
     ids = list(result.expired)
     transaction.on_commit(lambda: messages_expired_raise(state_id=state.pk, run_id=run.pk, download_ids=ids))
@@ -394,7 +378,6 @@ def companies_due(now: datetime | None = None) -> list[int]:
     still watches it, and "Sincronizează acum" still reports the cause.
     """
     now = now or clock.now()
-    from hub.integrations.models import Integration
 
     active_orgs = Integration.objects.filter(
         kind="ro-efactura", active=True, organization__spv_authorizations__isnull=False

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import anaf
 from hub.core.errors import ErrorCode
 
 
-def code_for(exc: BaseException) -> ErrorCode:
-    import anaf
-
+def code_for(exc: anaf.AnafError) -> ErrorCode:
     if isinstance(exc, anaf.ReauthorizationRequired):
         return ErrorCode.REAUTHORIZATION_REQUIRED
     if isinstance(exc, anaf.NoSpvRights):
@@ -21,8 +20,6 @@ def code_for(exc: BaseException) -> ErrorCode:
     return ErrorCode.ANAF_ERROR
 
 
-def is_definitive(exc: BaseException) -> bool:
+def is_definitive(exc: anaf.AnafError) -> bool:
     """A refusal that no retry will change (the refresh token is spent, expired or revoked)."""
-    import anaf
-
     return isinstance(exc, anaf.ReauthorizationRequired)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.conf import settings
 
-if TYPE_CHECKING:
-    from anaf import AnafEndpoints, EFacturaClient, OAuthClient
+from anaf import AnafEndpoints, EFacturaClient, OAuthClient
+from hub.core import clock
+from hub.integrations.ro_efactura.quota import shared_limiter
 
 
 class NotConfigured(RuntimeError):
@@ -15,8 +14,6 @@ class NotConfigured(RuntimeError):
 
 
 def endpoints_for(environment: str) -> AnafEndpoints:
-    from anaf import AnafEndpoints
-
     if environment == "sandbox":
         return AnafEndpoints.sandbox(settings.EFACTURA_SANDBOX_URL)
     return AnafEndpoints()
@@ -28,8 +25,6 @@ def api_environment(environment: str) -> str:
 
 
 def oauth_client(environment: str) -> OAuthClient:
-    from anaf import OAuthClient
-
     if not (settings.ANAF_CLIENT_ID and settings.ANAF_CLIENT_SECRET and settings.ANAF_REDIRECT_URI):
         raise NotConfigured
     return OAuthClient(
@@ -41,28 +36,18 @@ def oauth_client(environment: str) -> OAuthClient:
 
 
 def revoke_at_anaf(*, environment: str, refresh_token: str, access_token: str) -> bool:
-    """Revoke the pair at ANAF; True when ANAF confirmed it. The only place the hub calls the client's
-    `revoke`, so a change of its signature is adapted here. Never raises for ANAF's answer."""
-    import anaf
-
+    """Revoke the pair at ANAF (refresh token first: it ends the grant); True when ANAF confirmed both.
+    The only place the hub calls the client's `revoke`. Never raises for ANAF's answer."""
     confirmed = True
     with oauth_client(environment) as client:
         for token, hint in ((refresh_token, "refresh_token"), (access_token, "access_token")):
-            if not token:
-                continue
-            try:
-                client.revoke(token, token_type_hint=hint)
-            except anaf.AnafError:
+            if token and not client.revoke(token, hint).revoked:  # type: ignore[arg-type]
                 confirmed = False
     return confirmed
 
 
 def efactura_client(*, environment: str, access_token: str) -> EFacturaClient:
     """A client for one token; every client of the process spends the same quota budgets (`quota.py`)."""
-    from anaf import EFacturaClient
-    from hub.core import clock
-    from hub.integrations.ro_efactura.quota import shared_limiter
-
     endpoints = endpoints_for(environment)
     client = EFacturaClient(
         access_token,

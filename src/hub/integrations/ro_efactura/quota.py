@@ -1,6 +1,6 @@
 """ANAF's call budgets shared by every client of the process, and of all workers when Redis is configured.
 
-anaf-contract.md §3: 1000 calls a minute per application, and daily budgets per CIF and per message. The
+docs/anaf.md §3: 1000 calls a minute per application, and daily budgets per CIF and per message. The
 Redis limiter keeps a sliding window per budget (a sorted set of call times) and checks and counts in one
 Lua script, so two workers never both take the last call of a window.
 """
@@ -13,12 +13,12 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import redis
 from django.conf import settings
 
-if TYPE_CHECKING:
-    from anaf import QuotaLimiter
+from anaf import MemoryQuotaLimiter, QuotaLimiter, RateLimited
 
 log = logging.getLogger(__name__)
 
@@ -49,16 +49,12 @@ class RedisQuotaLimiter:
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        import redis
-
         self._redis: Any = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
         self._script = self._redis.register_script(_ACQUIRE)
         self._prefix, self._max_wait = prefix, max_wait.total_seconds()
         self._clock, self._sleep = clock, sleep
 
     def acquire(self, scope: str, key: str, limit: int, window: timedelta) -> None:
-        from anaf import RateLimited
-
         span = window.total_seconds()
         budget = f"{self._prefix}:{scope}:{key}:{int(span)}"
         while True:
@@ -91,8 +87,6 @@ class _FallbackLimiter:
         self.shared, self.local = shared, local
 
     def acquire(self, scope: str, key: str, limit: int, window: timedelta) -> None:
-        import redis
-
         try:
             self.shared.acquire(scope, key, limit, window)
         except redis.RedisError as exc:
@@ -111,8 +105,6 @@ def shared_limiter(api_base: str) -> QuotaLimiter:
 
     On Redis when `EFACTURA_REDIS_URL` is set (all workers share it), else in this process's memory.
     """
-    from anaf import MemoryQuotaLimiter
-
     url = settings.EFACTURA_REDIS_URL
     with _lock:
         limiter = _limiters.get((url, api_base))

@@ -33,6 +33,13 @@ def current_authorization(organization: Organization) -> SpvAuthorization | None
     )
 
 
+def authorizations_for(organization: Organization, limit: int = 20) -> list[SpvAuthorization]:
+    """The organization's authorizations, newest first (status only is shown: tokens never leave)."""
+    return list(
+        SpvAuthorization.objects.filter(organization=organization).select_related("authorized_by")[:limit]
+    )
+
+
 def latest_authorization(organization: Organization) -> SpvAuthorization | None:
     return SpvAuthorization.objects.filter(organization=organization).first()
 

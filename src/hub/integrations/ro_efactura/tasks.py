@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from hub.integrations.ro_efactura.services.renewal import RenewalTransientError
+from hub.accounts.models import Organization
+from hub.integrations.ro_efactura.services.authorization import oauth_states_purge
+from hub.integrations.ro_efactura.services.reminders import authorizations_remind
+from hub.integrations.ro_efactura.services.renewal import (
+    RenewalTransientError,
+    authorization_renew,
+    authorizations_due,
+)
+from hub.integrations.ro_efactura.services.rights import company_rights_check
 
 
 @shared_task
 def authorizations_renew_due_task() -> int:
     """Beat: enqueue a renewal for each authorization whose access token is within the lead time."""
-    from hub.integrations.ro_efactura.services.renewal import authorizations_due
-
     due = authorizations_due()
     for authorization_id in due:
         authorization_renew_task.delay(authorization_id)
@@ -26,26 +32,18 @@ def authorizations_renew_due_task() -> int:
     max_retries=8,
 )
 def authorization_renew_task(authorization_id: int, force: bool = False) -> str:
-    from hub.integrations.ro_efactura.services.renewal import authorization_renew
-
     return str(authorization_renew(authorization_id=authorization_id, force=force))
 
 
 @shared_task
 def authorizations_remind_task() -> int:
     """Beat: expiry reminders and "unusable" alarms; also forgets stale one-time OAuth states."""
-    from hub.integrations.ro_efactura.services.authorization import oauth_states_purge
-    from hub.integrations.ro_efactura.services.reminders import authorizations_remind
-
     oauth_states_purge()
     return authorizations_remind()
 
 
 @shared_task
 def company_rights_check_task(organization_id: int) -> None:
-    from hub.accounts.models import Organization
-    from hub.integrations.ro_efactura.services.rights import company_rights_check
-
     organization = Organization.objects.filter(pk=organization_id).first()
     if organization is not None:
         company_rights_check(organization=organization)

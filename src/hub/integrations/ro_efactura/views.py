@@ -10,6 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -183,9 +185,6 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
 
 
 def _date(value: Any) -> str:
-    from django.utils import formats
-    from django.utils.timezone import localtime
-
     return formats.date_format(localtime(value), "DATE_FORMAT")
 
 

@@ -1,6 +1,6 @@
 """Authorization with the certificate: one-time state, the callback's code exchange, storing tokens.
 
-anaf-contract.md §1.4-§1.5: the code lives about 60 s, so it is exchanged at once. A failure of any kind
+docs/anaf.md §1.4-§1.5: the code lives about 60 s, so it is exchanged at once. A failure of any kind
 leaves the earlier authorization untouched: the new row is written only after a successful exchange, and,
 when a working authorization exists, only if the new certificate has SPV rights for at least one company.
 """
@@ -16,9 +16,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 
+import anaf
+from anaf import TokenSet
 from hub.accounts.models import Membership, Organization, User
 from hub.core import clock
 from hub.core.errors import ErrorCode
+from hub.core.events import Kind
 from hub.integrations.ro_efactura import gateway
 from hub.integrations.ro_efactura.anaf_errors import code_for
 from hub.integrations.ro_efactura.models import AuditKind, AuthorizationStatus, OAuthState, SpvAuthorization
@@ -31,7 +34,6 @@ from hub.integrations.ro_efactura.selectors import (
 )
 from hub.integrations.ro_efactura.services.audit import audit_record
 from hub.integrations.ro_efactura.services.links import reauthorization_link
-from hub.notifications.kinds import Kind
 from hub.notifications.services import event_raise
 
 log = logging.getLogger(__name__)
@@ -120,11 +122,7 @@ def authorization_complete(*, user: User, state: str, code: str, error: str) -> 
             tokens = client.exchange_code(code)
     except gateway.NotConfigured as exc:
         raise fail(ErrorCode.NOT_CONFIGURED) from exc
-    except Exception as exc:
-        import anaf
-
-        if not isinstance(exc, anaf.AnafError):
-            raise
+    except anaf.AnafError as exc:
         reason = code_for(exc)
         if reason in {ErrorCode.REAUTHORIZATION_REQUIRED, ErrorCode.ANAF_ERROR} and not isinstance(
             exc, anaf.TransportError
@@ -155,7 +153,6 @@ def _cifs_out_of_reach(*, organization: Organization, environment: str, access_t
     if current is None or current.status != AuthorizationStatus.ACTIVE:
         return []
     cifs = [company.cif for company in companies_with_access(organization)]
-    import anaf
 
     with closing(gateway.efactura_client(environment=environment, access_token=access_token)) as client:
         for cif in cifs:
@@ -168,10 +165,7 @@ def _cifs_out_of_reach(*, organization: Organization, environment: str, access_t
     return cifs
 
 
-def _store(*, organization: Organization, user: User, environment: str, tokens: object) -> SpvAuthorization:
-    from anaf import TokenSet
-
-    assert isinstance(tokens, TokenSet)
+def _store(*, organization: Organization, user: User, environment: str, tokens: TokenSet) -> SpvAuthorization:
     now = clock.now()
     with transaction.atomic():
         previous = latest_authorization(organization)
@@ -210,7 +204,10 @@ def _store(*, organization: Organization, user: User, environment: str, tokens: 
                 recipients=notification_recipients(authorization),
                 link=reauthorization_link(organization.slug),
             )
-        from hub.integrations.ro_efactura.tasks import company_rights_check_task
+
+        from hub.integrations.ro_efactura.tasks import (  # noqa: PLC0415  (the tasks import these services)
+            company_rights_check_task,
+        )
 
         transaction.on_commit(lambda: company_rights_check_task.delay(organization.pk))
     return authorization

@@ -9,10 +9,10 @@ from django.conf import settings
 from django.db.models import Q
 
 from hub.core import clock
+from hub.core.events import Kind
 from hub.integrations.ro_efactura.models import AuthorizationStatus, SpvAuthorization
 from hub.integrations.ro_efactura.selectors import notification_recipients
 from hub.integrations.ro_efactura.services.links import reauthorization_link
-from hub.notifications.kinds import Kind
 from hub.notifications.services import event_raise
 
 

@@ -1,4 +1,4 @@
-"""Automatic renewal of access tokens, single-flight per authorization (anaf-contract.md §1.6).
+"""Automatic renewal of access tokens, single-flight per authorization (docs/anaf.md §1.6).
 
 ANAF rotates the refresh token on every refresh, so two concurrent refreshes would spend it twice and
 lose the authorization. On PostgreSQL the renewal holds a row lock (`select_for_update`); on SQLite,
@@ -18,15 +18,15 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 
+import anaf
 from hub.core import clock
-from hub.core.errors import ErrorCode
+from hub.core.events import Kind
 from hub.integrations.ro_efactura import gateway
 from hub.integrations.ro_efactura.anaf_errors import code_for, is_definitive
 from hub.integrations.ro_efactura.models import AuditKind, AuthorizationStatus, SpvAuthorization
 from hub.integrations.ro_efactura.selectors import notification_recipients
 from hub.integrations.ro_efactura.services.audit import audit_record
 from hub.integrations.ro_efactura.services.links import reauthorization_link
-from hub.notifications.kinds import Kind
 from hub.notifications.services import event_raise
 
 log = logging.getLogger(__name__)
@@ -96,11 +96,7 @@ def authorization_renew(*, authorization_id: int, force: bool = False) -> RenewO
                 tokens = client.refresh(authorization.refresh_token)
         except gateway.NotConfigured as exc:
             transient = exc
-        except Exception as exc:
-            import anaf
-
-            if not isinstance(exc, anaf.AnafError):
-                raise
+        except anaf.AnafError as exc:
             if is_definitive(exc):
                 _mark_needs_reauthorization(authorization, code_for(exc))
                 return RenewOutcome.REAUTHORIZATION_REQUIRED
@@ -158,24 +154,3 @@ def _mark_needs_reauthorization(authorization: SpvAuthorization, code: str) -> N
         recipients=notification_recipients(authorization),
         link=reauthorization_link(authorization.organization.slug),
     )
-
-
-TOKEN_REFUSALS = (ErrorCode.INVALID_TOKEN, ErrorCode.REAUTHORIZATION_REQUIRED)
-
-
-def authorization_use_record(*, authorization_id: int, error: str) -> None:
-    """What a user of the token (the inbox sync) saw: `error` is the code of ANAF refusing the token, or ""
-    when the token worked.
-
-    A refusal starts `failing_since` (kept if already set), so the "unusable for 24 h" alarm
-    (`reminders.authorizations_remind`) covers it; success clears only a refusal recorded this way, never a
-    renewal failure, which the next renewal settles.
-    """
-    rows = SpvAuthorization.objects.filter(pk=authorization_id)
-    if error:
-        rows.update(last_error=error)
-        rows.filter(failing_since__isnull=True).update(failing_since=clock.now())
-    else:
-        rows.filter(status=AuthorizationStatus.ACTIVE, last_error__in=TOKEN_REFUSALS).update(
-            last_error="", failing_since=None
-        )

@@ -11,12 +11,12 @@ import logging
 from django.db import transaction
 
 from hub.accounts.models import Organization, User
+from hub.core.events import Kind
 from hub.integrations.ro_efactura import gateway
 from hub.integrations.ro_efactura.models import AuditKind, AuthorizationStatus, SpvAuthorization
 from hub.integrations.ro_efactura.selectors import current_authorization, notification_recipients
 from hub.integrations.ro_efactura.services.audit import audit_record
 from hub.integrations.ro_efactura.services.links import reauthorization_link
-from hub.notifications.kinds import Kind
 from hub.notifications.services import event_raise
 
 log = logging.getLogger(__name__)

@@ -1,16 +1,18 @@
 """Per company: does ANAF grant the current authorization SPV rights for its CIF? (a real API call)
 
-"No rights" is an HTTP 200 with an error body at ANAF (anaf-contract.md §1.10): a result, not a crash.
+"No rights" is an HTTP 200 with an error body at ANAF (docs/anaf.md §1.10): a result, not a crash.
 """
 
 from __future__ import annotations
 
 import logging
 from contextlib import closing
-from typing import Any
 
+import anaf
 from hub.accounts.models import Organization, User
 from hub.core import clock
+from hub.core.errors import ErrorCode
+from hub.core.events import Kind
 from hub.integrations.ro_efactura import gateway
 from hub.integrations.ro_efactura.anaf_errors import code_for
 from hub.integrations.ro_efactura.models import (
@@ -26,7 +28,6 @@ from hub.integrations.ro_efactura.selectors import (
 )
 from hub.integrations.ro_efactura.services.audit import audit_record
 from hub.integrations.ro_efactura.services.links import reauthorization_link
-from hub.notifications.kinds import Kind
 from hub.notifications.services import event_raise
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ def company_rights_check(*, organization: Organization, actor: User | None = Non
 
 
 def _probe(
-    organization: Organization, authorization: SpvAuthorization, client: Any
+    organization: Organization, authorization: SpvAuthorization, client: anaf.EFacturaClient
 ) -> dict[str, bool | None]:
     results: dict[str, bool | None] = {}
     for company in companies_with_access(organization):
@@ -63,11 +64,7 @@ def _probe(
         try:
             has_rights: bool | None = bool(client.check_cif_rights(company.cif))
             error = ""
-        except Exception as exc:
-            import anaf
-
-            if not isinstance(exc, anaf.AnafError):
-                raise
+        except anaf.AnafError as exc:
             has_rights, error = access.has_rights, code_for(exc)
             log.info("rights check for %s failed: %s", company.cif, exc.__class__.__name__)
         access.has_rights, access.error = has_rights, error
@@ -91,8 +88,6 @@ def company_rights_lost(*, company_id: int, authorization_id: int) -> bool:
 
     Raises the "rights lost" event when the same certificate had rights on it; returns whether it did.
     """
-    from hub.core.errors import ErrorCode
-
     authorization = SpvAuthorization.objects.select_related("organization").get(pk=authorization_id)
     access, _ = CompanyAccess.objects.select_related("company").get_or_create(company_id=company_id)
     had_rights = access.has_rights is True and access.serial == authorization.serial

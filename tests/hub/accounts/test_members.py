@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from conftest import login
 from hub.accounts.errors import MemberError, MembershipError
 from hub.accounts.models import Membership, Organization, Role, User
 from hub.accounts.services import member_change_role, membership_set
+from tests.hub.helpers import login
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from conftest import login
 from hub.accounts.models import Company, Organization, User
 from hub.integrations.models import Integration
 from hub.integrations.ro_efactura.models import AuditEvent
+from tests.hub.helpers import login
 
 pytestmark = pytest.mark.django_db
 

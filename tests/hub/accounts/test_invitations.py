@@ -12,8 +12,8 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 from django.test import Client
 
-from conftest import PASSWORD, login
 from hub.accounts.models import Invitation, Membership, Organization, Role, User
+from tests.hub.helpers import PASSWORD, login
 
 pytestmark = pytest.mark.django_db
 

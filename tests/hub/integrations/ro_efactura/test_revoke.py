@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from conftest import authorize_over_http, login
 from hub.accounts.models import Organization, User
 from hub.integrations.ro_efactura.models import AuditEvent, AuditKind, AuthorizationStatus, SpvAuthorization
 from hub.notifications.models import Event
+from tests.hub.helpers import authorize_over_http, login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,7 +20,7 @@ def revoke_url(organization: Organization) -> str:
 
 
 @pytest.fixture
-def authorized(hub_sandbox: Any, active_module: Organization, owner: User) -> SpvAuthorization:
+def revocable(hub_sandbox: Any, active_module: Organization, owner: User) -> SpvAuthorization:
     assert authorize_over_http(login(owner), active_module, hub_sandbox).status_code == 302
     return SpvAuthorization.objects.get(organization=active_module)
 
@@ -31,13 +31,13 @@ def hello_status(sandbox: Any, access_token: str) -> int:
 
 
 def test_the_owner_revokes_after_confirming_and_anaf_forgets_the_tokens(
-    hub_sandbox: Any, active_module: Organization, owner: User, authorized: SpvAuthorization
+    hub_sandbox: Any, active_module: Organization, owner: User, revocable: SpvAuthorization
 ) -> None:
     from django.conf import settings
 
     import anaf
 
-    access, refresh = authorized.access_token, authorized.refresh_token
+    access, refresh = revocable.access_token, revocable.refresh_token
     assert hello_status(hub_sandbox, access) == 200
     client = login(owner)
     module = client.get(f"/o/{active_module.slug}/integrations/ro-efactura/").content.decode()
@@ -79,7 +79,7 @@ def test_the_owner_revokes_after_confirming_and_anaf_forgets_the_tokens(
 
 
 def test_tokens_are_deleted_even_when_anaf_does_not_answer(
-    hub_sandbox: Any, active_module: Organization, owner: User, authorized: SpvAuthorization
+    hub_sandbox: Any, active_module: Organization, owner: User, revocable: SpvAuthorization
 ) -> None:
     hub_sandbox.add_faults({"path": "/anaf-oauth2/v1/revoke", "kind": "waf", "count": 10})
     response = login(owner).post(revoke_url(active_module))
@@ -96,7 +96,7 @@ def test_only_owners_may_revoke(
     member: User,
     viewer: User,
     outsider: User,
-    authorized: SpvAuthorization,
+    revocable: SpvAuthorization,
 ) -> None:
     for person, expected in ((member, 403), (viewer, 403), (outsider, 404)):
         client = login(person)

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from conftest import advance_clocks, authorize_over_http, login
 from hub.accounts.models import Organization, User
 from hub.integrations.ro_efactura.models import SpvAuthorization
+from tests.hub.helpers import advance_clocks, authorize_over_http, login
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis]
 

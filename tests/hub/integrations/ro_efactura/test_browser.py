@@ -1,4 +1,4 @@
-"""The whole flow of issue 5 in real Chromium (Playwright) against the live hub and the sandbox.
+"""The whole authorization flow in real Chromium (Playwright) against the live hub and the sandbox.
 
 Also writes the screenshots of `docs/screenshots/`. ORM calls run in a helper thread: Playwright's sync
 API keeps an event loop in the test thread, where Django refuses synchronous database access.
@@ -16,10 +16,10 @@ import pytest
 from django.utils import formats
 from django.utils.timezone import localtime
 
-from conftest import CALLBACK_PATH, NEW_CERT, OLD_CERT, PASSWORD, advance_clocks
 from hub.accounts.models import Organization, User
 from hub.integrations.ro_efactura.models import AuthorizationStatus, SpvAuthorization
 from hub.notifications.models import Event
+from tests.hub.helpers import CALLBACK_PATH, NEW_CERT, OLD_CERT, PASSWORD, advance_clocks
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from conftest import advance_clocks, authorize_over_http, login
 from hub.accounts.models import Organization, User
 from hub.integrations.ro_efactura.models import AuthorizationStatus, SpvAuthorization
 from hub.integrations.ro_efactura.services.renewal import (
@@ -19,6 +18,7 @@ from hub.integrations.ro_efactura.services.renewal import (
 )
 from hub.integrations.ro_efactura.tasks import authorizations_renew_due_task
 from hub.notifications.models import Event
+from tests.hub.helpers import advance_clocks, authorize_over_http, login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,15 +8,14 @@ fragments, so XSD findings are expected and ignored here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from lxml import etree
 
 from einvoice import validate
 from einvoice.validate import warm_up
+from tests.corpus.corpus_files import corpus_files
 
-UNIT_TESTS = Path(__file__).resolve().parents[3] / "shared" / "samples" / "cen-unit-tests"
 VEFA = "{http://difi.no/xsd/vefa/validator/1.0}"
 
 
@@ -31,7 +30,7 @@ class Case:
 
 def _cases() -> list[Case]:
     cases = []
-    for path in sorted(UNIT_TESTS.glob("*/*.xml")):
+    for path in corpus_files("cen-unit-tests/*/*.xml"):
         root = etree.parse(str(path)).getroot()
         for number, test in enumerate(root.iter(f"{VEFA}test"), start=1):
             expect = test.find(f"{VEFA}assert")

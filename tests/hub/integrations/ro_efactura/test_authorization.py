@@ -7,7 +7,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from conftest import CALLBACK_PATH, NEW_CERT, OLD_CERT, authorize_over_http, login
 from hub.accounts.models import Organization, User
 from hub.integrations.ro_efactura.models import (
     AuditEvent,
@@ -16,6 +15,7 @@ from hub.integrations.ro_efactura.models import (
     SpvAuthorization,
 )
 from hub.notifications.models import Event
+from tests.hub.helpers import CALLBACK_PATH, NEW_CERT, OLD_CERT, authorize_over_http, login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from conftest import advance_clocks, authorize_over_http, login
 from hub.accounts.models import Organization, User
 from hub.integrations.ro_efactura.models import SpvAuthorization
 from hub.integrations.ro_efactura.services.reminders import authorizations_remind, reminder_threshold
 from hub.integrations.ro_efactura.services.renewal import RenewalTransientError, authorization_renew
 from hub.notifications.models import Event, Notification
+from tests.hub.helpers import advance_clocks, authorize_over_http, login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,0 +1,51 @@
+"""The registry of the hub's events, shared by notifications (what people are told) and webhooks (what other
+systems are sent).
+
+`Kind` is every event the hub records (`notifications.Event.kind`; worded in `notifications.kinds`).
+`WebhookEvent` is every event a webhook endpoint can subscribe to: an invoice's follows its direction
+(`inbox.services.announce`), and the authorization events in `FORWARDED` go to webhooks as well as to people.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(StrEnum):
+    EXPIRING = "authorization.expiring"
+    RENEWAL_FAILED = "authorization.failed"
+    CERTIFICATE_CHANGED = "authorization.certificate_changed"
+    RIGHTS_LOST = "authorization.rights_lost"
+    UNUSABLE = "authorization.unusable"
+    REVOKED = "authorization.revoked"
+    INBOX_SYNC_FAILED = "inbox.sync_failed"
+    INBOX_RETENTION_RISK = "inbox.retention_risk"
+    INBOX_MESSAGES_EXPIRED = "inbox.messages_expired"
+    INVOICE_RECEIVED = "invoice.received"
+    INVOICE_DIGEST = "invoice.digest"
+
+
+class WebhookEvent(StrEnum):
+    INVOICE_RECEIVED = "invoice.received"
+    INVOICE_SENT_ACCEPTED = "invoice.sent.accepted"
+    INVOICE_SENT_REJECTED = "invoice.sent.rejected"
+    AUTHORIZATION_EXPIRING = "authorization.expiring"
+    AUTHORIZATION_FAILED = "authorization.failed"
+
+
+WEBHOOK_LABELS: dict[WebhookEvent, Promise] = {
+    WebhookEvent.INVOICE_RECEIVED: _("A supplier invoice was received"),
+    WebhookEvent.INVOICE_SENT_ACCEPTED: _("An issued invoice was accepted by ANAF"),
+    WebhookEvent.INVOICE_SENT_REJECTED: _("An issued invoice was rejected by ANAF"),
+    WebhookEvent.AUTHORIZATION_EXPIRING: _("The ANAF authorization expires soon"),
+    WebhookEvent.AUTHORIZATION_FAILED: _("The ANAF authorization failed"),
+}
+
+# Recorded events that webhooks hear of too (`notifications.services.event_forward`).
+FORWARDED: dict[Kind, WebhookEvent] = {
+    Kind.EXPIRING: WebhookEvent.AUTHORIZATION_EXPIRING,
+    Kind.RENEWAL_FAILED: WebhookEvent.AUTHORIZATION_FAILED,
+}
