@@ -31,7 +31,11 @@ def hello_status(sandbox: Any, access_token: str) -> int:
 
 
 def test_the_owner_revokes_after_confirming_and_anaf_forgets_the_tokens(
-    hub_sandbox: Any, active_module: Organization, owner: User, revocable: SpvAuthorization
+    hub_sandbox: Any,
+    active_module: Organization,
+    owner: User,
+    revocable: SpvAuthorization,
+    smtp_server: Any,
 ) -> None:
     from django.conf import settings
 
@@ -57,7 +61,9 @@ def test_the_owner_revokes_after_confirming_and_anaf_forgets_the_tokens(
     assert (row.access_token, row.refresh_token) == ("", "")
     audit = AuditEvent.objects.get(kind=AuditKind.REVOKED)
     assert (audit.actor, audit.detail["anaf_confirmed"]) == (owner, "yes")
-    assert Event.objects.filter(organization=active_module, kind="authorization.revoked").exists()
+    assert Event.objects.filter(organization=active_module, kind="authorization.revoked").count() == 1
+    mailed = [item for item in smtp_server.messages if "revocată" in str(item["message"]["Subject"])]
+    assert [item["to"] for item in mailed] == [[owner.email]]
     assert hub_sandbox.calls("/anaf-oauth2/v1/revoke")
     assert hello_status(hub_sandbox, access) == 401
     oauth = anaf.OAuthClient(
