@@ -16,6 +16,7 @@ class AuthorizationStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     NEEDS_REAUTHORIZATION = "needs_reauth", _("Needs re-authorization")
     REPLACED = "replaced", _("Replaced by a newer authorization")
+    REVOKED = "revoked", _("Revoked")
 
 
 class SpvAuthorization(models.Model):
@@ -102,6 +103,7 @@ class AuditKind(models.TextChoices):
     REAUTHORIZATION_REQUIRED = "reauth_required", _("Renewal refused: re-authorization needed")
     RIGHTS_CHECKED = "rights_checked", _("SPV rights checked")
     CONFIGURED = "configured", _("Configuration changed")
+    REVOKED = "revoked", _("Authorization revoked; tokens deleted")
 
 
 class AuditEvent(models.Model):

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats
@@ -29,6 +29,7 @@ from hub.integrations.ro_efactura.selectors import (
     conf_of,
     current_authorization,
     integration_of,
+    latest_authorization,
 )
 from hub.integrations.ro_efactura.services.audit import audit_record
 from hub.integrations.ro_efactura.services.authorization import (
@@ -37,6 +38,7 @@ from hub.integrations.ro_efactura.services.authorization import (
     authorization_start,
 )
 from hub.integrations.ro_efactura.services.renewal import RenewalTransientError, authorization_renew
+from hub.integrations.ro_efactura.services.revocation import NothingToRevoke, authorization_revoke
 from hub.integrations.ro_efactura.services.rights import company_rights_check
 from hub.integrations.services import integration_activate
 
@@ -52,6 +54,7 @@ def _status_context(request: HttpRequest) -> dict[str, Any]:
         "integration": integration,
         "conf": conf_of(organization),
         "authorization": current_authorization(organization),
+        "latest": latest_authorization(organization),
         "companies": companies_with_access(organization),
         "card_state": module.card_state(integration) if integration and integration.active else None,
         "oauth_configured": bool(settings.ANAF_CLIENT_ID and settings.ANAF_CLIENT_SECRET),
@@ -122,7 +125,8 @@ def company_add_view(request: HttpRequest) -> HttpResponse:
 @org_view(admin=True)
 def company_remove_view(request: HttpRequest, company_id: int) -> HttpResponse:
     organization = _organization(request)
-    company_remove(organization=organization, company_id=company_id)
+    if not company_remove(organization=organization, company_id=company_id):
+        raise Http404("company")
     context = {"company_form": CompanyForm(), **_status_context(request)}
     return render_page(request, "ro_efactura/configure.html", context, fragment="ro_efactura/_companies.html")
 
@@ -219,6 +223,30 @@ def renew_now(request: HttpRequest) -> HttpResponse:
             authorization_renew(authorization_id=authorization.pk, force=True)
         except RenewalTransientError:
             messages.error(request, message_for(ErrorCode.ANAF_DOWN))
+    return redirect("ro-efactura", slug=organization.slug)
+
+
+@org_view(admin=True)
+def revoke(request: HttpRequest) -> HttpResponse:
+    """ "Revocă autorizarea": a confirmation page (GET), then the revocation (POST); owners only."""
+    organization = _organization(request)
+    authorization = current_authorization(organization)
+    if request.method != "POST":
+        if authorization is None:
+            return redirect("ro-efactura", slug=organization.slug)
+        return render(request, "ro_efactura/revoke.html", {"authorization": authorization})
+    try:
+        authorization_revoke(organization=organization, actor=request.user)  # type: ignore[arg-type]
+    except NothingToRevoke:
+        messages.error(request, _("There is no authorization to revoke."))
+        return redirect("ro-efactura", slug=organization.slug)
+    messages.success(
+        request,
+        _(
+            "The authorization was revoked and its tokens deleted. e-Factura messages are no longer "
+            "downloaded until someone authorizes again."
+        ),
+    )
     return redirect("ro-efactura", slug=organization.slug)
 
 

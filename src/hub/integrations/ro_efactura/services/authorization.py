@@ -170,7 +170,7 @@ def _store(*, organization: Organization, user: User, environment: str, tokens: 
     with transaction.atomic():
         previous = latest_authorization(organization)
         SpvAuthorization.objects.filter(organization=organization).exclude(
-            status=AuthorizationStatus.REPLACED
+            status__in=[AuthorizationStatus.REPLACED, AuthorizationStatus.REVOKED]
         ).update(status=AuthorizationStatus.REPLACED)
         authorization = SpvAuthorization.objects.create(
             organization=organization,
