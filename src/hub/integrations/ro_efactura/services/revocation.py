@@ -1,6 +1,6 @@
 """ "Revocă autorizarea": revoke the token pair at ANAF, delete it here whatever ANAF answers, audit, notify.
 
-ANAF's `/revoke` may not be reachable (anaf-contract.md §1.9), so the tokens are deleted locally in any
+ANAF's `/revoke` may not be reachable (docs/anaf.md §1.9), so the tokens are deleted locally in any
 case and the audit entry records whether ANAF confirmed; the portal's "Renunțare Oauth" is the fallback.
 """
 
