@@ -127,7 +127,7 @@ def _stop(children: list[subprocess.Popen[bytes]]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     data_dir = args.data_dir.resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     env = demo_environment(data_dir, args.port, args.sandbox_port)
     password = _kept_secret(data_dir / "demo-password", lambda: secrets.token_urlsafe(9))
     efactura = [sys.executable, "-m", "efactura"]

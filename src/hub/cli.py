@@ -46,7 +46,13 @@ def register(subparsers: Any) -> None:
     sync.set_defaults(func=_sync)
 
 
+def _private_files() -> None:
+    """Database, archive, broker and key files hold invoices and tokens: only this user may read them."""
+    os.umask(0o077)
+
+
 def _setup() -> None:
+    _private_files()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings")
     import django
 
@@ -57,12 +63,14 @@ def _data_dir() -> Path:
     from django.conf import settings
 
     path = Path(settings.DATA_DIR)
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)
     return path
 
 
 def _serve(args: argparse.Namespace) -> int:
     _setup()
+    _data_dir()
     import uvicorn
 
     options: dict[str, Any] = {}
@@ -113,6 +121,7 @@ def _beat(args: argparse.Namespace) -> int:
 
 
 def _manage(args: argparse.Namespace) -> int:
+    _private_files()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings")
     from django.core.management import execute_from_command_line
 

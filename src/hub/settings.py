@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
     "ninja",  # serves the API docs' Swagger UI from our static files instead of a CDN
     "hub.core",
     "hub.accounts",
@@ -58,7 +60,9 @@ MIDDLEWARE = [
     "hub.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 ROOT_URLCONF = "hub.urls"
 ASGI_APPLICATION = "hub.asgi.application"
@@ -94,10 +98,39 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Login throttling (django-axes): an account, and separately a client address, is locked out for a cool-off
+# after too many wrong passwords; `efactura manage axes_reset_username NAME` unlocks early.
+AUTHENTICATION_BACKENDS = [
+    "hub.accounts.backends.ThrottledLogin",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("EFACTURA_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("EFACTURA_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "hub.accounts.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_ENABLE_ADMIN = False
+EFACTURA_INVITATION_DAYS = env_int("EFACTURA_INVITATION_DAYS", 7)  # invitation and e-mail confirmation links
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Content-Security-Policy (django-csp): scripts only from our static files (no inline script, no eval);
+# inline style attributes stay allowed (they cannot run code). docs/security.md.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 # The authorization popup must keep its `window.opener` across ANAF's pages to report back.
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin-allow-popups"
 # Behind a TLS-terminating proxy: HTTPS_ONLY=1 turns on secure cookies, the redirect to https and HSTS.
@@ -108,6 +141,18 @@ SECURE_SSL_REDIRECT = HTTPS_ONLY
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS_ONLY else 0)
 if env_bool("TRUST_X_FORWARDED_PROTO", HTTPS_ONLY):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Request bodies (docs/security.md): capped in front of Django (`hub.core.bodylimit`, 413) and inside it.
+EFACTURA_MAX_REQUEST_BYTES = env_int("EFACTURA_MAX_REQUEST_BYTES", 1024 * 1024)
+# ANAF accepts invoices up to 10 MB; the margin covers a multipart or JSON envelope around one.
+EFACTURA_MAX_UPLOAD_BYTES = env_int("EFACTURA_MAX_UPLOAD_BYTES", 11 * 1024 * 1024)
+EFACTURA_UPLOAD_PATHS = env_list("EFACTURA_UPLOAD_PATHS", "/api/v1/")
+DATA_UPLOAD_MAX_MEMORY_SIZE = EFACTURA_MAX_UPLOAD_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440  # larger files go to a private temporary file
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 LANGUAGE_CODE = "ro"
 LANGUAGES = [("ro", "Română"), ("en", "English")]

@@ -14,6 +14,8 @@ class MemberError(StrEnum):
     LAST_OWNER = "member_last_owner"
     ALREADY_MEMBER = "member_already_member"
     NOT_PENDING = "member_not_pending"
+    INVITATION_INVALID = "member_invitation_invalid"
+    ADDRESS_HAS_ACCOUNT = "member_address_has_account"
 
 
 MESSAGES: dict[MemberError, Promise] = {
@@ -23,7 +25,14 @@ MESSAGES: dict[MemberError, Promise] = {
         "The organization must keep at least one owner / administrator: make someone else owner first."
     ),
     MemberError.ALREADY_MEMBER: _("This person is already a member of the organization."),
-    MemberError.NOT_PENDING: _("This person has already set a password: there is no invitation to resend."),
+    MemberError.NOT_PENDING: _("There is no pending invitation to resend."),
+    MemberError.INVITATION_INVALID: _(
+        "This link is no longer valid: it was already used or it expired. Ask an administrator of the "
+        "organization to send the invitation again."
+    ),
+    MemberError.ADDRESS_HAS_ACCOUNT: _(
+        "An account with this e-mail address already exists: log in to accept the invitation."
+    ),
 }
 
 

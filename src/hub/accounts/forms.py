@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from hub.accounts.models import Role, User
@@ -15,9 +18,32 @@ class PreferencesForm(forms.ModelForm):  # type: ignore[type-arg]
         fields = (
             "first_name",
             "last_name",
-            "email",
             "language",
         )
+
+
+class EmailChangeForm(forms.Form):
+    email = forms.EmailField(
+        label=_("New e-mail address"),
+        max_length=150,
+        help_text=_("It is used once you follow the confirmation link we send to it."),
+    )
+
+
+class InvitationSignupForm(forms.Form):
+    """A password for the account the invited person creates (its address is the invited one)."""
+
+    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, strip=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            raise forms.ValidationError(_("The two passwords differ."))
+        if first:
+            password_validation.validate_password(first)
+        return data
 
 
 class OrganizationForm(forms.Form):
@@ -31,7 +57,7 @@ class MemberAddForm(forms.Form):
         label=_("Language of the invitation"),
         choices=settings.LANGUAGES,
         initial="ro",
-        help_text=_("Used only for a person without an account yet."),
+        help_text=_("The language of the invitation e-mail."),
     )
 
 

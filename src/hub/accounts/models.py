@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,6 +12,16 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=5, default="ro", choices=[("ro", "Română"), ("en", "English")]
     )
+
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined,misc]
+        constraints = (
+            # An address belongs to one active person; a change applies only once confirmed by e-mail.
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=models.Q(is_active=True) & ~models.Q(email=""),
+                name="one_active_user_per_email",
+            ),
+        )
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
@@ -74,3 +85,25 @@ class Company(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name or self.cif} ({self.cif})"
+
+
+class Invitation(models.Model):
+    """An owner's offer of a role, sent to an e-mail address; a membership exists only once someone who
+    received the link accepts it. Only the token's sha256 is stored."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(max_length=150)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
+    language = models.CharField(max_length=5, default="ro")
+    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField()
+    sent_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ("-created",)
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organization} ({self.role})"

@@ -9,5 +9,6 @@ urlpatterns = [
     path("add/", views.member_add_view, name="member-add"),
     path("<int:membership_id>/role/", views.member_role_view, name="member-role"),
     path("<int:membership_id>/remove/", views.member_remove_view, name="member-remove"),
-    path("<int:membership_id>/invite/", views.invitation_resend_view, name="member-invite"),
+    path("invitations/<int:invitation_id>/resend/", views.invitation_resend_view, name="invitation-resend"),
+    path("invitations/<int:invitation_id>/cancel/", views.invitation_cancel_view, name="invitation-cancel"),
 ]

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from hub.accounts.models import Company, Membership, Organization, Role, User
+from hub.accounts.models import Company, Invitation, Membership, Organization, Role, User
 
 
 def organizations_for(user: User) -> QuerySet[Organization]:
@@ -44,3 +44,7 @@ def members_of(organization: Organization) -> QuerySet[Membership]:
 def membership_of(*, organization: Organization, membership_id: int) -> Membership:
     """A membership of this organization, or 404 (ids of other organizations do not exist here)."""
     return get_object_or_404(members_of(organization), pk=membership_id)
+
+
+def pending_invitations_of(organization: Organization) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(organization=organization, accepted_at__isnull=True).order_by("email")

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
 from django.utils.text import slugify
 
 from hub.accounts.cif import is_valid_cif, normalize_cif
 from hub.accounts.errors import MemberError, MembershipError
-from hub.accounts.models import Company, Membership, Organization, Role, User
-from hub.accounts.tasks import invitation_send_task
+from hub.accounts.models import Company, Invitation, Membership, Organization, Role, User
+from hub.accounts.tasks import email_change_send_task, invitation_send_task
+from hub.accounts.tokens import email_change_address, token_hash
+from hub.core import clock
 
 ROLE_RANK = {Role.VIEWER: 0, Role.ACCOUNTANT: 1, Role.OWNER: 2}
 
@@ -44,8 +50,10 @@ def company_add(*, organization: Organization, cif: str, name: str = "") -> Comp
     return company
 
 
-def company_remove(*, organization: Organization, company_id: int) -> None:
-    Company.objects.filter(organization=organization, pk=company_id).delete()
+def company_remove(*, organization: Organization, company_id: int) -> bool:
+    """False when the organization has no such company (another organization's id)."""
+    deleted, _ = Company.objects.filter(organization=organization, pk=company_id).delete()
+    return deleted > 0
 
 
 def _check_manager(actor: Membership, *, role: str | None = None, target: Membership | None = None) -> None:
@@ -67,31 +75,103 @@ def _free_username(email: str) -> str:
     return candidate
 
 
-def _invite_after_commit(membership: Membership, inviter: User) -> None:
-    membership_id, inviter_id = membership.pk, inviter.pk
-    # robust: a broker outage must not undo the membership; "Resend invitation" recovers.
-    transaction.on_commit(lambda: invitation_send_task.delay(membership_id, inviter_id), robust=True)
+def _send_after_commit(invitation: Invitation) -> None:
+    invitation_id = invitation.pk
+    # robust: a broker outage must not undo the invitation; "Resend invitation" recovers.
+    transaction.on_commit(lambda: invitation_send_task.delay(invitation_id), robust=True)
 
 
-def member_add(*, actor: Membership, email: str, role: str, language: str = "ro") -> Membership:
-    """Add a person by e-mail. An unknown address gets a new user without a password and an invitation
-    to set one; so does a known user who never set theirs. Anyone else is simply added."""
+def member_add(*, actor: Membership, email: str, role: str, language: str = "ro") -> Invitation:
+    """Invite an address. Whether or not it has an account here, it gets the same e-mail with a one-time
+    link, and nobody becomes a member before someone who received it accepts (no squatting an address,
+    no telling which addresses have accounts)."""
     _check_manager(actor, role=role)
     email = User.objects.normalize_email(email.strip())
+    organization = actor.organization
+    if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
+        raise MembershipError(MemberError.ALREADY_MEMBER)
+    now = clock.now()
     with transaction.atomic():
-        user = User.objects.filter(email__iexact=email).order_by("pk").first()
-        if user is None:
-            user = User.objects.create_user(
-                username=_free_username(email), email=email, password=None, language=language
-            )
-        try:
-            with transaction.atomic():
-                membership = Membership.objects.create(organization=actor.organization, user=user, role=role)
-        except IntegrityError:
-            raise MembershipError(MemberError.ALREADY_MEMBER) from None
-        if not user.has_usable_password():
-            _invite_after_commit(membership, actor.user)
+        invitation = (
+            Invitation.objects.select_for_update()
+            .filter(organization=organization, email__iexact=email, accepted_at__isnull=True)
+            .first()
+        )
+        if invitation is None:
+            invitation = Invitation(organization=organization, email=email, created=now)
+        invitation.role, invitation.language, invitation.invited_by = role, language, actor.user
+        invitation.token_sha256, invitation.sent_at = token_hash(secrets.token_urlsafe(32)), now
+        invitation.save()
+        _send_after_commit(invitation)
+    return invitation
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    """The pending, unexpired invitation this link belongs to, or None."""
+    invitation = (
+        Invitation.objects.select_related("organization")
+        .filter(token_sha256=token_hash(token), accepted_at__isnull=True)
+        .first()
+    )
+    if invitation is None:
+        return None
+    if clock.now() - invitation.sent_at > timedelta(days=settings.EFACTURA_INVITATION_DAYS):
+        return None
+    return invitation
+
+
+def invitation_accept(*, token: str, user: User) -> Membership:
+    """Whoever follows the link and is logged in (or just signed up) joins with the offered role."""
+    with transaction.atomic():
+        invitation = invitation_for_token(token)
+        if invitation is None:
+            raise MembershipError(MemberError.INVITATION_INVALID)
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at is not None:
+            raise MembershipError(MemberError.INVITATION_INVALID)
+        membership, _ = Membership.objects.get_or_create(
+            organization=invitation.organization, user=user, defaults={"role": invitation.role}
+        )
+        invitation.accepted_at, invitation.accepted_by = clock.now(), user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
     return membership
+
+
+def invitation_signup(*, token: str, password: str) -> Membership:
+    """A person without an account accepts: the account gets the invited (now proven) address."""
+    invitation = invitation_for_token(token)
+    if invitation is None:
+        raise MembershipError(MemberError.INVITATION_INVALID)
+    if User.objects.filter(email__iexact=invitation.email, is_active=True).exists():
+        raise MembershipError(MemberError.ADDRESS_HAS_ACCOUNT)
+    with transaction.atomic():
+        user = User.objects.create_user(
+            username=_free_username(invitation.email),
+            email=invitation.email,
+            password=password,
+            language=invitation.language,
+        )
+        return invitation_accept(token=token, user=user)
+
+
+def invitation_resend(*, actor: Membership, invitation_id: int) -> Invitation:
+    _check_manager(actor)
+    invitation = Invitation.objects.filter(
+        organization=actor.organization, pk=invitation_id, accepted_at__isnull=True
+    ).first()
+    if invitation is None:
+        raise MembershipError(MemberError.NOT_PENDING)
+    with transaction.atomic():
+        _send_after_commit(invitation)
+    return invitation
+
+
+def invitation_cancel(*, actor: Membership, invitation_id: int) -> bool:
+    _check_manager(actor)
+    deleted, _ = Invitation.objects.filter(
+        organization=actor.organization, pk=invitation_id, accepted_at__isnull=True
+    ).delete()
+    return deleted > 0
 
 
 def _keep_an_owner(membership: Membership) -> None:
@@ -130,9 +210,27 @@ def member_remove(*, actor: Membership, membership: Membership) -> None:
         membership.delete()
 
 
-def invitation_resend(*, actor: Membership, membership: Membership) -> None:
-    _check_manager(actor, target=membership)
-    if membership.user.has_usable_password():
-        raise MembershipError(MemberError.NOT_PENDING)
+class EmailChangeError(ValueError):
+    """The confirmation link is forged, expired, for another account, or the address is taken."""
+
+
+def email_change_request(*, user: User, new_email: str) -> None:
+    """Send a confirmation link to the new address; the account keeps its address until it is followed.
+    The answer is the same whether or not the address is taken (that is only checked on confirmation)."""
+    new_email = User.objects.normalize_email(new_email.strip())
+    if new_email.lower() == user.email.lower():
+        return
+    user_id = user.pk
+    transaction.on_commit(lambda: email_change_send_task.delay(user_id, new_email), robust=True)
+
+
+def email_change_confirm(*, user: User, token: str) -> str:
+    new_email = email_change_address(user=user, token=token)
+    if new_email is None:
+        raise EmailChangeError("bad, expired or used link, or another account's")
     with transaction.atomic():
-        _invite_after_commit(membership, actor.user)
+        if User.objects.filter(email__iexact=new_email, is_active=True).exclude(pk=user.pk).exists():
+            raise EmailChangeError("address taken")
+        user.email = new_email
+        user.save(update_fields=["email"])
+    return new_email

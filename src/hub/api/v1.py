@@ -15,9 +15,11 @@ from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
+import einvoice
 from hub.api.models import ApiKey, Scope
 from hub.api.pagination import cursor_page
 from hub.api.services import api_key_check
+from hub.core.downloads import content_disposition
 from hub.inbox import documents
 from hub.inbox.models import Invoice, Message
 from hub.inbox.selectors import InvoiceFilters, invoice_get, invoices_for, messages_for, sync_states_for
@@ -280,7 +282,7 @@ def get_invoice(request: HttpRequest, invoice_id: int) -> dict[str, Any]:
 
 def _file(data: bytes, name: str, content_type: str) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition(name)
     return response
 
 
@@ -294,7 +296,10 @@ def get_invoice_zip(request: HttpRequest, invoice_id: int) -> HttpResponse:
 @api.get("/invoices/{invoice_id}/xml", tags=["files"], response={200: None})
 def get_invoice_xml(request: HttpRequest, invoice_id: int) -> HttpResponse:
     invoice = _invoice(_key(request, Scope.DOWNLOAD), invoice_id)
-    opened = documents.contents(invoice)
+    try:
+        opened = documents.contents(invoice)
+    except einvoice.UnsafeArchive:
+        raise HttpError(422, "the archive cannot be opened safely; download the original ZIP") from None
     return _file(opened.xml, opened.xml_name, "application/xml")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -47,6 +47,8 @@ def api_keys(request: HttpRequest) -> HttpResponse:
 @require_POST
 def api_key_revoke_view(request: HttpRequest, key_id: int) -> HttpResponse:
     organization = _organization(request)
+    if not ApiKey.objects.filter(organization=organization, pk=key_id).exists():
+        raise Http404("api key")  # another organization's id
     if api_key_revoke(organization=organization, key_id=key_id):
         messages.success(request, _("API key revoked."))
     return redirect("api-keys", slug=organization.slug)

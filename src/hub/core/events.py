@@ -20,6 +20,7 @@ class Kind(StrEnum):
     CERTIFICATE_CHANGED = "authorization.certificate_changed"
     RIGHTS_LOST = "authorization.rights_lost"
     UNUSABLE = "authorization.unusable"
+    REVOKED = "authorization.revoked"
     INBOX_SYNC_FAILED = "inbox.sync_failed"
     INBOX_RETENTION_RISK = "inbox.retention_risk"
     INBOX_MESSAGES_EXPIRED = "inbox.messages_expired"

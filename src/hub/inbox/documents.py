@@ -6,7 +6,6 @@ by `einvoice.render_pdf` on first request and kept in the archive storage beside
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -15,6 +14,7 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 
 import einvoice
+from hub.core.spreadsheet import csv_lines
 from hub.documents import archive
 from hub.inbox.models import Invoice
 
@@ -83,38 +83,32 @@ CSV_COLUMNS = (
 
 
 def csv_rows(invoices: Iterable[Invoice]) -> Iterator[str]:
-    """CSV lines (UTF-8 text with a header), streamed."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    yield "\ufeff" + buffer.getvalue()  # BOM: spreadsheet programs then read the diacritics right
-    for invoice in invoices:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow(
-            [
-                invoice.pk,
-                invoice.company.cif,
-                invoice.message.download_id,
-                invoice.direction,
-                invoice.kind,
-                invoice.state,
-                invoice.number,
-                invoice.issue_date.isoformat() if invoice.issue_date else "",
-                invoice.due_date.isoformat() if invoice.due_date else "",
-                invoice.seller_name,
-                invoice.seller_cif,
-                invoice.buyer_name,
-                invoice.buyer_cif,
-                invoice.currency,
-                invoice.tax_exclusive if invoice.tax_exclusive is not None else "",
-                invoice.tax if invoice.tax is not None else "",
-                invoice.payable if invoice.payable is not None else "",
-                invoice.received_at.isoformat(),
-                invoice.problem.replace("\n", " ")[:500],
-            ]
-        )
-        yield buffer.getvalue()
+    """CSV lines (UTF-8 text with a header), streamed, through the hub's formula-safe writer."""
+    return csv_lines(CSV_COLUMNS, (_csv_cells(invoice) for invoice in invoices))
+
+
+def _csv_cells(invoice: Invoice) -> list[object]:
+    return [
+        invoice.pk,
+        invoice.company.cif,
+        invoice.message.download_id,
+        invoice.direction,
+        invoice.kind,
+        invoice.state,
+        invoice.number,
+        invoice.issue_date.isoformat() if invoice.issue_date else "",
+        invoice.due_date.isoformat() if invoice.due_date else "",
+        invoice.seller_name,
+        invoice.seller_cif,
+        invoice.buyer_name,
+        invoice.buyer_cif,
+        invoice.currency,
+        invoice.tax_exclusive,
+        invoice.tax,
+        invoice.payable,
+        invoice.received_at.isoformat(),
+        invoice.problem.replace("\n", " ")[:500],
+    ]
 
 
 def zip_of_originals(invoices: Iterable[Invoice]) -> bytes:

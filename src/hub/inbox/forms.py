@@ -74,3 +74,17 @@ class PreferenceForm(forms.ModelForm):  # type: ignore[type-arg]
         model = InboxPreference
         fields = ("notify",)
         labels: ClassVar = {"notify": _("New supplier invoices")}
+
+
+class SyncNowForm(forms.Form):
+    """ "Sincronizează acum": one company of the organization, or all of them when empty."""
+
+    company: forms.ModelChoiceField = forms.ModelChoiceField(  # type: ignore[type-arg]
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": _("Choose one of the organization's companies.")},
+    )
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["company"].queryset = organization.companies.all()  # type: ignore[attr-defined]

@@ -14,7 +14,7 @@ from django.http import (
     HttpResponse,
     StreamingHttpResponse,
 )
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,10 +23,11 @@ import anaf
 import einvoice
 from hub.accounts.decorators import org_view
 from hub.accounts.models import Organization, User
+from hub.core.downloads import content_disposition
 from hub.core.htmx import render_page
 from hub.core.problems import SyncError, problem_message
 from hub.inbox import documents
-from hub.inbox.forms import FilterForm, IntervalForm, PreferenceForm
+from hub.inbox.forms import FilterForm, IntervalForm, PreferenceForm, SyncNowForm
 from hub.inbox.models import CompanySync, Invoice
 from hub.inbox.selectors import (
     bounded_count,
@@ -109,8 +110,7 @@ def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 def _attachment(data: bytes, name: str, content_type: str, *, inline: bool = False) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
+    response["Content-Disposition"] = content_disposition(name, inline=inline)
     return response
 
 
@@ -120,17 +120,28 @@ def invoice_zip(request: HttpRequest, invoice_id: int) -> HttpResponse:
     return _attachment(documents.original_zip(invoice), documents.zip_name(invoice), "application/zip")
 
 
+def _unsafe_zip(request: HttpRequest) -> HttpResponse:
+    message = _("This archive cannot be opened safely. Download the original ZIP instead.")
+    return render(request, "hub/error.html", {"message": message}, status=422)
+
+
 @org_view()
 def invoice_xml(request: HttpRequest, invoice_id: int) -> HttpResponse:
     invoice = invoice_get(_organization(request), invoice_id)
-    opened = documents.contents(invoice)
+    try:
+        opened = documents.contents(invoice)
+    except einvoice.UnsafeArchive:
+        return _unsafe_zip(request)
     return _attachment(opened.xml, opened.xml_name, "application/xml")
 
 
 @org_view()
 def invoice_signature(request: HttpRequest, invoice_id: int) -> HttpResponse:
     invoice = invoice_get(_organization(request), invoice_id)
-    opened = documents.contents(invoice)
+    try:
+        opened = documents.contents(invoice)
+    except einvoice.UnsafeArchive:
+        return _unsafe_zip(request)
     if opened.signature is None:
         raise Http404("signature")
     return _attachment(opened.signature, opened.signature_name or "semnatura.xml", "application/xml")
@@ -198,15 +209,17 @@ def export_zip(request: HttpRequest) -> HttpResponse:
     )
 
 
-@org_view()
+@org_view(authorize=True)  # a sync spends ANAF's call budget: owners and accountants only
 @require_POST
 def sync_now(request: HttpRequest) -> HttpResponse:
     """ "Sincronizează acum": enqueue a sync of one company (or all); the worker runs it."""
     organization = _organization(request)
-    company = request.POST.get("company")
-    inbox_sync_request(
-        organization=organization, company_id=int(company) if company else None, trigger="manual"
-    )
+    form = SyncNowForm(request.POST, organization=organization)
+    if not form.is_valid():
+        message = " ".join(str(error) for error in form.errors.get("company", []))
+        return render(request, "hub/error.html", {"message": message}, status=400)
+    chosen = form.cleaned_data["company"]
+    inbox_sync_request(organization=organization, company_id=chosen.pk if chosen else None, trigger="manual")
     messages.success(request, _("Sync started. New documents appear here as they are archived."))
     target = request.POST.get("next", "")
     if target.startswith(f"/o/{organization.slug}/"):

@@ -24,6 +24,7 @@ TITLES: dict[Kind, Promise] = {
     Kind.CERTIFICATE_CHANGED: _("New certificate added to the ANAF SPV authorizations"),
     Kind.RIGHTS_LOST: _("The certificate seems to have lost SPV rights"),
     Kind.UNUSABLE: _("ANAF authorization unusable for over 24 hours"),
+    Kind.REVOKED: _("ANAF authorization revoked"),
     Kind.INBOX_SYNC_FAILED: _("e-Factura messages cannot be downloaded"),
     Kind.INBOX_RETENTION_RISK: _("e-Factura messages could be lost: ANAF keeps them only 60 days"),
     Kind.INBOX_MESSAGES_EXPIRED: _("e-Factura messages lost: ANAF no longer serves them"),
@@ -61,6 +62,10 @@ BODIES: dict[Kind, Promise] = {
     Kind.UNUSABLE: _(
         "The ANAF SPV authorization of %(organization)s has been unusable since %(since)s. Authorize again "
         "with the certificate so that no e-Factura message is missed."
+    ),
+    Kind.REVOKED: _(
+        "%(person)s revoked the ANAF SPV authorization of %(organization)s (certificate %(serial)s) and its "
+        "tokens were deleted. e-Factura messages are no longer downloaded until someone authorizes again."
     ),
     Kind.INBOX_SYNC_FAILED: _(
         "The e-Factura messages of %(company)s (CIF %(cif)s) cannot be downloaded since %(since)s: %(reason)s"

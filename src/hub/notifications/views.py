@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
 
 from hub.accounts.decorators import org_view
@@ -29,6 +29,9 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @org_view()
 def notification_read(request: HttpRequest, notification_id: int | None = None) -> HttpResponse:
+    mine = in_app_for(user=request.user, organization=request.membership.organization)  # type: ignore[arg-type,attr-defined]
+    if notification_id is not None and not mine.filter(pk=notification_id).exists():
+        raise Http404("notification")  # another person's or organization's id
     notification_mark_read(
         user=request.user,  # type: ignore[arg-type]
         organization=request.membership.organization,  # type: ignore[attr-defined]

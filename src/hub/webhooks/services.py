@@ -61,8 +61,10 @@ def endpoint_create(*, organization: Organization, url: str, events: list[str]) 
     )
 
 
-def endpoint_delete(*, organization: Organization, endpoint_id: int) -> None:
-    Endpoint.objects.filter(organization=organization, pk=endpoint_id).delete()
+def endpoint_delete(*, organization: Organization, endpoint_id: int) -> bool:
+    """False when the organization has no such endpoint (another organization's id)."""
+    deleted, _ = Endpoint.objects.filter(organization=organization, pk=endpoint_id).delete()
+    return deleted > 0
 
 
 def webhook_emit(

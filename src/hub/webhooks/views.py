@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -52,6 +52,7 @@ def webhook_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def webhook_delete(request: HttpRequest, endpoint_id: int) -> HttpResponse:
     organization = _organization(request)
-    endpoint_delete(organization=organization, endpoint_id=endpoint_id)
+    if not endpoint_delete(organization=organization, endpoint_id=endpoint_id):
+        raise Http404("webhook")
     messages.success(request, _("Webhook removed."))
     return redirect("webhooks", slug=organization.slug)

@@ -35,6 +35,17 @@ def oauth_client(environment: str) -> OAuthClient:
     )
 
 
+def revoke_at_anaf(*, environment: str, refresh_token: str, access_token: str) -> bool:
+    """Revoke the pair at ANAF (refresh token first: it ends the grant); True when ANAF confirmed both.
+    The only place the hub calls the client's `revoke`. Never raises for ANAF's answer."""
+    confirmed = True
+    with oauth_client(environment) as client:
+        for token, hint in ((refresh_token, "refresh_token"), (access_token, "access_token")):
+            if token and not client.revoke(token, hint).revoked:  # type: ignore[arg-type]
+                confirmed = False
+    return confirmed
+
+
 def efactura_client(*, environment: str, access_token: str) -> EFacturaClient:
     """A client for one token; every client of the process spends the same quota budgets (`quota.py`)."""
     endpoints = endpoints_for(environment)

@@ -21,6 +21,7 @@ class AuthorizationStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     NEEDS_REAUTHORIZATION = "needs_reauth", _("Needs re-authorization")
     REPLACED = "replaced", _("Replaced by a newer authorization")
+    REVOKED = "revoked", _("Revoked")
 
 
 IN_USE = (AuthorizationStatus.ACTIVE, AuthorizationStatus.NEEDS_REAUTHORIZATION)
@@ -142,6 +143,7 @@ class AuditKind(models.TextChoices):
     REAUTHORIZATION_REQUIRED = "reauth_required", _("Renewal refused: re-authorization needed")
     RIGHTS_CHECKED = "rights_checked", _("SPV rights checked")
     CONFIGURED = "configured", _("Configuration changed")
+    REVOKED = "revoked", _("Authorization revoked; tokens deleted")
     SERVING_CHANGED = "serving_changed", _("Company served by another authorization")
 
 

@@ -30,10 +30,11 @@ def conf_of(organization: Organization) -> EFacturaConf:
 
 
 def current_authorization(organization: Organization) -> SpvAuthorization | None:
-    """The newest authorization that is not replaced (active or needing re-authorization)."""
+    """The newest authorization in use (active or needing re-authorization): never a replaced or revoked
+    one, so nothing renews, syncs or probes with deleted tokens."""
     return (
         SpvAuthorization.objects.filter(organization=organization)
-        .exclude(status=AuthorizationStatus.REPLACED)
+        .exclude(status__in=[AuthorizationStatus.REPLACED, AuthorizationStatus.REVOKED])
         .select_related("authorized_by")
         .first()
     )

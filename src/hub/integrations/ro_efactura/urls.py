@@ -11,6 +11,8 @@ urlpatterns = [
     path("authorize/", views.authorize, name="ro-efactura-authorize"),
     path("rights/check/", views.rights_check, name="ro-efactura-rights-check"),
     path("renew/", views.renew_now, name="ro-efactura-renew"),
+    path("revoke/", views.revoke, name="ro-efactura-revoke"),
+    path("revoke/<int:authorization_id>/", views.revoke, name="ro-efactura-revoke-one"),
     path("audit/", views.audit_log, name="ro-efactura-audit"),
 ]
 

@@ -30,6 +30,7 @@ from hub.integrations.ro_efactura.selectors import (
     conf_of,
     current_authorization,
     integration_of,
+    latest_authorization,
     reach_of,
 )
 from hub.integrations.ro_efactura.services.audit import audit_record
@@ -41,6 +42,11 @@ from hub.integrations.ro_efactura.services.authorization import (
     company_label,
 )
 from hub.integrations.ro_efactura.services.renewal import RenewalTransientError, authorization_renew
+from hub.integrations.ro_efactura.services.revocation import (
+    NothingToRevoke,
+    authorization_revoke,
+    authorization_to_revoke,
+)
 from hub.integrations.ro_efactura.services.rights import company_rights_check
 from hub.integrations.ro_efactura.services.serving import ServingRefused, company_serving_set
 from hub.integrations.services import integration_activate
@@ -79,6 +85,7 @@ def _status_context(request: HttpRequest) -> dict[str, Any]:
         "authorizations": authorizations,
         "all_working": bool(authorizations) and _all_working(authorizations, companies),
         "companies": companies,
+        "latest": latest_authorization(organization),
         "card_state": module.card_state(integration) if integration and integration.active else None,
         "oauth_configured": bool(settings.ANAF_CLIENT_ID and settings.ANAF_CLIENT_SECRET),
         "redirect_uri": settings.ANAF_REDIRECT_URI,
@@ -163,7 +170,8 @@ def company_add_view(request: HttpRequest) -> HttpResponse:
 @org_view(admin=True)
 def company_remove_view(request: HttpRequest, company_id: int) -> HttpResponse:
     organization = _organization(request)
-    company_remove(organization=organization, company_id=company_id)
+    if not company_remove(organization=organization, company_id=company_id):
+        raise Http404("company")
     context = {"company_form": CompanyForm(), **_status_context(request)}
     return render_page(request, "ro_efactura/configure.html", context, fragment="ro_efactura/_companies.html")
 
@@ -317,6 +325,39 @@ def renew_now(request: HttpRequest) -> HttpResponse:
             authorization_renew(authorization_id=authorization.pk, force=True)
         except RenewalTransientError:
             messages.error(request, message_for(ErrorCode.ANAF_DOWN))
+    return redirect("ro-efactura", slug=organization.slug)
+
+
+@org_view(admin=True)
+def revoke(request: HttpRequest, authorization_id: int | None = None) -> HttpResponse:
+    """ "Revocă autorizarea": a confirmation page (GET), then the revocation (POST); owners only.
+
+    Without an id, the newest authorization in use; a foreign or unknown id answers 404.
+    """
+    organization = _organization(request)
+    authorization = authorization_to_revoke(organization=organization, authorization_id=authorization_id)
+    if authorization is None and authorization_id is not None:
+        raise Http404("authorization")
+    if request.method != "POST":
+        if authorization is None:
+            return redirect("ro-efactura", slug=organization.slug)
+        return render(request, "ro_efactura/revoke.html", {"authorization": authorization})
+    try:
+        authorization_revoke(
+            organization=organization,
+            actor=request.user,  # type: ignore[arg-type]
+            authorization_id=authorization_id,
+        )
+    except NothingToRevoke:
+        messages.error(request, _("There is no authorization to revoke."))
+        return redirect("ro-efactura", slug=organization.slug)
+    messages.success(
+        request,
+        _(
+            "The authorization was revoked and its tokens deleted. e-Factura messages are no longer "
+            "downloaded until someone authorizes again."
+        ),
+    )
     return redirect("ro-efactura", slug=organization.slug)
 
 

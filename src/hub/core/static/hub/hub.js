@@ -12,6 +12,10 @@
     form.querySelector("input[name=popup]").value = "1";
     form.target = "anaf-spv";
   });
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (select.matches && select.matches("select[data-navigate]") && select.value) window.location.href = select.value;
+  });
   window.addEventListener("message", function (event) {
     if (event.origin !== window.location.origin) return;
     if (event.data && event.data.type === "efactura-oauth-done") window.location.reload();

@@ -1,0 +1,46 @@
+"""The one CSV writer of the hub: every export goes through it, so no cell can run as a spreadsheet formula.
+
+OWASP's rule for CSV injection: a text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage
+return gets a leading single quote, and every cell is quoted. Numbers stay numbers (a negative total is
+not a formula).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BOM = "\ufeff"  # spreadsheet programs then read the diacritics right
+
+
+def neutralize(value: Any) -> Any:
+    """The cell as written: text that a spreadsheet would evaluate is prefixed with `'`."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | int | float | Decimal | date | datetime):
+        return value
+    text = str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def csv_lines(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
+    """CSV text, one line per yield (the first with a BOM and the header), for streaming responses."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
+
+    def line(cells: Iterable[Any]) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([neutralize(cell) for cell in cells])
+        return buffer.getvalue()
+
+    yield BOM + line(header)
+    for row in rows:
+        yield line(row)
