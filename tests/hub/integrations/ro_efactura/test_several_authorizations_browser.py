@@ -17,13 +17,13 @@ from tests.hub.inbox.helpers import ALFA, BUCATARIA, TESATORIA
 from tests.hub.integrations.ro_efactura.test_browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
-    SCREENSHOTS,
     _authorize_in_popup,
     in_thread,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+SCREENSHOTS = Path(__file__).resolve().parents[4] / "docs" / "screenshots"
 ACCOUNTANT_CERT = "1c:00:00:07:42:de:30:03:9a:00:00:00:03:7c"
 LIST_PATH = "/test/FCTEL/rest/listaMesajePaginatieFactura"
 
@@ -111,6 +111,7 @@ def test_two_certificates_serve_different_companies_in_chromium(
         assert item.get_by_role("button", name="Reautorizează cu acest certificat").is_visible()
     assert page.locator('[data-testid="green-check"]').is_visible()
     _fits(page, "li.authorization")
+    _fits(page, "#companies")
     page.screenshot(
         path=str(SCREENSHOTS / f"ro-efactura-doua-autorizari-{page.viewport_size['width']}.png"),
         full_page=True,
