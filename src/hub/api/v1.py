@@ -24,7 +24,7 @@ from hub.inbox import documents
 from hub.inbox.models import Invoice, Message
 from hub.inbox.selectors import InvoiceFilters, invoice_get, invoices_for, messages_for, sync_states_for
 from hub.inbox.services.requests import inbox_sync_request
-from hub.integrations.ro_efactura.selectors import authorizations_for
+from hub.integrations.ro_efactura.selectors import authorizations_for, served_cifs
 
 
 class KeyAuth(HttpBearer):
@@ -67,6 +67,7 @@ class AuthorizationOut(Schema):
     reauthorize_by: datetime
     certificate_serial: str
     last_renewed_at: datetime | None
+    serves: list[str]  # CIFs of the companies this authorization serves
 
 
 class MessageOut(Schema):
@@ -208,6 +209,7 @@ def list_authorizations(request: HttpRequest) -> list[dict[str, Any]]:
             "reauthorize_by": row.reauthorize_by,
             "certificate_serial": row.serial,
             "last_renewed_at": row.last_renewed_at,
+            "serves": served_cifs(row),
         }
         for row in authorizations_for(key.organization)
     ]

@@ -59,6 +59,7 @@ def test_it_pages_invoices_with_a_cursor_and_pulls_incrementally(synced: Organiz
     assert {row["cif"] for row in companies} == {"16000015", "29000025", "31500030"}
     authorizations = api.get("/api/v1/authorizations").json()
     assert authorizations[0]["status"] == "active"
+    assert authorizations[0]["serves"] == ["16000015", "29000025", "31500030"]  # one authorization serves all
     assert "token" not in str(authorizations).lower()
     messages = api.get("/api/v1/messages", {"limit": 500}).json()
     assert len(messages["items"]) == 25

@@ -57,6 +57,13 @@ def serving_authorization(company: Company) -> SpvAuthorization | None:
     return access.authorization
 
 
+def served_cifs(authorization: SpvAuthorization) -> list[str]:
+    """The CIFs of the companies `authorization` serves."""
+    return sorted(
+        CompanyAccess.objects.filter(authorization=authorization).values_list("company__cif", flat=True)
+    )
+
+
 def reach_of(organization: Organization) -> dict[tuple[int, int], AuthorizationReach]:
     """{(authorization id, company id): what ANAF last said} for the organization's authorizations in use."""
     rows = AuthorizationReach.objects.filter(

@@ -210,12 +210,15 @@ def test_the_whole_flow_in_chromium(  # noqa: PLR0917  (pytest fixtures)
     page.goto(f"{base}/o/{slug}/integrations/ro-efactura/")
     _authorize_in_popup(page, NEW_CERT, ["1234"])
     page.wait_for_selector(".messages .success")
-    assert _field(page, "serial") == NEW_CERT
+    # The renewed certificate is added beside the old one, which ANAF refused: its companies move over.
+    assert page.locator("li.authorization").count() == 2
+    new_item = page.locator(f'li.authorization[data-serial="{NEW_CERT}"]')
+    assert "Alfa Construcții Ardeal SRL" in new_item.locator('[data-field="serves"]').inner_text()
     assert page.locator('[data-testid="green-check"]').is_visible()
     page.goto(f"{base}/o/{slug}/notifications/")
-    assert "Certificat nou folosit pentru autorizarea ANAF" in page.content()
+    assert "Certificat nou adăugat la autorizările ANAF SPV" in page.content()
     assert NEW_CERT in page.content()
-    assert OLD_CERT in page.content()
+    assert "Deservește: Alfa Construcții Ardeal SRL (16000015)" in page.content()
     page.goto(f"{base}/o/{slug}/integrations/ro-efactura/audit/")
     for text in ("Autorizat cu certificatul", "Tokenuri reînnoite", "Reînnoire refuzată"):
         assert text in page.content()

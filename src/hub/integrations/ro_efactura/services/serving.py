@@ -101,7 +101,10 @@ def companies_assign(*, organization: Organization) -> list[Move]:
                     if (row := reach.get((authorization.pk, company.pk))) is not None
                     and row.has_rights is True
                 ]
-                fallback = current or next(iter(active or in_use), None)
+                # No one has rights: stay with an active one, else prefer any active to one needing
+                # re-authorization, so a sync names the cause that a new login would not fix.
+                keep = current if current and current.status == AuthorizationStatus.ACTIVE else None
+                fallback = keep or next(iter(active), None) or current or next(iter(in_use), None)
                 chosen = with_rights[0] if with_rights else fallback
             if (chosen.pk if chosen else None) != access.authorization_id:
                 moves.append(Move(company=company, previous=current, authorization=chosen))
