@@ -19,7 +19,11 @@ from hub.accounts.selectors import admins_of
 from hub.core import clock
 from hub.core.events import Kind
 from hub.inbox.models import CompanySync, Message, MessageState
-from hub.integrations.ro_efactura.selectors import current_authorization, notification_recipients
+from hub.integrations.ro_efactura.selectors import (
+    current_authorization,
+    notification_recipients,
+    serving_authorization,
+)
 from hub.notifications.services import event_raise
 
 ALARM_DAYS = (30, 45, 55)
@@ -29,7 +33,7 @@ def _recipients(state: CompanySync) -> list[User]:
     organization = state.company.organization
     users = {user.pk: user for user in admins_of(organization)}
 
-    authorization = current_authorization(organization)
+    authorization = serving_authorization(state.company) or current_authorization(organization)
     if authorization is not None:
         users.update({user.pk: user for user in notification_recipients(authorization)})
     return list(users.values())
