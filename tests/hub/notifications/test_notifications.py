@@ -94,11 +94,11 @@ def test_an_authorization_unusable_for_24_hours_raises_an_alarm(
 
 def test_lost_rights_raise_a_notice(hub_sandbox: Any, authorization: SpvAuthorization, owner: User) -> None:
     """GIVEN a CIF with rights WHEN ANAF starts answering "no rights" for it THEN a notice is raised."""
-    from hub.integrations.ro_efactura.models import CompanyAccess
+    from hub.integrations.ro_efactura.models import AuthorizationReach
 
-    access = CompanyAccess.objects.get(company__cif="31500030")
-    access.has_rights = True  # as if it had rights at the last check
-    access.save()
+    reach = AuthorizationReach.objects.get(authorization=authorization, company__cif="31500030")
+    reach.has_rights = True  # as if it had rights at the last check
+    reach.save()
     response = login(owner).post(
         f"/o/{authorization.organization.slug}/integrations/ro-efactura/rights/check/"
     )
