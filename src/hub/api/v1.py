@@ -180,7 +180,6 @@ def _invoice_out(invoice: Invoice) -> dict[str, Any]:
 @api.get("/companies", response=list[CompanyOut], tags=["companies"])
 def list_companies(request: HttpRequest) -> list[dict[str, Any]]:
     key = _key(request, Scope.READ)
-
     return [
         {
             "id": state.company.pk,

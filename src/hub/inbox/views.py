@@ -202,7 +202,6 @@ def export_zip(request: HttpRequest) -> HttpResponse:
             % {"limit": EXPORT_ZIP_LIMIT},
         )
         return redirect(f"{request.path.rsplit('export', 1)[0]}?{request.GET.urlencode()}")
-
     data = documents.zip_of_originals(rows)
     return FileResponse(  # type: ignore[return-value]
         io.BytesIO(data), as_attachment=True, filename="facturi-originale.zip"

@@ -28,7 +28,6 @@ ALARM_DAYS = (30, 45, 55)
 def _recipients(state: CompanySync) -> list[User]:
     organization = state.company.organization
     users = {user.pk: user for user in admins_of(organization)}
-
     authorization = current_authorization(organization)
     if authorization is not None:
         users.update({user.pk: user for user in notification_recipients(authorization)})

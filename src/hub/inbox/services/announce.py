@@ -137,7 +137,6 @@ def digests_send() -> int:
             continue
         top = fresh.values("seller_name").annotate(total=Sum("payable")).order_by("-total")[:5]
         summary = ", ".join(f"{row['seller_name'] or '?'} ({row['total'] or 0})" for row in top)
-
         event = event_raise(
             organization=organization,
             kind=Kind.INVOICE_DIGEST,

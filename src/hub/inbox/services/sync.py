@@ -118,7 +118,6 @@ def company_sync_state(company: Company) -> CompanySync:
 def interval_of(state: CompanySync) -> timedelta:
     if state.interval_minutes:
         return timedelta(minutes=max(5, state.interval_minutes))
-
     return timedelta(minutes=conf_of(state.company.organization).sync_interval_minutes)
 
 
@@ -181,7 +180,6 @@ def inbox_sync_company(*, company_id: int, trigger: str = "schedule") -> SyncRes
     finally:
         _finish(state, lease, run, result)
         _raise_expired_event(state, run, result)
-
     result.announced = invoices_announce_pending(company_id=company_id)
     return result
 
@@ -365,7 +363,6 @@ def _report_to_authorization(company: Company, result: SyncResult, exc: anaf.Ana
 def _raise_expired_event(state: CompanySync, run: SyncRun, result: SyncResult) -> None:
     if not result.expired:
         return
-
     ids = list(result.expired)
     transaction.on_commit(lambda: messages_expired_raise(state_id=state.pk, run_id=run.pk, download_ids=ids))
 
@@ -378,7 +375,6 @@ def companies_due(now: datetime | None = None) -> list[int]:
     still watches it, and "Sincronizează acum" still reports the cause.
     """
     now = now or clock.now()
-
     active_orgs = Integration.objects.filter(
         kind="ro-efactura", active=True, organization__spv_authorizations__isnull=False
     ).values("organization_id")

@@ -153,7 +153,6 @@ def _cifs_out_of_reach(*, organization: Organization, environment: str, access_t
     if current is None or current.status != AuthorizationStatus.ACTIVE:
         return []
     cifs = [company.cif for company in companies_with_access(organization)]
-
     with closing(gateway.efactura_client(environment=environment, access_token=access_token)) as client:
         for cif in cifs:
             try:
