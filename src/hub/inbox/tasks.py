@@ -35,3 +35,14 @@ def inbox_digest_task() -> int:
     from hub.inbox.services.announce import digests_send
 
     return digests_send()
+
+
+@shared_task
+def inbox_resume_interrupted_task() -> int:
+    """At worker start and every minute: sync again each company whose sync a dead worker left."""
+    from hub.inbox.services.recovery import interrupted_syncs_reap
+
+    companies = interrupted_syncs_reap()
+    for company_id in companies:
+        inbox_sync_company_task.delay(company_id, "resume")
+    return len(companies)

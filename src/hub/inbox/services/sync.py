@@ -152,6 +152,9 @@ def inbox_sync_company(*, company_id: int, trigger: str = "schedule") -> SyncRes
     lease = Lease.claim(state)
     if lease is None:
         return SyncResult(company_id=company_id, outcome="busy")
+    from hub.inbox.services.recovery import runs_interrupted_close
+
+    runs_interrupted_close(company_id=company_id)  # this claim took over: no earlier run is alive
     run = SyncRun.objects.create(company=company, started=clock.now(), trigger=trigger)
     result = SyncResult(company_id=company_id, outcome=SyncOutcome.RUNNING)
     try:
