@@ -228,6 +228,11 @@ CELERY_BEAT_SCHEDULE.update(
             "schedule": _cron("EFACTURA_RESUME_CRON", "* * * * *"),
             "options": {"expires": 55},
         },
+        "inbox-sweep": {  # the whole 60 days at ANAF against the archive: a few listing calls a company
+            "task": "hub.inbox.tasks.inbox_sweep_task",
+            "schedule": _cron("EFACTURA_SWEEP_CRON", "40 3 * * *"),
+            "options": {"expires": 23 * 3600},
+        },
         "inbox-retention-guard": {
             "task": "hub.inbox.tasks.inbox_retention_guard_task",
             "schedule": _cron("EFACTURA_RETENTION_GUARD_CRON", "17 * * * *"),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from celery import shared_task
+from typing import Any
+
+from celery import Task, shared_task
 
 
 @shared_task
@@ -16,11 +18,25 @@ def inbox_sync_due_task() -> int:
     return len(due)
 
 
-@shared_task(expires=25 * 60)
-def inbox_sync_company_task(company_id: int, trigger: str = "schedule") -> str:
-    from hub.inbox.services.sync import inbox_sync_company
+@shared_task(bind=True, expires=25 * 60, max_retries=12)
+def inbox_sync_company_task(self: Task[Any, Any], company_id: int, trigger: str = "schedule") -> str:
+    from hub.inbox.services.sync import SWEEP, inbox_sync_company
 
-    return inbox_sync_company(company_id=company_id, trigger=trigger).outcome
+    outcome = inbox_sync_company(company_id=company_id, trigger=trigger).outcome
+    if outcome == "busy" and trigger == SWEEP:  # the day's sweep waits for the run in progress
+        raise self.retry(countdown=300)
+    return outcome
+
+
+@shared_task
+def inbox_sweep_task() -> int:
+    """Daily: compare each company's whole 60 days at ANAF with the archive, fetch what is missing."""
+    from hub.inbox.services.sync import SWEEP, companies_swept
+
+    companies = companies_swept()
+    for company_id in companies:
+        inbox_sync_company_task.delay(company_id, SWEEP)
+    return len(companies)
 
 
 @shared_task

@@ -23,13 +23,14 @@ from hub.accounts.models import Company, Organization, User
 from hub.core.htmx import render_page
 from hub.inbox import documents
 from hub.inbox.forms import FilterForm, IntervalForm, PreferenceForm
-from hub.inbox.models import CompanySync, Invoice
+from hub.inbox.models import CompanySync, Invoice, MessageState
 from hub.inbox.problems import problem_message
 from hub.inbox.selectors import (
     bounded_count,
     expired_counts,
     invoice_get,
     invoices_for,
+    ledger_counts,
     preference_for,
     runs_for,
     sync_states_for,
@@ -226,11 +227,13 @@ def sync_status(request: HttpRequest) -> HttpResponse:
     organization = _organization(request)
     states = sync_states_for(organization)
     lost = expired_counts(organization)
+    damaged = ledger_counts(organization, MessageState.DAMAGED)
     rows = [
         {
             "state": state,
             "at_risk_since": at_risk_since(state) if state.pk else None,
             "lost": lost.get(state.company_id, 0),
+            "damaged": damaged.get(state.company_id, 0),
             "error": problem_message(state.last_error) if state.last_error else "",
             "form": IntervalForm(instance=state, prefix=f"c{state.pk}"),
         }
