@@ -233,6 +233,11 @@ CELERY_BEAT_SCHEDULE.update(
             "schedule": _cron("EFACTURA_SWEEP_CRON", "40 3 * * *"),
             "options": {"expires": 23 * 3600},
         },
+        "inbox-archive-verify": {  # every original re-hashed, every signature digest re-checked
+            "task": "hub.inbox.tasks.inbox_archive_verify_task",
+            "schedule": _cron("EFACTURA_ARCHIVE_VERIFY_CRON", "20 4 * * 0"),
+            "options": {"expires": 6 * 24 * 3600},
+        },
         "inbox-retention-guard": {
             "task": "hub.inbox.tasks.inbox_retention_guard_task",
             "schedule": _cron("EFACTURA_RETENTION_GUARD_CRON", "17 * * * *"),

@@ -62,3 +62,11 @@ def inbox_resume_interrupted_task() -> int:
     for company_id in companies:
         inbox_sync_company_task.delay(company_id, "resume")
     return len(companies)
+
+
+@shared_task
+def inbox_archive_verify_task() -> int:
+    """On a schedule: re-hash every original and re-check its signature; returns the differences found."""
+    from hub.inbox.services.integrity import archive_verify
+
+    return len(archive_verify().differences)
