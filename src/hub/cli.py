@@ -144,10 +144,8 @@ def _archive_verify(args: argparse.Namespace) -> int:
     from hub.inbox.services.integrity import archive_verify
 
     report = archive_verify(notify=not args.no_notify)
-    for difference in report.differences:
-        print(
-            f"{difference.problem}: message {difference.download_id} (organization {difference.organization_id})"
-        )
+    for found in report.differences:
+        print(f"{found.problem}: message {found.download_id} (organization {found.organization_id})")
     print(
         f"checked {report.checked} ZIPs and {report.signatures} signatures: "
         f"{len(report.differences)} differences / "
