@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
@@ -328,8 +328,16 @@ def get_invoice_pdf(request: HttpRequest, invoice_id: int, lang: str = "ro") -> 
     invoice = _invoice(_key(request, Scope.DOWNLOAD), invoice_id)
     if invoice.kind not in ("invoice", "credit_note"):
         raise HttpError(404, "no PDF for this kind of document")
-    data = documents.pdf(invoice, lang="en" if lang == "en" else "ro")
-    return _file(data, f"{invoice.message.download_id}.pdf", "application/pdf")
+    from hub.inbox.services.rendering import PdfState, pdf_cached, pdf_request
+
+    lang = "en" if lang == "en" else "ro"
+    state = pdf_request(invoice, lang)
+    data = pdf_cached(invoice, lang) if state == PdfState.READY else None
+    if data is not None:
+        return _file(data, f"{invoice.message.download_id}.pdf", "application/pdf")
+    if state == PdfState.PENDING:  # rendered by the worker: ask again
+        return JsonResponse({"pdf": "pending"}, status=202, headers={"Retry-After": "5"})
+    raise HttpError(422, f"no PDF for this document ({state}); download its XML")
 
 
 class SyncOut(Schema):

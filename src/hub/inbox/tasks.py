@@ -70,3 +70,11 @@ def inbox_archive_verify_task() -> int:
     from hub.inbox.services.integrity import archive_verify
 
     return len(archive_verify().differences)
+
+
+# The child process has its own time limit (EFACTURA_PDF_TIME_LIMIT); these only catch a stuck parent.
+@shared_task(soft_time_limit=15 * 60, time_limit=16 * 60)
+def invoice_pdf_render_task(invoice_id: int, lang: str = "ro") -> str:
+    from hub.inbox.services.rendering import invoice_pdf_render
+
+    return invoice_pdf_render(invoice_id=invoice_id, lang=lang)

@@ -139,10 +139,20 @@ def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
         raise Http404("pdf")
     if request.GET.get("source") == "anaf":
         return _anaf_pdf(request, invoice)
-    lang = request.GET.get("lang") or translation.get_language() or "ro"
-    data = documents.pdf(invoice, lang="en" if lang.startswith("en") else "ro")
-    name = f"{invoice.number or invoice.message.download_id}.pdf".replace("/", "-").replace('"', "")
-    return _attachment(data, name, "application/pdf", inline=True)
+    lang = "en" if (request.GET.get("lang") or translation.get_language() or "ro").startswith("en") else "ro"
+    from hub.inbox.services.rendering import PdfState, pdf_cached, pdf_request
+
+    state = pdf_request(invoice, lang)
+    polled = bool(getattr(request, "htmx", False))
+    data = pdf_cached(invoice, lang) if state == PdfState.READY and not polled else None
+    if data is not None:
+        name = f"{invoice.number or invoice.message.download_id}.pdf".replace("/", "-").replace('"', "")
+        return _attachment(data, name, "application/pdf", inline=True)
+    context = {"invoice": invoice, "pdf_state": state, "lang": lang, "poll_url": request.get_full_path()}
+    response = render_page(request, "inbox/pdf.html", context, fragment="inbox/_pdf_state.html")
+    if state == PdfState.READY and polled:
+        response["HX-Redirect"] = request.get_full_path()  # the poll saw it ready: open the PDF
+    return response
 
 
 def _anaf_pdf(request: HttpRequest, invoice: Invoice) -> HttpResponse:

@@ -69,7 +69,7 @@ def test_a_message_damaged_every_time_stays_within_anafs_daily_downloads(
     target = company(authorized, ALFA)
     inbox_sync_company(company_id=target.pk)
     [added] = hub_sandbox.add_messages(
-        {"cif": ALFA, "direction": "received", "file": _sample("supplier_invoice.xml"), "age_days": 0}
+        {"cif": ALFA, "direction": "received", "file": _sample("supplier_invoice.xml"), "age_days": 0.5}
     )
     hub_sandbox.add_faults({"path": DOWNLOAD_PATH, "kind": "truncated", "rate": 1.0})
     for _hour in range(24):  # a sync every hour for a day, each one finding the message still damaged
