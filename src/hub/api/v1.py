@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
@@ -23,6 +23,7 @@ from hub.core.downloads import content_disposition
 from hub.inbox import documents
 from hub.inbox.models import Invoice, Message
 from hub.inbox.selectors import InvoiceFilters, invoice_get, invoices_for, messages_for, sync_states_for
+from hub.inbox.services.rendering import PdfState, pdf_cached, pdf_request
 from hub.inbox.services.requests import inbox_sync_request
 from hub.integrations.ro_efactura.selectors import authorizations_for
 
@@ -307,8 +308,14 @@ def get_invoice_pdf(request: HttpRequest, invoice_id: int, lang: str = "ro") -> 
     invoice = _invoice(_key(request, Scope.DOWNLOAD), invoice_id)
     if invoice.kind not in ("invoice", "credit_note"):
         raise HttpError(404, "no PDF for this kind of document")
-    data = documents.pdf(invoice, lang="en" if lang == "en" else "ro")
-    return _file(data, f"{invoice.message.download_id}.pdf", "application/pdf")
+    lang = "en" if lang == "en" else "ro"
+    state = pdf_request(invoice, lang)
+    data = pdf_cached(invoice, lang) if state == PdfState.READY else None
+    if data is not None:
+        return _file(data, f"{invoice.message.download_id}.pdf", "application/pdf")
+    if state == PdfState.PENDING:  # rendered by the worker: ask again
+        return JsonResponse({"pdf": "pending"}, status=202, headers={"Retry-After": "5"})
+    raise HttpError(422, f"no PDF for this document ({state}); download its XML")
 
 
 class SyncOut(Schema):

@@ -125,6 +125,16 @@ def expired_counts(organization: Organization) -> dict[int, int]:
     return {row["company_id"]: row["lost"] for row in rows}
 
 
+def ledger_counts(organization: Organization, state: str) -> dict[int, int]:
+    """Per company id: how many ledger rows are in `state` (damaged: waiting for a readable download)."""
+    rows = (
+        Message.objects.filter(company__organization=organization, state=state)
+        .values("company_id")
+        .annotate(count=Count("pk"))
+    )
+    return {row["company_id"]: row["count"] for row in rows}
+
+
 def preference_for(*, user: User, organization: Organization) -> InboxPreference:
     """The user's saved preference, or an unsaved default: reading creates no row, saving the form does."""
     saved = InboxPreference.objects.filter(user=user, organization=organization).first()

@@ -28,6 +28,7 @@ TITLES: dict[Kind, Promise] = {
     Kind.INBOX_SYNC_FAILED: _("e-Factura messages cannot be downloaded"),
     Kind.INBOX_RETENTION_RISK: _("e-Factura messages could be lost: ANAF keeps them only 60 days"),
     Kind.INBOX_MESSAGES_EXPIRED: _("e-Factura messages lost: ANAF no longer serves them"),
+    Kind.INBOX_ARCHIVE_DAMAGED: _("The archive of original e-Factura documents has changed"),
     Kind.INVOICE_RECEIVED: _("New supplier invoice"),
     Kind.INVOICE_DIGEST: _("New supplier invoices today"),
 }
@@ -78,6 +79,11 @@ BODIES: dict[Kind, Promise] = {
     Kind.INBOX_MESSAGES_EXPIRED: _(
         "%(count)s e-Factura messages of %(company)s (CIF %(cif)s) were not downloaded in time and ANAF no "
         "longer serves them (past its 60 days). Ask the senders for copies. Message ids: %(ids)s"
+    ),
+    Kind.INBOX_ARCHIVE_DAMAGED: _(
+        "The archive check found %(count)s original e-Factura documents of %(organization)s missing, "
+        "altered or with a signature check that no longer matches: %(ids)s. Restore them from the backup "
+        "(docs/operations.md)."
     ),
     Kind.INVOICE_RECEIVED: _("%(seller)s sent invoice %(number)s of %(amount)s %(currency)s to %(company)s."),
     Kind.INVOICE_DIGEST: _("%(count)s new supplier invoices arrived for %(organization)s: %(summary)s"),
