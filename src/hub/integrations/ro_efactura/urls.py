@@ -10,6 +10,7 @@ urlpatterns = [
     path("authorize/", views.authorize, name="ro-efactura-authorize"),
     path("rights/check/", views.rights_check, name="ro-efactura-rights-check"),
     path("renew/", views.renew_now, name="ro-efactura-renew"),
+    path("certificate/", views.certificate_validity, name="ro-efactura-certificate"),
     path("audit/", views.audit_log, name="ro-efactura-audit"),
 ]
 
