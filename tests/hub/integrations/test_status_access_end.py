@@ -32,13 +32,13 @@ def at(days: float) -> datetime:
     ("refresh_expires_at", "certificate_ends_at", "expected"),
     [
         # fresh login: the refresh token (365 days) ends first
-        (at(365), None, AccessEnd(at(365), AccessLimit.REFRESH_TOKEN)),
+        (at(365), None, AccessEnd(at(365), AccessLimit.REFRESH_EXPIRY)),
         # after sliding renewals the refresh token reaches past the grant limit: the grant limit wins
         (at(1000), None, AccessEnd(GRANT_LIMIT, AccessLimit.GRANT_AGE)),
         # ANAF caps the refresh token at the limit, counted from its own (earlier) clock: still the limit
         (GRANT_LIMIT - SECONDS, None, AccessEnd(GRANT_LIMIT - SECONDS, AccessLimit.GRANT_AGE)),
         # renewals stopped long ago: the refresh token ends well before the limit
-        (at(500), None, AccessEnd(at(500), AccessLimit.REFRESH_TOKEN)),
+        (at(500), None, AccessEnd(at(500), AccessLimit.REFRESH_EXPIRY)),
         # a certificate ending before both
         (at(700), at(400), AccessEnd(at(400), AccessLimit.CERTIFICATE)),
         # a certificate ending before a lone refresh token

@@ -28,7 +28,7 @@ SAME_LIMIT = timedelta(days=1)
 
 
 class AccessLimit(StrEnum):
-    REFRESH_TOKEN = "refresh_expiry"
+    REFRESH_EXPIRY = "refresh_expiry"
     GRANT_AGE = "grant_age"
     CERTIFICATE = "certificate"
 
@@ -94,7 +94,7 @@ def access_end(
     if refresh_expires_at >= grant_limit - SAME_LIMIT:
         end = AccessEnd(min(refresh_expires_at, grant_limit), AccessLimit.GRANT_AGE)
     else:
-        end = AccessEnd(refresh_expires_at, AccessLimit.REFRESH_TOKEN)
+        end = AccessEnd(refresh_expires_at, AccessLimit.REFRESH_EXPIRY)
     if certificate_ends_at is not None and certificate_ends_at <= end.at:
         end = AccessEnd(certificate_ends_at, AccessLimit.CERTIFICATE)
     return end

@@ -29,7 +29,7 @@ LIMIT_REASONS: dict[AccessLimit, Promise] = {
         "ANAF asks for a new login with the certificate about every two years; until then the access is "
         "renewed automatically."
     ),
-    AccessLimit.REFRESH_TOKEN: gettext_lazy(
+    AccessLimit.REFRESH_EXPIRY: gettext_lazy(
         "The renewal token ends then: the access was not renewed in time, so a new login with the "
         "certificate is needed."
     ),

@@ -9,7 +9,6 @@ from django import template
 from hub.accounts.models import Organization
 from hub.core.errors import message_for
 from hub.core.wording import days_phrase
-from hub.integrations.ro_efactura.lifetime import AccessLimit
 from hub.integrations.ro_efactura.models import AuditEvent
 from hub.integrations.ro_efactura.selectors import access_status_of, current_authorization, integration_of
 from hub.integrations.ro_efactura.texts import audit_sentence
@@ -31,7 +30,6 @@ def ro_efactura_access_warning(context: template.Context, place: str = "module")
         "show": status is not None and (status.expiring or status.needs_reauthorization),
         "status": status,
         "authorization": authorization,
-        "limits": AccessLimit,
         "place": place,
         "can_authorize": bool(membership and membership.can_authorize),
         "current_organization": organization,
