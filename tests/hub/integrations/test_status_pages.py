@@ -228,6 +228,7 @@ def test_renew_now_says_how_it_went(hub_sandbox: Any, authorization: SpvAuthoriz
     renewed = SpvAuthorization.objects.get(pk=authorization.pk)
     assert "Reînnoit: tokenul de acces este acum valabil până la" in html
     assert formats.date_format(localtime(renewed.access_expires_at), "SHORT_DATETIME_FORMAT") in html
+    assert f"Accesul durează până la {_short(renewed.access_end.at)}. Până atunci este valabil" in html
     hub_sandbox.add_faults({"path": "/anaf-oauth2/v1/token", "kind": "http_502", "count": 20})
     html = client.post(f"/o/{slug}/integrations/ro-efactura/renew/", follow=True).content.decode()
     assert "Reînnoirea nu a reușit: ANAF nu răspunde" in html
@@ -273,3 +274,17 @@ def test_the_api_reports_the_same_access_end(authorization: SpvAuthorization, ow
     assert row["access_state"] == "active"
     assert row["certificate_valid_until"] == valid_until.isoformat()
     assert "access_token" not in row
+
+
+def test_when_renewals_stopped_the_renewal_token_end_is_the_deadline(
+    authorization: SpvAuthorization, owner: User
+) -> None:
+    """GIVEN no renewal for almost a year (the worker was down) THEN the warning says why access ends."""
+    clock.advance(authorization.refresh_expires_at - clock.now() - timedelta(days=20))
+    html = (
+        login(owner).get(f"/o/{authorization.organization.slug}/integrations/ro-efactura/").content.decode()
+    )
+    warning = html[html.index('data-testid="access-warning"') :]
+    assert f"până la {_short(authorization.refresh_expires_at)}" in warning
+    assert "Reînnoirea automată nu a reușit în ultima vreme" in warning
+    assert "mai sunt 20 de zile" in warning

@@ -30,8 +30,8 @@ LIMIT_REASONS: dict[AccessLimit, Promise] = {
         "renewed automatically."
     ),
     AccessLimit.REFRESH_EXPIRY: gettext_lazy(
-        "The renewal token ends then: the access was not renewed in time, so a new login with the "
-        "certificate is needed."
+        "The renewal token is valid until then. Each automatic renewal moves this date later, up to the "
+        "login with the certificate that ANAF asks for about every two years."
     ),
     AccessLimit.CERTIFICATE: gettext_lazy(
         "The digital certificate expires then. Get the new certificate, then authorize again with it."

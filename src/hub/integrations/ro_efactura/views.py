@@ -253,12 +253,13 @@ def renew_now(request: HttpRequest) -> HttpResponse:
         messages.success(
             request,
             _(
-                "Renewed: the access token is now valid until %(token)s. The access itself lasts until "
-                "%(end)s, when a new login with the certificate is needed."
+                "Renewed: the access token is now valid until %(token)s. The access lasts until %(end)s. "
+                "%(why)s"
             )
             % {
                 "token": short_datetime(authorization.access_expires_at),
                 "end": short_date(authorization.access_end.at),
+                "why": limit_reason(authorization.access_end.limit),
             },
         )
     elif outcome == RenewOutcome.BUSY:
