@@ -12,7 +12,6 @@ from django.test import Client
 from django.utils import formats, translation
 from django.utils.timezone import localtime
 
-from conftest import NEW_CERT, OLD_CERT, advance_clocks, authorize_over_http, login
 from hub.accounts.models import Organization, User
 from hub.api.services import api_key_create
 from hub.core import clock
@@ -23,6 +22,7 @@ from hub.integrations.ro_efactura.models import (
     SpvAuthorization,
 )
 from hub.integrations.ro_efactura.services.renewal import authorization_renew
+from tests.hub.helpers import NEW_CERT, OLD_CERT, advance_clocks, authorize_over_http, login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 TWO_YEARS = timedelta(days=730)

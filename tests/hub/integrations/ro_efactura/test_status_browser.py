@@ -18,11 +18,11 @@ import pytest
 from django.utils import formats, translation
 from django.utils.timezone import localtime
 
-from conftest import CALLBACK_PATH, NEW_CERT, OLD_CERT, PASSWORD, advance_clocks
 from hub.accounts.models import Organization, User
 from hub.core import clock
 from hub.integrations.ro_efactura.models import AuthorizationStatus, SpvAuthorization
 from hub.integrations.ro_efactura.tasks import authorizations_remind_task, authorizations_renew_due_task
+from tests.hub.helpers import CALLBACK_PATH, NEW_CERT, OLD_CERT, PASSWORD, advance_clocks
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,7 +10,6 @@ import pytest
 from django.utils import formats, translation
 from django.utils.timezone import localtime
 
-from conftest import NEW_CERT, advance_clocks, authorize_over_http, login
 from hub.accounts.models import Organization, User
 from hub.core import clock
 from hub.core.errors import ErrorCode
@@ -21,6 +20,7 @@ from hub.integrations.ro_efactura.models import AuthorizationStatus, SpvAuthoriz
 from hub.integrations.ro_efactura.services.reminders import authorizations_remind
 from hub.integrations.ro_efactura.services.renewal import authorization_renew
 from hub.notifications.models import Event
+from tests.hub.helpers import NEW_CERT, advance_clocks, authorize_over_http, login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
