@@ -25,6 +25,7 @@ from hub.inbox.models import Invoice, Message
 from hub.inbox.selectors import InvoiceFilters, invoice_get, invoices_for, messages_for, sync_states_for
 from hub.inbox.services.rendering import PdfState, pdf_cached, pdf_request
 from hub.inbox.services.requests import inbox_sync_request
+from hub.inbox.shapes import invoice_summary
 from hub.integrations.ro_efactura.lifetime import AccessStatus
 from hub.integrations.ro_efactura.models import SpvAuthorization
 from hub.integrations.ro_efactura.selectors import access_status_of, authorizations_for
@@ -124,9 +125,13 @@ class VatOut(Schema):
 
 
 class InvoiceOut(Schema):
+    """The shape of `hub.inbox.shapes.invoice_summary`, also the `data` of invoice webhooks."""
+
     id: int
     company_id: int
+    company_cif: str
     message_id: str
+    upload_id: str
     direction: str
     kind: str
     state: str
@@ -177,11 +182,7 @@ class InvoiceQuery(Schema):
 
 
 def _invoice_out(invoice: Invoice) -> dict[str, Any]:
-    return {
-        **{field: getattr(invoice, field) for field in InvoiceOut.model_fields if hasattr(invoice, field)},
-        "message_id": invoice.message.download_id,
-        "archived_at": invoice.created,
-    }
+    return invoice_summary(invoice)
 
 
 @api.get("/companies", response=list[CompanyOut], tags=["companies"])
