@@ -103,9 +103,15 @@ def ro_invoice(
     return compute_totals(invoice)
 
 
-def ro_invoice_xml(number: str = "FCT-2026-0101", **changes: object) -> bytes:
-    """`ro_invoice()` as UBL bytes (`changes` go to `ro_invoice`)."""
-    return build_ubl(ro_invoice(number, **changes))  # type: ignore[arg-type]
+def ro_invoice_xml(
+    number: str = "FCT-2026-0101",
+    *,
+    seller_vat_id: str = SELLER_VAT_ID,
+    kind: DocumentKind = DocumentKind.INVOICE,
+    lines: int = 3,
+) -> bytes:
+    """`ro_invoice()` as UBL bytes."""
+    return build_ubl(ro_invoice(number, seller_vat_id=seller_vat_id, kind=kind, lines=lines))
 
 
 def foreign_currency_invoice() -> Invoice:

@@ -14,11 +14,22 @@ from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.types import Message, Send
 
 if TYPE_CHECKING:
     from .core import Sandbox
 
-KINDS = ("http_500", "http_502", "http_504", "timeout", "slow", "waf", "maintenance", "login_wall")
+KINDS = (
+    "http_500",
+    "http_502",
+    "http_504",
+    "timeout",
+    "slow",
+    "waf",
+    "maintenance",
+    "login_wall",
+    "truncated",
+)
 # §1.9: the live /revoke answered like any path behind F5's login wall.
 LOGIN_WALL = "/my.policy"
 DEFAULT_SECONDS = {"slow": 2.0, "timeout": 65.0}
@@ -73,6 +84,8 @@ async def apply(fault: dict[str, Any], timestamp: str) -> Response | None:
     if kind == "slow":
         await asyncio.sleep(seconds)
         return None
+    if kind == "truncated":
+        return None  # the call goes on; the gate cuts its answer (`truncating`)
     if kind == "timeout":
         # Hold the connection past any sensible client timeout, then give up like a gateway.
         await asyncio.sleep(seconds)
@@ -102,3 +115,32 @@ def _gateway_page(status: int, title: str) -> HTMLResponse:
         f"<html><head><title>{status} {title}</title></head><body><h1>{title}</h1></body></html>",
         status_code=status,
     )
+
+
+def truncating(send: Send) -> Send:
+    """A ``send`` that delivers only the first half of the body, still as a complete HTTP 200 answer
+    (a ZIP cut short by a proxy or a dropped connection, with a matching ``Content-Length``)."""
+    start: Message | None = None
+    body = b""
+
+    async def cut(message: Message) -> None:
+        nonlocal start, body
+        if message["type"] == "http.response.start":
+            start = message
+            return
+        if message["type"] != "http.response.body":
+            await send(message)
+            return
+        body += message.get("body", b"")
+        if message.get("more_body"):
+            return
+        kept = body[: len(body) // 2]
+        assert start is not None
+        headers = [
+            (name, value) for name, value in start.get("headers", []) if name.lower() != b"content-length"
+        ]
+        headers.append((b"content-length", str(len(kept)).encode()))
+        await send({**start, "headers": headers})
+        await send({"type": "http.response.body", "body": kept, "more_body": False})
+
+    return cut

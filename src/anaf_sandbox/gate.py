@@ -82,6 +82,9 @@ class Gate:
                     record["status"] = message["status"]
                 await send(message)
 
+            if record.get("fault") == "truncated":
+                await self.app(scope, receive, faults.truncating(send_and_record))
+                return
             await self.app(scope, receive, send_and_record)
 
         response = await self._guarded(request, call_next, record, body)

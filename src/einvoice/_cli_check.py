@@ -13,6 +13,10 @@ from .parse import parse
 from .render import render_html, render_pdf
 from .validate import RULE_SETS, Finding, ValidationReport, validate
 
+# A PDF of 5,000 lines is already about 100 pages; a 15,000-line invoice took minutes and gigabytes.
+DEFAULT_MAX_LINES = 5000
+TOO_LARGE = 3  # exit code: refused by --max-lines
+
 
 def register(sub: Any) -> None:
     """Add `validate` and `render` to the subparsers of `efactura invoice`."""
@@ -37,6 +41,12 @@ def register(sub: Any) -> None:
     render.add_argument("file", metavar="FILE", type=Path)
     render.add_argument("-o", "--output", required=True, type=Path, help="OUT.pdf or OUT.html")
     render.add_argument("--lang", choices=("ro", "en"), default="ro")
+    render.add_argument(
+        "--max-lines",
+        type=int,
+        default=DEFAULT_MAX_LINES,
+        help=f"refuse invoices with more lines (default {DEFAULT_MAX_LINES}; 0: no limit)",
+    )
     render.set_defaults(func=run_render)
 
 
@@ -86,6 +96,14 @@ def run_render(args: argparse.Namespace) -> int:
     except EInvoiceError as exc:
         print(f"{args.file}: {exc}", file=sys.stderr)
         return 1
+    if args.max_lines and len(invoice.lines) > args.max_lines:
+        print(
+            f"Factura are {len(invoice.lines)} linii, mai mult de {args.max_lines}: nu o redau "
+            f"(--max-lines 0 o redă oricum) / The invoice has {len(invoice.lines)} lines, more than "
+            f"{args.max_lines}: not rendered (--max-lines 0 renders it anyway)",
+            file=sys.stderr,
+        )
+        return TOO_LARGE
     if suffix == ".pdf":
         args.output.write_bytes(render_pdf(invoice, lang=args.lang))
     else:

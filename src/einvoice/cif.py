@@ -30,6 +30,12 @@ def normalize_cif(cif: str | int) -> str:
     return value
 
 
+def without_ro_prefix(identifier: str) -> str:
+    """Any identifier as written by people or suppliers, spaces and the ``RO`` prefix dropped, never refused:
+    for searching and for reading supplier documents (a foreign VAT id stays as it is)."""
+    return "".join(identifier.split()).upper().removeprefix("RO")
+
+
 def cif_is_valid(cif: str | int) -> bool:
     """True if ``cif`` (``RO`` prefix and spaces allowed) is 2 to 10 digits with a correct check digit."""
     try:

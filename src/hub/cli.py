@@ -45,6 +45,14 @@ def register(subparsers: Any) -> None:
     sync.add_argument("--company", metavar="CIF", help="only this company (CIF); default: every company")
     sync.set_defaults(func=_sync)
 
+    archive = subparsers.add_parser("archive", help="the archive of original ANAF ZIPs")
+    archive_commands = archive.add_subparsers(dest="archive_command", metavar="ACTION", required=True)
+    verify = archive_commands.add_parser(
+        "verify", help="re-hash every stored original and re-check its signature digest"
+    )
+    verify.add_argument("--no-notify", action="store_true", help="print only; raise no event")
+    verify.set_defaults(func=_archive_verify)
+
 
 def _private_files() -> None:
     """Database, archive, broker and key files hold invoices and tokens: only this user may read them."""
@@ -138,3 +146,19 @@ def _sync(args: argparse.Namespace) -> int:
     from hub.inbox.cli import sync_command
 
     return sync_command(cif=args.company)
+
+
+def _archive_verify(args: argparse.Namespace) -> int:
+    _setup()
+    from hub.inbox.services.integrity import archive_verify
+
+    report = archive_verify(notify=not args.no_notify)
+    for found in report.differences:
+        print(f"{found.problem}: message {found.download_id} (organization {found.organization_id})")
+    print(
+        f"checked {report.checked} ZIPs and {report.signatures} signatures: "
+        f"{len(report.differences)} differences / "
+        f"verificate {report.checked} arhive și {report.signatures} semnături: "
+        f"{len(report.differences)} diferențe"
+    )
+    return 1 if report.differences else 0

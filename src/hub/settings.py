@@ -210,12 +210,22 @@ EFACTURA_ALLOW_TIME_TRAVEL = env_bool("EFACTURA_ALLOW_TIME_TRAVEL", False)
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", f"sqla+sqlite:///{DATA_DIR / 'celery-broker.sqlite3'}")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# A task is acknowledged when it ends, so a worker that dies mid-task leaves it for another
+# (docs/operations.md "When a worker dies"): a pool child lost is requeued at once; Redis hands an
+# unacknowledged task to another worker after the visibility timeout, RabbitMQ when the connection drops.
+# The SQLite broker cannot: there the inbox's stale-run reaper (at worker start, every minute) resumes it.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Must stay under the sync task's `expires` (25 min), or a redelivered sync would be discarded as expired.
+EFACTURA_BROKER_VISIBILITY_TIMEOUT = env_int("EFACTURA_BROKER_VISIBILITY_TIMEOUT", 15 * 60)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://", "sentinel://", "sqs://")):
+    # Only these transports know the option (the SQLAlchemy one hands options to `create_engine`).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": EFACTURA_BROKER_VISIBILITY_TIMEOUT}
 # ANAF's call budgets (docs/anaf.md §3) shared by all workers on Redis; empty: per process, in memory.
 EFACTURA_REDIS_URL = env_secret(
     "EFACTURA_REDIS_URL", CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
@@ -250,6 +260,10 @@ CELERY_BEAT_SCHEDULE = {
 EFACTURA_SYNC_OVERLAP_MINUTES = env_int("EFACTURA_SYNC_OVERLAP_MINUTES", 24 * 60)
 EFACTURA_SYNC_SKEW_MARGIN_MINUTES = env_int("EFACTURA_SYNC_SKEW_MARGIN_MINUTES", 10)
 EFACTURA_SYNC_LEASE_SECONDS = env_int("EFACTURA_SYNC_LEASE_SECONDS", 180)
+# PDFs are rendered in the worker, in a child process under these ceilings (docs/configuration.md).
+EFACTURA_PDF_MAX_LINES = env_int("EFACTURA_PDF_MAX_LINES", 5000)
+EFACTURA_PDF_TIME_LIMIT = env_int("EFACTURA_PDF_TIME_LIMIT", 120)
+EFACTURA_PDF_MEMORY_MB = env_int("EFACTURA_PDF_MEMORY_MB", 1536)
 EFACTURA_WEBHOOKS_ALLOW_PRIVATE = env_bool("EFACTURA_WEBHOOKS_ALLOW_PRIVATE", False)
 CELERY_BEAT_SCHEDULE.update(
     {
@@ -257,6 +271,21 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "hub.inbox.tasks.inbox_sync_due_task",
             "schedule": _cron("EFACTURA_SYNC_CRON", "* * * * *"),
             "options": {"expires": 55},
+        },
+        "inbox-resume-interrupted": {  # the SQLite broker never redelivers a dead worker's task
+            "task": "hub.inbox.tasks.inbox_resume_interrupted_task",
+            "schedule": _cron("EFACTURA_RESUME_CRON", "* * * * *"),
+            "options": {"expires": 55},
+        },
+        "inbox-sweep": {  # the whole 60 days at ANAF against the archive: a few listing calls a company
+            "task": "hub.inbox.tasks.inbox_sweep_task",
+            "schedule": _cron("EFACTURA_SWEEP_CRON", "40 3 * * *"),
+            "options": {"expires": 23 * 3600},
+        },
+        "inbox-archive-verify": {  # every original re-hashed, every signature digest re-checked
+            "task": "hub.inbox.tasks.inbox_archive_verify_task",
+            "schedule": _cron("EFACTURA_ARCHIVE_VERIFY_CRON", "20 4 * * 0"),
+            "options": {"expires": 6 * 24 * 3600},
         },
         "inbox-retention-guard": {
             "task": "hub.inbox.tasks.inbox_retention_guard_task",

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
@@ -23,8 +23,12 @@ from hub.core.downloads import content_disposition
 from hub.inbox import documents
 from hub.inbox.models import Invoice, Message
 from hub.inbox.selectors import InvoiceFilters, invoice_get, invoices_for, messages_for, sync_states_for
+from hub.inbox.services.rendering import PdfState, pdf_cached, pdf_request
 from hub.inbox.services.requests import inbox_sync_request
-from hub.integrations.ro_efactura.selectors import authorizations_for, served_cifs
+from hub.inbox.shapes import invoice_summary
+from hub.integrations.ro_efactura.lifetime import AccessStatus
+from hub.integrations.ro_efactura.models import SpvAuthorization
+from hub.integrations.ro_efactura.selectors import access_status_of, authorizations_for, served_cifs
 
 
 class KeyAuth(HttpBearer):
@@ -65,7 +69,11 @@ class AuthorizationOut(Schema):
     authorized_by: str | None
     access_expires_at: datetime
     reauthorize_by: datetime
+    access_ends_at: datetime
+    access_ends_because: str
+    access_state: str
     certificate_serial: str
+    certificate_valid_until: date | None
     last_renewed_at: datetime | None
     serves: list[str]  # CIFs of the companies this authorization serves
 
@@ -118,9 +126,13 @@ class VatOut(Schema):
 
 
 class InvoiceOut(Schema):
+    """The shape of `hub.inbox.shapes.invoice_summary`, also the `data` of invoice webhooks."""
+
     id: int
     company_id: int
+    company_cif: str
     message_id: str
+    upload_id: str
     direction: str
     kind: str
     state: str
@@ -171,17 +183,12 @@ class InvoiceQuery(Schema):
 
 
 def _invoice_out(invoice: Invoice) -> dict[str, Any]:
-    return {
-        **{field: getattr(invoice, field) for field in InvoiceOut.model_fields if hasattr(invoice, field)},
-        "message_id": invoice.message.download_id,
-        "archived_at": invoice.created,
-    }
+    return invoice_summary(invoice)
 
 
 @api.get("/companies", response=list[CompanyOut], tags=["companies"])
 def list_companies(request: HttpRequest) -> list[dict[str, Any]]:
     key = _key(request, Scope.READ)
-
     return [
         {
             "id": state.company.pk,
@@ -199,20 +206,25 @@ def list_companies(request: HttpRequest) -> list[dict[str, Any]]:
 def list_authorizations(request: HttpRequest) -> list[dict[str, Any]]:
     """Status only: tokens never leave the server."""
     key = _key(request, Scope.READ)
-    return [
-        {
-            "status": row.status,
-            "environment": row.environment,
-            "authorized_at": row.authorized_at,
-            "authorized_by": str(row.authorized_by) if row.authorized_by else None,
-            "access_expires_at": row.access_expires_at,
-            "reauthorize_by": row.reauthorize_by,
-            "certificate_serial": row.serial,
-            "last_renewed_at": row.last_renewed_at,
-            "serves": served_cifs(row),
-        }
-        for row in authorizations_for(key.organization)
-    ]
+    return [_authorization_out(row, access_status_of(row)) for row in authorizations_for(key.organization)]
+
+
+def _authorization_out(row: SpvAuthorization, access: AccessStatus) -> dict[str, Any]:
+    return {
+        "status": row.status,
+        "environment": row.environment,
+        "authorized_at": row.authorized_at,
+        "authorized_by": str(row.authorized_by) if row.authorized_by else None,
+        "access_expires_at": row.access_expires_at,
+        "reauthorize_by": access.ends_at,
+        "access_ends_at": access.ends_at,
+        "access_ends_because": str(access.end.limit),
+        "access_state": str(access.state),
+        "certificate_serial": row.serial,
+        "certificate_valid_until": row.certificate_valid_until,
+        "last_renewed_at": row.last_renewed_at,
+        "serves": served_cifs(row),
+    }
 
 
 def _message_out(row: Message) -> dict[str, Any]:
@@ -310,8 +322,14 @@ def get_invoice_pdf(request: HttpRequest, invoice_id: int, lang: str = "ro") -> 
     invoice = _invoice(_key(request, Scope.DOWNLOAD), invoice_id)
     if invoice.kind not in ("invoice", "credit_note"):
         raise HttpError(404, "no PDF for this kind of document")
-    data = documents.pdf(invoice, lang="en" if lang == "en" else "ro")
-    return _file(data, f"{invoice.message.download_id}.pdf", "application/pdf")
+    lang = "en" if lang == "en" else "ro"
+    state = pdf_request(invoice, lang)
+    data = pdf_cached(invoice, lang) if state == PdfState.READY else None
+    if data is not None:
+        return _file(data, f"{invoice.message.download_id}.pdf", "application/pdf")
+    if state == PdfState.PENDING:  # rendered by the worker: ask again
+        return JsonResponse({"pdf": "pending"}, status=202, headers={"Retry-After": "5"})
+    raise HttpError(422, f"no PDF for this document ({state}); download its XML")
 
 
 class SyncOut(Schema):

@@ -21,7 +21,6 @@ class TimeTravelDisabled(RuntimeError):
 def offset() -> timedelta:
     if not settings.EFACTURA_ALLOW_TIME_TRAVEL:
         return timedelta(0)
-
     row = ClockOffset.objects.filter(pk=1).first()
     return timedelta(seconds=row.seconds) if row else timedelta(0)
 
@@ -38,7 +37,6 @@ def advance(delta: timedelta) -> datetime:
 def set_offset(value: timedelta) -> datetime:
     if not settings.EFACTURA_ALLOW_TIME_TRAVEL:
         raise TimeTravelDisabled("set EFACTURA_ALLOW_TIME_TRAVEL=1 to move the hub clock")
-
     ClockOffset.objects.update_or_create(pk=1, defaults={"seconds": value.total_seconds()})
     return now()
 

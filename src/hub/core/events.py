@@ -24,6 +24,7 @@ class Kind(StrEnum):
     INBOX_SYNC_FAILED = "inbox.sync_failed"
     INBOX_RETENTION_RISK = "inbox.retention_risk"
     INBOX_MESSAGES_EXPIRED = "inbox.messages_expired"
+    INBOX_ARCHIVE_DAMAGED = "inbox.archive_damaged"
     INVOICE_RECEIVED = "invoice.received"
     INVOICE_DIGEST = "invoice.digest"
 

@@ -17,6 +17,7 @@ class SyncProblem(StrEnum):
     STORAGE_FAILED = "inbox_storage_failed"
     INTERNAL = "inbox_internal"
     LEASE_LOST = "inbox_lease_lost"
+    INTERRUPTED = "inbox_interrupted"
 
 
 MESSAGES: dict[SyncProblem, Promise] = {
@@ -32,6 +33,9 @@ MESSAGES: dict[SyncProblem, Promise] = {
     SyncProblem.INTERNAL: _("The sync stopped on an unexpected error; it will be retried."),
     SyncProblem.LEASE_LOST: _(
         "The sync stalled and another one took over the company; nothing is lost, it goes on there."
+    ),
+    SyncProblem.INTERRUPTED: _(
+        "The worker running this sync stopped before it finished; the sync was resumed automatically."
     ),
 }
 

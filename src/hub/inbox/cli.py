@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hub.accounts.cif import without_ro_prefix
 from hub.accounts.models import Company
 from hub.core.problems import problem_message
 from hub.inbox.services.sync import inbox_sync_company
@@ -10,7 +11,7 @@ from hub.inbox.services.sync import inbox_sync_company
 def sync_command(*, cif: str | None) -> int:
     companies = Company.objects.select_related("organization").order_by("organization__name", "cif")
     if cif:
-        companies = companies.filter(cif=cif.strip().upper().removeprefix("RO").strip())
+        companies = companies.filter(cif=without_ro_prefix(cif))
         if not companies.exists():
             print(f"No company with CIF {cif} / Nicio firmă cu CIF {cif}")
             return 2

@@ -1,7 +1,7 @@
 """The files of an archived message: the original ZIP, the XML and signature inside it, a rendered PDF.
 
 XML and signature are always read back from the stored ZIP (the one source of truth). PDFs are rendered
-by `einvoice.render_pdf` on first request and kept in the archive storage beside the ZIP.
+in the worker and kept in the archive storage beside the ZIP (`services.rendering`).
 """
 
 from __future__ import annotations
@@ -10,8 +10,6 @@ import io
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-
-from django.core.files.base import ContentFile
 
 import einvoice
 from hub.core.spreadsheet import csv_lines
@@ -43,20 +41,6 @@ def contents(invoice: Invoice) -> Contents:
         signature_name=opened.signature_name,
         signature=opened.signature,
     )
-
-
-def pdf(invoice: Invoice, lang: str = "ro") -> bytes:
-    """The rendered PDF (cached); raises `einvoice.EInvoiceError` for a document that is not an invoice."""
-    storage = archive.archive_storage()
-    name = f"pdf/{invoice.message.zip_sha256[:2]}/{invoice.message.zip_sha256}-{lang}.pdf"
-    if storage.exists(name):
-        with storage.open(name, "rb") as handle:
-            cached: bytes = handle.read()
-        return cached
-    parsed = einvoice.parse(contents(invoice).xml)
-    rendered = einvoice.render_pdf(parsed, lang=lang)
-    storage.save(name, ContentFile(rendered))
-    return rendered
 
 
 CSV_COLUMNS = (

@@ -1,7 +1,8 @@
 """Sync state per company, the ledger of ANAF messages, sync runs (events), and the invoices read from them.
 
 The ledger follows one rule: a row exists for every message id ANAF ever listed for the company, and its
-`state` only moves forward (listed -> stored -> archived, or expired); an archived document is then announced
+`state` only moves forward (listed -> stored -> archived, or expired; a ZIP that arrives damaged is kept and
+the row waits as `damaged` for a readable download); an archived document is then announced
 once (`Invoice.announced_at`). The ZIP itself lives in the archive storage under its sha256
 (`hub.documents.archive`); XML and signature are read back from it, never copied.
 """
@@ -34,6 +35,14 @@ class CompanySync(models.Model):
     last_success_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=60, blank=True)
     failing_since = models.DateTimeField(null=True, blank=True)
+    swept_at = models.DateTimeField(null=True, blank=True, help_text="last full 60-day comparison with ANAF")
+    anaf_listed = models.PositiveIntegerField(
+        null=True, blank=True, help_text="messages ANAF listed over its 60 days at the last sweep"
+    )
+    swept_archived = models.PositiveIntegerField(
+        null=True, blank=True, help_text="of those, archived here when the sweep ended"
+    )
+    swept_found = models.PositiveIntegerField(default=0, help_text="missing here, found by the last sweep")
 
     def __str__(self) -> str:
         return f"sync of {self.company_id} up to {self.watermark}"
@@ -64,6 +73,7 @@ class MessageState(models.TextChoices):
     LISTED = "listed", _("Listed, not downloaded yet")
     STORED = "stored", _("Downloaded, not read yet")
     ARCHIVED = "archived", _("Archived")
+    DAMAGED = "damaged", _("Received damaged, downloaded again later")
     EXPIRED = "expired", _("Expired at ANAF before download")
 
 
@@ -85,6 +95,10 @@ class Message(models.Model):
     archived_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
+    damaged_sha256 = models.CharField(
+        max_length=64, blank=True, help_text="the last unreadable ZIP received, kept as it came"
+    )
+    retry_at = models.DateTimeField(null=True, blank=True, help_text="a damaged ZIP is downloaded again then")
 
     class Meta:
         constraints = (

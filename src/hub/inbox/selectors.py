@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
+from hub.accounts.cif import without_ro_prefix
 from hub.accounts.models import Organization, User
 from hub.inbox.models import CompanySync, InboxPreference, Invoice, Message, MessageState, SyncRun
 
@@ -49,7 +50,7 @@ def invoices_for(organization: Organization, filters: InvoiceFilters | None = No
     if filters.q:
         rows = rows.filter(search__contains=filters.q.strip().lower())
     if filters.supplier:
-        rows = rows.filter(seller_cif=filters.supplier.strip().upper().removeprefix("RO"))
+        rows = rows.filter(seller_cif=without_ro_prefix(filters.supplier))
     if filters.date_from:
         rows = rows.filter(issue_date__gte=filters.date_from)
     if filters.date_to:
@@ -123,6 +124,16 @@ def expired_counts(organization: Organization) -> dict[int, int]:
         .annotate(lost=Count("pk"))
     )
     return {row["company_id"]: row["lost"] for row in rows}
+
+
+def ledger_counts(organization: Organization, state: str) -> dict[int, int]:
+    """Per company id: how many ledger rows are in `state` (damaged: waiting for a readable download)."""
+    rows = (
+        Message.objects.filter(company__organization=organization, state=state)
+        .values("company_id")
+        .annotate(count=Count("pk"))
+    )
+    return {row["company_id"]: row["count"] for row in rows}
 
 
 def preference_for(*, user: User, organization: Organization) -> InboxPreference:

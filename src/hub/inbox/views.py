@@ -28,17 +28,19 @@ from hub.core.htmx import render_page
 from hub.core.problems import SyncError, problem_message
 from hub.inbox import documents
 from hub.inbox.forms import FilterForm, IntervalForm, PreferenceForm, SyncNowForm
-from hub.inbox.models import CompanySync, Invoice
+from hub.inbox.models import CompanySync, Invoice, MessageState
 from hub.inbox.selectors import (
     bounded_count,
     expired_counts,
     invoice_get,
     invoices_for,
+    ledger_counts,
     preference_for,
     runs_for,
     sync_states_for,
 )
 from hub.inbox.services.alarms import at_risk_since
+from hub.inbox.services.rendering import PdfState, pdf_cached, pdf_request
 from hub.inbox.services.requests import inbox_sync_request
 from hub.integrations.ro_efactura.anaf_errors import code_for
 from hub.integrations.ro_efactura.services.access import client_for
@@ -154,10 +156,18 @@ def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
         raise Http404("pdf")
     if request.GET.get("source") == "anaf":
         return _anaf_pdf(request, invoice)
-    lang = request.GET.get("lang") or translation.get_language() or "ro"
-    data = documents.pdf(invoice, lang="en" if lang.startswith("en") else "ro")
-    name = f"{invoice.number or invoice.message.download_id}.pdf".replace("/", "-").replace('"', "")
-    return _attachment(data, name, "application/pdf", inline=True)
+    lang = "en" if (request.GET.get("lang") or translation.get_language() or "ro").startswith("en") else "ro"
+    state = pdf_request(invoice, lang)
+    polled = bool(getattr(request, "htmx", False))
+    data = pdf_cached(invoice, lang) if state == PdfState.READY and not polled else None
+    if data is not None:
+        name = f"{invoice.number or invoice.message.download_id}.pdf".replace("/", "-").replace('"', "")
+        return _attachment(data, name, "application/pdf", inline=True)
+    context = {"invoice": invoice, "pdf_state": state, "lang": lang, "poll_url": request.get_full_path()}
+    response = render_page(request, "inbox/pdf.html", context, fragment="inbox/_pdf_state.html")
+    if state == PdfState.READY and polled:
+        response["HX-Redirect"] = request.get_full_path()  # the poll saw it ready: open the PDF
+    return response
 
 
 def _anaf_pdf(request: HttpRequest, invoice: Invoice) -> HttpResponse:
@@ -202,7 +212,6 @@ def export_zip(request: HttpRequest) -> HttpResponse:
             % {"limit": EXPORT_ZIP_LIMIT},
         )
         return redirect(f"{request.path.rsplit('export', 1)[0]}?{request.GET.urlencode()}")
-
     data = documents.zip_of_originals(rows)
     return FileResponse(  # type: ignore[return-value]
         io.BytesIO(data), as_attachment=True, filename="facturi-originale.zip"
@@ -232,11 +241,13 @@ def sync_status(request: HttpRequest) -> HttpResponse:
     organization = _organization(request)
     states = sync_states_for(organization)
     lost = expired_counts(organization)
+    damaged = ledger_counts(organization, MessageState.DAMAGED)
     rows = [
         {
             "state": state,
             "at_risk_since": at_risk_since(state) if state.pk else None,
             "lost": lost.get(state.company_id, 0),
+            "damaged": damaged.get(state.company_id, 0),
             "error": problem_message(state.last_error) if state.last_error else "",
             "form": IntervalForm(instance=state, prefix=f"c{state.pk}"),
         }

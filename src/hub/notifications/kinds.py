@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.urls import Resolver404, resolve
 from django.utils import formats
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import Promise
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hub.core.events import Kind
 from hub.core.problems import problem_message
+from hub.core.wording import days_phrase
 
 TITLES: dict[Kind, Promise] = {
     Kind.EXPIRING: _("ANAF authorization expires soon"),
@@ -28,6 +30,7 @@ TITLES: dict[Kind, Promise] = {
     Kind.INBOX_SYNC_FAILED: _("e-Factura messages cannot be downloaded"),
     Kind.INBOX_RETENTION_RISK: _("e-Factura messages could be lost: ANAF keeps them only 60 days"),
     Kind.INBOX_MESSAGES_EXPIRED: _("e-Factura messages lost: ANAF no longer serves them"),
+    Kind.INBOX_ARCHIVE_DAMAGED: _("The archive of original e-Factura documents has changed"),
     Kind.INVOICE_RECEIVED: _("New supplier invoice"),
     Kind.INVOICE_DIGEST: _("New supplier invoices today"),
 }
@@ -41,10 +44,32 @@ ESCALATED_TITLES: dict[tuple[Kind, int], Promise] = {
     ),
 }
 
+# Another wording of a kind for another cause, chosen by params["limit"]: (kind, limit) -> text.
+VARIANT_TITLES: dict[tuple[Kind, str], Promise] = {
+    (Kind.EXPIRING, "certificate"): _("The certificate used for ANAF expires soon"),
+}
+VARIANT_BODIES: dict[tuple[Kind, str], Promise] = {
+    (Kind.EXPIRING, "certificate"): _(
+        "The digital certificate used for the ANAF SPV authorization of %(organization)s expires on "
+        "%(deadline)s (%(days_text)s left). Get the new certificate, then authorize again with it on the "
+        "RO e-Factura module page; otherwise e-Factura messages stop being downloaded on that day."
+    ),
+}
+# The words of an event's link, by the page it opens (its URL name).
+LINK_LABELS: dict[str, Promise] = {
+    "ro-efactura": _("Open the RO e-Factura module page"),
+    "inbox-sync-status": _("Open the sync status page"),
+    "inbox-invoice": _("Open the invoice"),
+    "inbox": _("Open the inbox"),
+}
+DEFAULT_LINK_LABEL = _("Open e-Factura Hub")
+
 BODIES: dict[Kind, Promise] = {
     Kind.EXPIRING: _(
         "The ANAF SPV authorization of %(organization)s needs a new login with the certificate by "
-        "%(deadline)s (%(days)s days left). Until then, e-Factura keeps working."
+        "%(deadline)s (%(days_text)s left). ANAF asks for this login about every two years; until then "
+        "the access is renewed automatically and e-Factura keeps working. On the RO e-Factura module "
+        "page, press “Authorize again” and choose the certificate."
     ),
     Kind.RENEWAL_FAILED: _(
         "ANAF refused the automatic renewal of the authorization of %(organization)s. e-Factura messages "
@@ -53,7 +78,8 @@ BODIES: dict[Kind, Promise] = {
     Kind.CERTIFICATE_CHANGED: _(
         "%(person)s added an ANAF SPV authorization to %(organization)s with the certificate %(serial)s. "
         "It serves: %(serves)s. It could also serve, if the owner switches them on the RO e-Factura page: "
-        "%(could_serve)s. No company was taken from the authorization that serves it."
+        "%(could_serve)s. No company was taken from the authorization that serves it; record on the module "
+        "page until when the new certificate is valid, to be reminded before it expires."
     ),
     Kind.RIGHTS_LOST: _(
         "ANAF answers that the certificate has no SPV rights for CIF %(cif)s of %(organization)s any more. "
@@ -79,6 +105,11 @@ BODIES: dict[Kind, Promise] = {
         "%(count)s e-Factura messages of %(company)s (CIF %(cif)s) were not downloaded in time and ANAF no "
         "longer serves them (past its 60 days). Ask the senders for copies. Message ids: %(ids)s"
     ),
+    Kind.INBOX_ARCHIVE_DAMAGED: _(
+        "The archive check found %(count)s original e-Factura documents of %(organization)s missing, "
+        "altered or with a signature check that no longer matches: %(ids)s. Restore them from the backup "
+        "(docs/operations.md)."
+    ),
     Kind.INVOICE_RECEIVED: _("%(seller)s sent invoice %(number)s of %(amount)s %(currency)s to %(company)s."),
     Kind.INVOICE_DIGEST: _("%(count)s new supplier invoices arrived for %(organization)s: %(summary)s"),
 }
@@ -102,6 +133,8 @@ def _formatted(params: dict[str, Any]) -> dict[str, Any]:
     shown = _Params(params)
     if "code" in shown:  # an older event without a code keeps the `reason` it stored
         shown["reason"] = reason_for(str(shown["code"] or ""))
+    if isinstance(shown.get("days"), int):
+        shown["days_text"] = days_phrase(shown["days"])
     for key in ("deadline", "since"):
         raw = shown.get(key)
         parsed: datetime | None = parse_datetime(raw) if isinstance(raw, str) else None
@@ -114,8 +147,21 @@ def title_for(kind: str, params: dict[str, Any] | None = None) -> str:
     threshold = (params or {}).get("threshold")
     if isinstance(threshold, int) and (Kind(kind), threshold) in ESCALATED_TITLES:
         return str(ESCALATED_TITLES[(Kind(kind), threshold)])
+    variant = (Kind(kind), str((params or {}).get("limit", "")))
+    if variant in VARIANT_TITLES:
+        return str(VARIANT_TITLES[variant])
     return str(TITLES.get(Kind(kind), kind))
 
 
 def body_for(kind: str, params: dict[str, Any]) -> str:
-    return str(BODIES[Kind(kind)]) % _formatted(params)
+    text = VARIANT_BODIES.get((Kind(kind), str(params.get("limit", ""))), BODIES[Kind(kind)])
+    return str(text) % _formatted(params)
+
+
+def link_label_for(link: str) -> str:
+    """Say where the link leads: the module page, the sync page, an invoice, the inbox."""
+    try:
+        name = resolve(link.split("#", 1)[0]).url_name if link.startswith("/") else None
+    except Resolver404:
+        name = None
+    return str(LINK_LABELS.get(name or "", DEFAULT_LINK_LABEL))

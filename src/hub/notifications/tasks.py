@@ -19,7 +19,6 @@ class DeliveryFailed(Exception):
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=60)
 def event_dispatch_task(self, event_id: int) -> None:  # type: ignore[no-untyped-def]
-
     errors = event_dispatch(event_id=event_id)
     if errors:
         raise self.retry(exc=DeliveryFailed("; ".join(errors)), countdown=60 * 2**self.request.retries)

@@ -12,6 +12,8 @@ from hub.api.services import api_key_create, api_key_revoke
 from hub.core import clock
 from hub.inbox.models import Invoice
 from hub.inbox.services.sync import inbox_sync_company
+from hub.webhooks import services as webhook_services
+from hub.webhooks.models import Delivery
 from tests.hub.inbox.helpers import ALFA, company
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -120,3 +122,24 @@ def test_the_api_key_page_shows_a_key_once_and_revokes_it(
     key = page.split('data-field="api-key">', 1)[1].split("<", 1)[0]
     assert _api(key).get("/api/v1/companies").status_code == 200
     assert login(viewer).get(f"/o/{synced.slug}/api-keys/").status_code == 403
+
+
+def test_an_invoice_has_one_shape_in_the_api_and_in_webhooks(
+    hub_sandbox: Any, authorized: Organization, owner: User, settings: Any
+) -> None:
+    settings.EFACTURA_WEBHOOKS_ALLOW_PRIVATE = (
+        True  # nothing listens there: the delivery rows are the payloads
+    )
+    webhook_services.endpoint_create(
+        organization=authorized, url="http://127.0.0.1:9/hook", events=["invoice.received"]
+    )
+    assert inbox_sync_company(company_id=company(authorized, ALFA).pk).outcome == "ok"
+    _row, key = api_key_create(organization=authorized, name="erp", scopes=["read"], user=owner)
+
+    listed = {item["id"]: item for item in _api(key).get("/api/v1/invoices", {"limit": 100}).json()["items"]}
+    announced = {row.payload["data"]["id"]: row.payload["data"] for row in Delivery.objects.all()}
+
+    assert announced
+    assert set(announced) <= set(listed)
+    for invoice_id, data in announced.items():
+        assert data == listed[invoice_id]

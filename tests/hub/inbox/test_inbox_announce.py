@@ -105,7 +105,7 @@ def test_the_verdicts_on_issued_invoices_reach_the_webhooks_signed(
         assert item["headers"]["X-EFactura-Event"] == event
         data = json.loads(item["body"])["data"]
         assert data["id"] == invoice.pk
-        assert data["company"]["cif"] == ALFA
+        assert data["company_cif"] == ALFA
         assert data["message_id"] == invoice.message.download_id
         assert data["upload_id"] == invoice.message.upload_id
         assert data["direction"] == invoice.direction

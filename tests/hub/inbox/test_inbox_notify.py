@@ -12,6 +12,7 @@ from hub.accounts.models import Organization, User
 from hub.core.errors import ErrorCode
 from hub.inbox.cli import sync_command
 from hub.inbox.models import InboxPreference, Invoice, NotifyMode
+from hub.inbox.services import announce
 from hub.inbox.services.announce import digests_send
 from hub.inbox.services.sync import inbox_sync_company
 from hub.notifications.models import Channel, Event, Notification
@@ -76,7 +77,7 @@ def test_a_crash_before_announcing_is_resumed_and_announces_each_invoice_once(
     )
     InboxPreference.objects.create(user=member, organization=authorized, notify=NotifyMode.EACH)
     target = company(authorized, ALFA)
-    real_emit = webhook_services.webhook_emit
+    real_emit = announce.webhook_emit
     calls = {"n": 0}
 
     def dying_emit(**kwargs: Any) -> Any:
@@ -85,14 +86,14 @@ def test_a_crash_before_announcing_is_resumed_and_announces_each_invoice_once(
             raise SystemExit("worker killed")
         return real_emit(**kwargs)
 
-    monkeypatch.setattr(webhook_services, "webhook_emit", dying_emit)
+    monkeypatch.setattr(announce, "webhook_emit", dying_emit)
     with pytest.raises(SystemExit):
         inbox_sync_company(company_id=target.pk)
     received = list(Invoice.objects.filter(company=target, direction="received").values_list("pk", flat=True))
     assert len(received) == 4  # archived before the crash
     assert Delivery.objects.count() == 2
 
-    monkeypatch.setattr(webhook_services, "webhook_emit", real_emit)
+    monkeypatch.setattr(announce, "webhook_emit", real_emit)
     resumed = inbox_sync_company(company_id=target.pk)
     assert resumed.outcome == "ok"
     assert resumed.downloaded == 0

@@ -126,6 +126,8 @@ def test_a_token_anaf_refuses_makes_the_authorization_unusable_until_a_sync_work
     assert authorization.failing_since is None
     started = hub_sandbox.now()
     hub_sandbox.advance(days=91)  # ANAF's clock only: it sees the 90-day token expired, the hub does not
+    # The hub renews a refused token once; with ANAF's token endpoint down that cannot help.
+    hub_sandbox.add_faults({"path": "/anaf-oauth2/v1/token", "kind": "http_500", "rate": 1.0})
 
     refused = inbox_sync_company(company_id=company(authorized, ALFA).pk)
 

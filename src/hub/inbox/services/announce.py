@@ -19,6 +19,7 @@ from hub.accounts.models import Organization, User
 from hub.core import clock
 from hub.core.events import Kind, WebhookEvent
 from hub.inbox.models import Direction, InboxPreference, Invoice, NotifyMode
+from hub.inbox.shapes import invoice_summary
 from hub.notifications.services import event_raise
 from hub.webhooks.services import webhook_emit
 
@@ -57,38 +58,12 @@ def invoice_announce(*, invoice_id: int) -> bool:
             webhook_emit(
                 organization=invoice.organization,
                 event=event,
-                data=invoice_payload(invoice),
+                data=invoice_summary(invoice),
                 cause=f"invoice-{invoice.pk}",
             )
         if invoice.direction == Direction.RECEIVED:
             _notify_each(invoice)
     return True
-
-
-def invoice_payload(invoice: Invoice) -> dict[str, object]:
-    """The JSON shape of an invoice in webhooks and in the API list."""
-    return {
-        "id": invoice.pk,
-        "company": {"id": invoice.company_id, "cif": invoice.company.cif},
-        "message_id": invoice.message.download_id,
-        "upload_id": invoice.message.upload_id,
-        "direction": invoice.direction,
-        "kind": invoice.kind,
-        "state": invoice.state,
-        "number": invoice.number,
-        "issue_date": invoice.issue_date.isoformat() if invoice.issue_date else None,
-        "due_date": invoice.due_date.isoformat() if invoice.due_date else None,
-        "currency": invoice.currency,
-        "seller": {"name": invoice.seller_name, "cif": invoice.seller_cif},
-        "buyer": {"name": invoice.buyer_name, "cif": invoice.buyer_cif},
-        "tax_exclusive": str(invoice.tax_exclusive) if invoice.tax_exclusive is not None else None,
-        "tax": str(invoice.tax) if invoice.tax is not None else None,
-        "payable": str(invoice.payable) if invoice.payable is not None else None,
-        "received_at": invoice.received_at.isoformat(),
-        "archived_at": invoice.created.isoformat(),
-        "problem": invoice.problem,
-        "signature_valid": invoice.signature_valid,
-    }
 
 
 def _link(invoice: Invoice) -> str:
@@ -137,7 +112,6 @@ def digests_send() -> int:
             continue
         top = fresh.values("seller_name").annotate(total=Sum("payable")).order_by("-total")[:5]
         summary = ", ".join(f"{row['seller_name'] or '?'} ({row['total'] or 0})" for row in top)
-
         event = event_raise(
             organization=organization,
             kind=Kind.INVOICE_DIGEST,

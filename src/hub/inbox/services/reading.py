@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 
 import einvoice
+from hub.accounts.cif import without_ro_prefix
 from hub.core import clock
 from hub.documents.reading import Reading
 from hub.inbox.models import (
@@ -50,8 +51,7 @@ def _decimal(value: Decimal | None, places: str) -> Decimal | None:
 
 
 def _bare_cif(party: einvoice.Party) -> str:
-    value = (party.vat_id or party.tax_registration_id or party.registration_id or "").strip().upper()
-    return value.removeprefix("RO").strip()[:40]
+    return without_ro_prefix(party.vat_id or party.tax_registration_id or party.registration_id or "")[:40]
 
 
 def _state(reading: Reading) -> str:

@@ -10,9 +10,13 @@ The pipeline (design.md "Sync the inbox"), each step idempotent and skipping wha
 4. for each ledger row not archived: download (unless its ZIP is already stored), store the bytes first,
    then read and upsert (`services.reading`). A stored ZIP is never downloaded again. A message ANAF refuses
    is recorded on its row (attempts, last error) and skipped; rows that failed before go to the back of the
-   queue, so one refused message never holds up the others. Only failures that concern every message
+   queue, so one refused message never holds up the others. A ZIP that arrives damaged (cut short, HTTP 200
+   all the same) is kept as received and the message downloaded again later, until a readable one arrives
+   (`zip_damaged`, `damaged_retry_delay`). Only failures that concern every message
    (ANAF down, a global quota, the token) stop the run;
-5. announce every archived document not announced yet (`services.announce`), each exactly once, also those
+5. once a day, a sweep (`trigger="sweep"`) lists ANAF's whole 60 days instead of the watermark's window,
+   archives whatever is listed there and missing here, and records "listed at ANAF / archived here";
+6. announce every archived document not announced yet (`services.announce`), each exactly once, also those
    a crashed earlier run archived but did not announce.
 A failure stops this company only; it is recorded as a `SyncRun` and, for causes that need a person, raised
 as an event (in-app + e-mail). What a sync learns about the authorization is handed to `ro_efactura`: a CIF
@@ -22,9 +26,12 @@ serves (past 60 days) are counted and raised as an event.
 
 from __future__ import annotations
 
+import io
 import logging
 import secrets
 import time
+import zipfile
+import zlib
 from collections.abc import Iterable
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -47,6 +54,7 @@ from hub.inbox.models import CompanySync, Direction, Message, MessageState, Sync
 from hub.inbox.services.alarms import messages_expired_raise, sync_failure_raise
 from hub.inbox.services.announce import invoices_announce_pending
 from hub.inbox.services.reading import invoice_upsert
+from hub.inbox.services.recovery import runs_interrupted_close
 from hub.integrations.models import Integration
 from hub.integrations.ro_efactura.anaf_errors import code_for
 from hub.integrations.ro_efactura.selectors import conf_of
@@ -55,6 +63,10 @@ from hub.integrations.ro_efactura.services import access
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=3)
+SWEEP = "sweep"  # the trigger of the daily full-window comparison with ANAF
+DAMAGED_FIRST_RETRY = timedelta(minutes=15)
+DAMAGED_MAX_RETRY = timedelta(hours=8)
+MAX_CHECKED_BYTES = 60 * 1024 * 1024  # einvoice's own limit for a whole archive
 LEDGER_BATCH = 200
 DIRECTIONS = {
     "FACTURA PRIMITA": Direction.RECEIVED,
@@ -108,6 +120,7 @@ class SyncResult:
     failed: int = 0
     expired: list[str] = field(default_factory=list)
     authorization_id: int | None = None
+    sweep: set[str] | None = None  # a sweep: the ids ANAF listed over its 60 days
 
 
 def company_sync_state(company: Company) -> CompanySync:
@@ -118,7 +131,6 @@ def company_sync_state(company: Company) -> CompanySync:
 def interval_of(state: CompanySync) -> timedelta:
     if state.interval_minutes:
         return timedelta(minutes=max(5, state.interval_minutes))
-
     return timedelta(minutes=conf_of(state.company.organization).sync_interval_minutes)
 
 
@@ -160,8 +172,11 @@ def inbox_sync_company(*, company_id: int, trigger: str = "schedule") -> SyncRes
     lease = Lease.claim(state)
     if lease is None:
         return SyncResult(company_id=company_id, outcome="busy")
+    runs_interrupted_close(company_id=company_id)  # this claim took over: no earlier run is alive
     run = SyncRun.objects.create(company=company, started=clock.now(), trigger=trigger)
     result = SyncResult(company_id=company_id, outcome=SyncOutcome.RUNNING)
+    if trigger == SWEEP:
+        result.sweep = set()
     try:
         _run(company, state, lease, result)
     except SyncError as exc:
@@ -178,10 +193,11 @@ def inbox_sync_company(*, company_id: int, trigger: str = "schedule") -> SyncRes
     else:
         result.outcome = SyncOutcome.OK
         _report_to_authorization(company, result, None)
+        if result.sweep is not None:
+            _record_sweep(state, lease, result)
     finally:
         _finish(state, lease, run, result)
         _raise_expired_event(state, run, result)
-
     result.announced = invoices_announce_pending(company_id=company_id)
     return result
 
@@ -197,13 +213,21 @@ def _run(company: Company, state: CompanySync, lease: Lease, result: SyncResult)
 def _list(
     client: EFacturaClient, company: Company, state: CompanySync, lease: Lease, result: SyncResult
 ) -> None:
-    """Record every listed id in the ledger; move the watermark only when all pages were read."""
+    """Record every listed id in the ledger; move the watermark only when all pages were read.
+
+    A sweep lists ANAF's whole 60 days instead (a message can surface at ANAF with a `data_creare` older
+    than the watermark minus the overlap: only a full listing finds it) and keeps the listed ids.
+    """
     listed_until = client.anaf_now() - client.end_margin
     start = state.watermark - overlap() - skew_margin() if state.watermark else None
+    if result.sweep is not None:
+        start = None  # the client clamps to ANAF's 60 days
     batch: list[anaf.Message] = []
     for message in client.iter_messages(company.cif, start=start, end=listed_until):
         lease.renew()  # a page arrived
         batch.append(message)
+        if result.sweep is not None:
+            result.sweep.add(message.download_id)
         if len(batch) >= LEDGER_BATCH:
             _record(company, batch, result)
             batch = []
@@ -242,8 +266,10 @@ def _record(company: Company, messages: list[anaf.Message], result: SyncResult) 
 
 def pending_messages(company: Company) -> Iterable[Message]:
     """Oldest first, but messages that failed before come after those never tried (fewest attempts first)."""
+    damaged_due = Q(state=MessageState.DAMAGED) & (Q(retry_at__isnull=True) | Q(retry_at__lte=clock.now()))
     return (
-        Message.objects.filter(company=company, state__in=[MessageState.LISTED, MessageState.STORED])
+        Message.objects.filter(company=company)
+        .filter(Q(state__in=[MessageState.LISTED, MessageState.STORED]) | damaged_due)
         .select_related("company")
         .order_by("attempts", "created_at", "pk")
     )
@@ -306,6 +332,9 @@ def message_archive(
                 result.failed += 1
             return None
         data = downloaded.raw
+        if zip_damaged(data):
+            _keep_damaged(message, data, result)
+            return None
         # A crash between the download above and the ledger update below downloads this one message again on
         # the next run. Accepted: it costs one of the 10 downloads ANAF allows per message per day
         # (docs/anaf.md §2.5 and §3), and only the message in flight at the crash can pay it.
@@ -325,6 +354,70 @@ def message_archive(
         result.archived += 1
         result.problems += bool(reading.problem) or reading.valid is False
     return invoice.pk
+
+
+def zip_damaged(data: bytes) -> bool:
+    """True for a ZIP cut short or corrupted on the way (HTTP 200 all the same): another download may heal it.
+
+    Only the central directory and the CRCs are checked, and only within the archive's size limits; a ZIP
+    refused for its size or shape is not "damaged" (downloading it again would bring the same bytes).
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as opened:
+            if sum(info.file_size for info in opened.infolist()) > MAX_CHECKED_BYTES:
+                return False
+            return opened.testzip() is not None
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error):
+        return True
+
+
+def damaged_retry_delay(attempts: int) -> timedelta:
+    """15 minutes, doubling up to 8 hours: at most 7 downloads of one message on its first day, then 3 a day,
+    well inside ANAF's 10 per message per day (docs/anaf.md §3)."""
+    delay: timedelta = DAMAGED_FIRST_RETRY * (2 ** max(0, min(attempts - 1, 16)))
+    return min(delay, DAMAGED_MAX_RETRY)
+
+
+def _keep_damaged(message: Message, data: bytes, result: SyncResult | None) -> None:
+    """Keep the damaged ZIP as received, and schedule another download of the message."""
+    try:
+        digest = archive.blob_put(data)
+    except OSError as exc:
+        raise SyncError(SyncProblem.STORAGE_FAILED, str(exc)) from exc
+    attempts = message.attempts + 1
+    Message.objects.filter(pk=message.pk).update(
+        state=MessageState.DAMAGED,
+        damaged_sha256=digest,
+        attempts=attempts,
+        retry_at=clock.now() + damaged_retry_delay(attempts),
+        downloaded_at=clock.now(),
+        last_error=f"damaged ZIP received ({len(data)} bytes, sha256 {digest[:12]}); downloaded again later",
+    )
+    log.info("message %s arrived damaged; downloaded again later", message.download_id)
+    if result is not None:
+        result.downloaded += 1
+        result.failed += 1
+
+
+def _record_sweep(state: CompanySync, lease: Lease, result: SyncResult) -> None:
+    """Listed at ANAF / archived here, and what the sweep found missing (reported: a warning and the run)."""
+    assert result.sweep is not None
+    ids = list(result.sweep)
+    archived = sum(
+        Message.objects.filter(
+            company_id=state.company_id, state=MessageState.ARCHIVED, download_id__in=ids[i : i + 500]
+        ).count()
+        for i in range(0, len(ids), 500)
+    )
+    lease.holding().update(
+        swept_at=clock.now(), anaf_listed=len(ids), swept_archived=archived, swept_found=result.new
+    )
+    if result.new:
+        log.warning(
+            "sweep of company %s found %s messages listed at ANAF that were not archived here",
+            state.company_id,
+            result.new,
+        )
 
 
 def _finish(state: CompanySync, lease: Lease, run: SyncRun, result: SyncResult) -> None:
@@ -365,7 +458,6 @@ def _report_to_authorization(company: Company, result: SyncResult, exc: anaf.Ana
 def _raise_expired_event(state: CompanySync, run: SyncRun, result: SyncResult) -> None:
     if not result.expired:
         return
-
     ids = list(result.expired)
     transaction.on_commit(lambda: messages_expired_raise(state_id=state.pk, run_id=run.pk, download_ids=ids))
 
@@ -378,13 +470,23 @@ def companies_due(now: datetime | None = None) -> list[int]:
     still watches it, and "Sincronizează acum" still reports the cause.
     """
     now = now or clock.now()
-
-    active_orgs = Integration.objects.filter(
-        kind="ro-efactura", active=True, organization__spv_authorizations__isnull=False
-    ).values("organization_id")
-    due = Company.objects.filter(organization_id__in=active_orgs).filter(
+    due = Company.objects.filter(organization_id__in=_active_organizations()).filter(
         Q(inbox_sync__isnull=True)
         | Q(inbox_sync__next_sync_at__isnull=True)
         | Q(inbox_sync__next_sync_at__lte=now)
     )
     return list(due.values_list("pk", flat=True))
+
+
+def companies_swept() -> list[int]:
+    """Every company the daily sweep compares with ANAF (the same organizations as `companies_due`)."""
+    return list(
+        Company.objects.filter(organization_id__in=_active_organizations()).values_list("pk", flat=True)
+    )
+
+
+def _active_organizations() -> Any:
+
+    return Integration.objects.filter(
+        kind="ro-efactura", active=True, organization__spv_authorizations__isnull=False
+    ).values("organization_id")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from anaf import AnafEndpoints, EFacturaClient, OAuthClient
+from anaf import AnafEndpoints, EFacturaClient, OAuthClient, TokenProvider
 from hub.core import clock
 from hub.integrations.ro_efactura.quota import shared_limiter
 
@@ -46,8 +46,9 @@ def revoke_at_anaf(*, environment: str, refresh_token: str, access_token: str) -
     return confirmed
 
 
-def efactura_client(*, environment: str, access_token: str) -> EFacturaClient:
-    """A client for one token; every client of the process spends the same quota budgets (`quota.py`)."""
+def efactura_client(*, environment: str, access_token: str | TokenProvider) -> EFacturaClient:
+    """A client on one token (or a provider of tokens); every client of the process spends the same quota
+    budgets (`quota.py`)."""
     endpoints = endpoints_for(environment)
     client = EFacturaClient(
         access_token,

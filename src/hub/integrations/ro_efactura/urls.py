@@ -13,6 +13,7 @@ urlpatterns = [
     path("renew/", views.renew_now, name="ro-efactura-renew"),
     path("revoke/", views.revoke, name="ro-efactura-revoke"),
     path("revoke/<int:authorization_id>/", views.revoke, name="ro-efactura-revoke-one"),
+    path("certificate/", views.certificate_validity, name="ro-efactura-certificate"),
     path("audit/", views.audit_log, name="ro-efactura-audit"),
 ]
 

@@ -8,10 +8,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats
-from django.utils.timezone import localtime
+from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,15 +20,18 @@ from hub.accounts.services import company_add, company_remove
 from hub.core.errors import ErrorCode, message_for
 from hub.core.htmx import render_page
 from hub.integrations.ro_efactura import module
-from hub.integrations.ro_efactura.forms import CompanyForm, ConfigurationForm
-from hub.integrations.ro_efactura.models import AuditKind, AuthorizationStatus, SpvAuthorization
+from hub.integrations.ro_efactura.forms import CertificateValidityForm, CompanyForm, ConfigurationForm
+from hub.integrations.ro_efactura.models import IN_USE, AuditKind, AuthorizationStatus, SpvAuthorization
 from hub.integrations.ro_efactura.selectors import (
+    access_status_of,
     audit_of,
     authorizations_in_use,
     companies_with_access,
     conf_of,
     current_authorization,
     integration_of,
+    is_new_certificate,
+    is_usable,
     latest_authorization,
     reach_of,
 )
@@ -41,7 +43,15 @@ from hub.integrations.ro_efactura.services.authorization import (
     authorization_start,
     company_label,
 )
-from hub.integrations.ro_efactura.services.renewal import RenewalTransientError, authorization_renew
+from hub.integrations.ro_efactura.services.certificate import (
+    CertificateRecordRefused,
+    authorization_certificate_record,
+)
+from hub.integrations.ro_efactura.services.renewal import (
+    RenewalTransientError,
+    RenewOutcome,
+    authorization_renew,
+)
 from hub.integrations.ro_efactura.services.revocation import (
     NothingToRevoke,
     authorization_revoke,
@@ -49,6 +59,7 @@ from hub.integrations.ro_efactura.services.revocation import (
 )
 from hub.integrations.ro_efactura.services.rights import company_rights_check
 from hub.integrations.ro_efactura.services.serving import ServingRefused, company_serving_set
+from hub.integrations.ro_efactura.texts import limit_reason, short_date, short_datetime
 from hub.integrations.services import integration_activate
 
 
@@ -56,7 +67,11 @@ def _organization(request: HttpRequest) -> Organization:
     return request.membership.organization  # type: ignore[attr-defined,no-any-return]
 
 
-def _status_context(request: HttpRequest) -> dict[str, Any]:
+def _status_context(
+    request: HttpRequest,
+    certificate_form: CertificateValidityForm | None = None,
+    form_for: int | None = None,
+) -> dict[str, Any]:
     organization = _organization(request)
     integration = integration_of(organization)
     authorizations = authorizations_in_use(organization)
@@ -65,6 +80,7 @@ def _status_context(request: HttpRequest) -> dict[str, Any]:
     by_id = {authorization.pk: authorization for authorization in authorizations}
     for authorization in authorizations:
         authorization.serves = []  # type: ignore[attr-defined]
+        _status_of_item(authorization, certificate_form if authorization.pk == form_for else None)
     for company in companies:
         access = getattr(company, "spv_access", None)
         serving = by_id.get(access.authorization_id) if access and access.authorization_id else None
@@ -72,7 +88,7 @@ def _status_context(request: HttpRequest) -> dict[str, Any]:
         company.candidates = [  # type: ignore[attr-defined]
             authorization
             for authorization in authorizations
-            if authorization.status == AuthorizationStatus.ACTIVE
+            if is_usable(authorization)
             and (row := reach.get((authorization.pk, company.pk))) is not None
             and row.has_rights is True
         ]
@@ -93,11 +109,27 @@ def _status_context(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+def _status_of_item(authorization: SpvAuthorization, form: CertificateValidityForm | None) -> None:
+    """Each list item's own status: when its access ends and why, its certificate-validity form."""
+    access = access_status_of(authorization)
+    authorization.access = access  # type: ignore[attr-defined]
+    authorization.access_reason = limit_reason(access.end.limit)  # type: ignore[attr-defined]
+    authorization.new_certificate = is_new_certificate(authorization)  # type: ignore[attr-defined]
+    authorization.certificate_form = form  # type: ignore[attr-defined]
+    if form is not None:
+        value = form.data.get("valid_until", "")
+    elif authorization.certificate_valid_until:
+        value = authorization.certificate_valid_until.isoformat()
+    else:
+        value = ""
+    authorization.certificate_value = value  # type: ignore[attr-defined]
+
+
 def _working(authorization: SpvAuthorization | None) -> bool:
     return (
         authorization is not None
         and authorization.status == AuthorizationStatus.ACTIVE
-        and authorization.failing_since is None
+        and access_status_of(authorization).healthy
     )
 
 
@@ -228,7 +260,7 @@ def _success_message(outcome: AuthorizationOutcome) -> str:
     authorization = outcome.authorization
     values = {
         "serial": authorization.serial or "—",
-        "date": _date(authorization.access_expires_at),
+        "date": short_date(authorization.access_end.at),
         "serves": ", ".join(company_label(company) for company in outcome.serves) or "—",
         "could": ", ".join(company_label(company) for company in outcome.could_serve),
     }
@@ -247,11 +279,9 @@ def _success_message(outcome: AuthorizationOutcome) -> str:
             "It also has SPV rights for %(could)s, served by another authorization; you can switch "
             "them below."
         )
+    if not outcome.refreshed and not authorization.certificate_valid_until:
+        text += " " + _("Record below until when the certificate is valid, to be reminded before it expires.")
     return text % values
-
-
-def _date(value: Any) -> str:
-    return formats.date_format(localtime(value), "DATE_FORMAT")
 
 
 def _callback_done(
@@ -298,10 +328,13 @@ def company_serving(request: HttpRequest, company_id: int) -> HttpResponse:
     except ServingRefused as exc:
         if exc.code == ErrorCode.NO_PERMISSION:
             raise Http404("company or authorization") from exc
-        messages.error(
-            request,
-            _("This authorization has no SPV rights for the company; check the SPV rights first."),
-        )
+        if exc.code == ErrorCode.NO_SPV_RIGHTS:
+            messages.error(
+                request,
+                _("This authorization has no SPV rights for the company; check the SPV rights first."),
+            )
+        else:
+            messages.error(request, message_for(exc.code))
         return redirect("ro-efactura", slug=organization.slug)
     if move is not None and move.authorization is not None:
         messages.success(
@@ -315,16 +348,85 @@ def company_serving(request: HttpRequest, company_id: int) -> HttpResponse:
 @require_POST
 @org_view(authorize=True)
 def renew_now(request: HttpRequest) -> HttpResponse:
+    """ "Reînnoiește acum": renew at once and say how it went."""
     organization = _organization(request)
     chosen = request.POST.get("authorization", "")
     in_use = authorizations_in_use(organization)
     authorization = next((row for row in in_use if str(row.pk) == chosen), None) if chosen else None
     authorization = authorization or current_authorization(organization)
-    if authorization is not None:
-        try:
-            authorization_renew(authorization_id=authorization.pk, force=True)
-        except RenewalTransientError:
-            messages.error(request, message_for(ErrorCode.ANAF_DOWN))
+    if authorization is None:
+        messages.error(request, _("There is no authorization to renew: authorize with the certificate."))
+        return redirect("ro-efactura", slug=organization.slug)
+    try:
+        outcome = authorization_renew(authorization_id=authorization.pk, force=True)
+    except RenewalTransientError:
+        messages.error(
+            request,
+            _("The renewal did not succeed: %(reason)s The hub tries again automatically.")
+            % {"reason": message_for(ErrorCode.ANAF_DOWN)},
+        )
+        return redirect("ro-efactura", slug=organization.slug)
+    authorization.refresh_from_db()
+    if outcome == RenewOutcome.RENEWED:
+        messages.success(
+            request,
+            _(
+                "Renewed: the access token is now valid until %(token)s. The access lasts until %(end)s. "
+                "%(why)s"
+            )
+            % {
+                "token": short_datetime(authorization.access_expires_at),
+                "end": short_date(authorization.access_end.at),
+                "why": limit_reason(authorization.access_end.limit),
+            },
+        )
+    elif outcome == RenewOutcome.BUSY:
+        messages.info(request, _("A renewal is already running; reload the page in a moment."))
+    else:
+        messages.error(
+            request,
+            _("ANAF refused the renewal: %(reason)s Authorize again with the certificate.")
+            % {"reason": message_for(authorization.last_error or ErrorCode.REAUTHORIZATION_REQUIRED)},
+        )
+    return redirect("ro-efactura", slug=organization.slug)
+
+
+@require_POST
+@org_view(authorize=True)
+def certificate_validity(request: HttpRequest) -> HttpResponse:
+    """ "Certificatul este valabil până la": record the date (or clear it) on the posted authorization."""
+    organization = _organization(request)
+    chosen = request.POST.get("authorization", "")
+    if not chosen.isdigit():
+        raise Http404
+    authorization = get_object_or_404(
+        SpvAuthorization.objects.select_related("authorized_by"), pk=int(chosen), organization=organization
+    )
+    form = CertificateValidityForm(request.POST, authorized_on=localdate(authorization.authorized_at))
+    if not form.is_valid():
+        context = _status_context(request, certificate_form=form, form_for=authorization.pk)
+        return render_page(request, "ro_efactura/module.html", context, fragment="ro_efactura/_status.html")
+    valid_until = form.cleaned_data["valid_until"]
+    if authorization.status not in IN_USE:
+        messages.error(request, _("This authorization was replaced meanwhile; nothing was changed."))
+        return redirect("ro-efactura", slug=organization.slug)
+    try:
+        authorization_certificate_record(
+            authorization=authorization,
+            valid_until=valid_until,
+            actor=request.user,  # type: ignore[arg-type]
+        )
+    except CertificateRecordRefused:
+        messages.error(request, _("This authorization was replaced meanwhile; nothing was changed."))
+        return redirect("ro-efactura", slug=organization.slug)
+    if valid_until is None:
+        messages.success(request, _("The certificate's validity date was removed."))
+    else:
+        messages.success(
+            request,
+            _("Saved: the certificate is valid until %(date)s. You will be reminded before that day.")
+            % {"date": short_date(valid_until)},
+        )
     return redirect("ro-efactura", slug=organization.slug)
 
 

@@ -4,12 +4,16 @@ sync today, the outbox and the accountant's desk next. Nothing outside `ro_efact
 In: `client_for(company)` is a ready `anaf.EFacturaClient` on the company's serving authorization (one of
 the organization's several, `services.serving`); a token about
 to expire is renewed first (single-flight, `services.renewal`), so a use never starts with a token ANAF will
-refuse. Out: `use_report` takes back what a use taught: the CIF's rights are gone, ANAF refuses the token, or
-the token works (which clears a refusal recorded earlier).
+refuse. The client gets its tokens from an `anaf.TokenProvider` over the authorization's row
+(`AuthorizationTokenStore`): when ANAF refuses the access token in the middle of a use, it renews once, under
+the row lock, and only if no other worker rotated the pair meanwhile. Out: `use_report` takes back what a use
+taught: the CIF's rights are gone, ANAF refuses the token, or the token works (which clears a refusal
+recorded earlier).
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import anaf
@@ -25,6 +29,7 @@ from hub.integrations.ro_efactura.services.renewal import RenewalTransientError,
 from hub.integrations.ro_efactura.services.rights import company_rights_lost
 from hub.integrations.ro_efactura.services.serving import companies_assign
 
+log = logging.getLogger(__name__)
 RENEW_MARGIN = timedelta(minutes=10)
 TOKEN_REFUSALS = (ErrorCode.INVALID_TOKEN, ErrorCode.REAUTHORIZATION_REQUIRED)
 
@@ -56,12 +61,82 @@ def usable_authorization(company: Company) -> SpvAuthorization:
     return authorization
 
 
+class AuthorizationTokenStore:
+    """The `anaf.TokenStore` of one authorization: its row, tokens encrypted at rest (MultiFernet fields)."""
+
+    def __init__(self, authorization_id: int) -> None:
+        self.authorization_id = authorization_id
+
+    def load(self) -> anaf.TokenSet | None:
+        row = SpvAuthorization.objects.filter(
+            pk=self.authorization_id, status=AuthorizationStatus.ACTIVE
+        ).first()
+        if row is None:
+            return None
+        return anaf.TokenSet(
+            access_token=row.access_token,
+            refresh_token=row.refresh_token,
+            access_expires_at=row.access_expires_at,
+            refresh_expires_at=row.refresh_expires_at,
+            issued_at=None,
+            serial=row.serial,
+            issuer=row.issuer,
+            roles=tuple(row.roles),
+            client_id=row.client_id,
+        )
+
+    def save(self, tokens: anaf.TokenSet) -> None:
+        """Keep `tokens` unless the row already holds a pair that lives longer (never go back in time)."""
+        SpvAuthorization.objects.filter(
+            pk=self.authorization_id, access_expires_at__lt=tokens.access_expires_at
+        ).update(
+            access_token=tokens.access_token,
+            refresh_token=tokens.refresh_token,
+            access_expires_at=tokens.access_expires_at,
+            refresh_expires_at=tokens.refresh_expires_at,
+        )
+
+    def clear(self) -> None:
+        """The pair is unusable: a person must authorize again."""
+        SpvAuthorization.objects.filter(pk=self.authorization_id).update(
+            status=AuthorizationStatus.NEEDS_REAUTHORIZATION
+        )
+
+
+class LockedRefresh:
+    """The `anaf` provider's refresher: `authorization_renew` under the row lock, so however many workers saw
+    the same refused token, ANAF's rotating refresh token is spent once.
+
+    A renewal that fails for now (recorded on the row by the renewal) hands back the pair in the row: the use
+    goes on with it, and a token ANAF refused is refused again, as `anaf.InvalidToken`.
+    """
+
+    def __init__(self, authorization_id: int) -> None:
+        self.authorization_id = authorization_id
+
+    def refresh(self, refresh_token: str) -> anaf.TokenSet:
+        try:
+            authorization_renew(
+                authorization_id=self.authorization_id, force=True, unless_rotated_from=refresh_token
+            )
+        except RenewalTransientError as exc:
+            log.info("renewal during a use failed for now: %s", exc)
+        tokens = AuthorizationTokenStore(self.authorization_id).load()
+        if tokens is None:  # the renewal was refused for good (the row says so and raised the event)
+            raise anaf.ReauthorizationRequired("ANAF refused to renew the authorization.")
+        return tokens
+
+
 def client_for(company: Company, authorization: SpvAuthorization | None = None) -> anaf.EFacturaClient:
     """A client on `authorization` (already checked by `usable_authorization`) or on the company's own."""
     authorization = authorization or usable_authorization(company)
-    return gateway.efactura_client(
-        environment=authorization.environment, access_token=authorization.access_token
+    tokens = anaf.TokenProvider(
+        LockedRefresh(authorization.pk),
+        AuthorizationTokenStore(authorization.pk),
+        refresh_margin=RENEW_MARGIN,
+        clock=clock.now,
     )
+    return gateway.efactura_client(environment=authorization.environment, access_token=tokens)
 
 
 def use_report(*, company: Company, authorization_id: int, error: anaf.AnafError | None) -> None:

@@ -40,6 +40,7 @@ from hub.integrations.ro_efactura.selectors import (
     authorizations_in_use,
     companies_with_access,
     conf_of,
+    is_usable,
     notification_recipients,
     reach_of,
 )
@@ -171,11 +172,24 @@ def authorization_complete(*, user: User, state: str, code: str, error: str) -> 
             reach_record(
                 authorization=authorization, company=company, has_rights=has_rights, error=probe_error
             )
+        if companies:
+            audit_record(
+                organization=organization,
+                kind=AuditKind.RIGHTS_CHECKED,
+                authorization=authorization,
+                actor=user,
+                serial=authorization.serial,
+                **{company.cif: _verdict_word(found[company.pk][0]) for company in companies},
+            )
         companies_assign(organization=organization)
     outcome = _outcome(authorization, popup=popup, refreshed=same is not None, companies=companies)
     if same is None and len(authorizations_in_use(organization)) > 1:
         _certificate_added_raise(outcome)
     return outcome
+
+
+def _verdict_word(has_rights: bool | None) -> str:
+    return "da/yes" if has_rights else "nu/no" if has_rights is False else "?"
 
 
 def _same_certificate(organization: Organization, environment: str, serial: str) -> SpvAuthorization | None:
@@ -190,7 +204,7 @@ def _reaches_none(organization: Organization, found: dict[int, tuple[bool | None
 
     An inconclusive answer (ANAF down) proves nothing: a hiccup must not refuse a good certificate.
     """
-    working = any(row.status == AuthorizationStatus.ACTIVE for row in authorizations_in_use(organization))
+    working = any(is_usable(row) for row in authorizations_in_use(organization))
     return working and bool(found) and all(has_rights is False for has_rights, _ in found.values())
 
 

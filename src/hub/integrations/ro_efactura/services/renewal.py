@@ -80,8 +80,14 @@ def _single_flight(authorization_id: int) -> Iterator[SpvAuthorization | None]:
         SpvAuthorization.objects.filter(pk=authorization_id).update(renewing_until=None)
 
 
-def authorization_renew(*, authorization_id: int, force: bool = False) -> RenewOutcome:
-    """Renew one authorization's tokens if due (or if `force`); raises `RenewalTransientError` to retry."""
+def authorization_renew(
+    *, authorization_id: int, force: bool = False, unless_rotated_from: str | None = None
+) -> RenewOutcome:
+    """Renew one authorization's tokens if due (or if `force`); raises `RenewalTransientError` to retry.
+
+    `unless_rotated_from` is the refresh token a caller saw: when the row holds another one, a worker
+    renewed in between and this call leaves the fresh pair alone (`NOT_DUE`).
+    """
     transient: Exception | None = None
     with _single_flight(authorization_id) as authorization:
         if authorization is None:
@@ -90,6 +96,8 @@ def authorization_renew(*, authorization_id: int, force: bool = False) -> RenewO
             return RenewOutcome.INACTIVE
         now = clock.now()
         if not force and authorization.access_expires_at - renewal_due_before() > now:
+            return RenewOutcome.NOT_DUE
+        if unless_rotated_from is not None and authorization.refresh_token != unless_rotated_from:
             return RenewOutcome.NOT_DUE
         try:
             with closing(gateway.oauth_client(authorization.environment)) as client:

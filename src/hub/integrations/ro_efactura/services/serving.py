@@ -24,7 +24,12 @@ from hub.integrations.ro_efactura.models import (
     CompanyAccess,
     SpvAuthorization,
 )
-from hub.integrations.ro_efactura.selectors import authorizations_in_use, companies_with_access, reach_of
+from hub.integrations.ro_efactura.selectors import (
+    authorizations_in_use,
+    companies_with_access,
+    is_usable,
+    reach_of,
+)
 from hub.integrations.ro_efactura.services.audit import audit_record
 
 
@@ -75,13 +80,13 @@ def _mirror(
 
 
 def _keeps(authorization: SpvAuthorization, row: AuthorizationReach | None) -> bool:
-    return authorization.status == AuthorizationStatus.ACTIVE and (row is None or row.has_rights is not False)
+    return is_usable(authorization) and (row is None or row.has_rights is not False)
 
 
 def companies_assign(*, organization: Organization) -> list[Move]:
     """Give every company without a working serving authorization the best one in use; returns the moves."""
     in_use = authorizations_in_use(organization)
-    active = [authorization for authorization in in_use if authorization.status == AuthorizationStatus.ACTIVE]
+    active = [authorization for authorization in in_use if is_usable(authorization)]
     reach = reach_of(organization)
     moves: list[Move] = []
     with transaction.atomic():
@@ -103,7 +108,7 @@ def companies_assign(*, organization: Organization) -> list[Move]:
                 ]
                 # No one has rights: stay with an active one, else prefer any active to one needing
                 # re-authorization, so a sync names the cause that a new login would not fix.
-                keep = current if current and current.status == AuthorizationStatus.ACTIVE else None
+                keep = current if current and is_usable(current) else None
                 fallback = keep or next(iter(active), None) or current or next(iter(in_use), None)
                 chosen = with_rights[0] if with_rights else fallback
             if (chosen.pk if chosen else None) != access.authorization_id:
@@ -136,6 +141,8 @@ def company_serving_set(
     ).first()
     if company is None or authorization is None:
         raise ServingRefused(ErrorCode.NO_PERMISSION)
+    if not is_usable(authorization):
+        raise ServingRefused(ErrorCode.REAUTHORIZATION_REQUIRED)
     row = AuthorizationReach.objects.filter(authorization=authorization, company=company).first()
     if row is None or row.has_rights is not True:
         raise ServingRefused(ErrorCode.NO_SPV_RIGHTS)

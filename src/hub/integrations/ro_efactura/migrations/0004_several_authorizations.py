@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_invitations_unique_email'),
-        ('ro_efactura', '0002_revoked'),
+        ('ro_efactura', '0003_certificate_valid_until'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='auditevent',
             name='kind',
-            field=models.CharField(choices=[('authorization_started', 'Authorization started'), ('authorized', 'Authorized with the certificate'), ('authorization_failed', 'Authorization failed'), ('renewed', 'Tokens renewed'), ('renewal_failed', 'Renewal failed (will retry)'), ('reauth_required', 'Renewal refused: re-authorization needed'), ('rights_checked', 'SPV rights checked'), ('configured', 'Configuration changed'), ('revoked', 'Authorization revoked; tokens deleted'), ('serving_changed', 'Company served by another authorization')], max_length=30),
+            field=models.CharField(choices=[('authorization_started', 'Authorization started'), ('authorized', 'Authorized with the certificate'), ('authorization_failed', 'Authorization failed'), ('renewed', 'Tokens renewed'), ('renewal_failed', 'Renewal failed (will retry)'), ('reauth_required', 'Renewal refused: re-authorization needed'), ('rights_checked', 'SPV rights checked'), ('certificate_recorded', 'Certificate validity recorded'), ('configured', 'Configuration changed'), ('revoked', 'Authorization revoked; tokens deleted'), ('serving_changed', 'Company served by another authorization')], max_length=30),
         ),
         migrations.AddConstraint(
             model_name='spvauthorization',
