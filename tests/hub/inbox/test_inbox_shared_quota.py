@@ -64,9 +64,10 @@ def test_parallel_syncs_never_exceed_the_shared_minute_budget(
     busiest = max(
         sum(1 for other in moments if moment <= other < moment + timedelta(seconds=60)) for moment in moments
     )
-    allowed = PER_MINUTE - 1  # the default 2 % margin keeps one call of 20 unused
-    assert busiest <= allowed
-    assert len(moments) > allowed  # the syncs needed more than one window: the limiter made them wait
+    # ANAF's limit, by the times the calls reached it; the hub's own count (19: the 2 % margin keeps one
+    # call unused) is lower, and a call reaches ANAF a moment after it was counted.
+    assert busiest <= PER_MINUTE
+    assert len(moments) > PER_MINUTE  # the syncs needed more than one window: the limiter made them wait
 
     shared_database.collect()
     advance_clocks(hub_sandbox, timedelta(seconds=61))

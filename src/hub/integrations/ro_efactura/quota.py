@@ -35,6 +35,9 @@ BUCHAREST = ZoneInfo("Europe/Bucharest")
 DAY = timedelta(days=1)
 SLOTS = 60  # a short window counts in this many slots
 PURGE_EVERY = 60.0  # seconds between two purges of expired counters by one process
+# A call is counted when it leaves and reaches ANAF a little later: a short window keeps each call this much
+# longer (the database's slots do it by counting the oldest slot whole).
+TRANSIT = 1.0
 
 
 def hub_time() -> float:
@@ -221,7 +224,9 @@ class RedisQuotaLimiter:
             return
         while True:
             now = self._clock()
-            answer = self._script(keys=[budget], args=[repr(now), repr(span), limit, secrets.token_hex(8)])
+            answer = self._script(
+                keys=[budget], args=[repr(now), repr(span + TRANSIT), limit, secrets.token_hex(8)]
+            )
             if not answer:
                 return
             wait = float(answer)
@@ -236,7 +241,7 @@ class RedisQuotaLimiter:
         if window >= DAY:
             day, _ = _calendar_day(self._clock())
             return int(self._redis.get(f"{budget}:{day}") or 0)
-        return int(self._redis.zcount(budget, f"({self._clock() - span}", "+inf"))
+        return int(self._redis.zcount(budget, f"({self._clock() - span - TRANSIT}", "+inf"))
 
 
 class _FallbackLimiter:
