@@ -25,7 +25,9 @@ from hub.inbox.models import Invoice, Message
 from hub.inbox.selectors import InvoiceFilters, invoice_get, invoices_for, messages_for, sync_states_for
 from hub.inbox.services.rendering import PdfState, pdf_cached, pdf_request
 from hub.inbox.services.requests import inbox_sync_request
-from hub.integrations.ro_efactura.selectors import authorizations_for
+from hub.integrations.ro_efactura.lifetime import AccessStatus
+from hub.integrations.ro_efactura.models import SpvAuthorization
+from hub.integrations.ro_efactura.selectors import access_status_of, authorizations_for
 
 
 class KeyAuth(HttpBearer):
@@ -66,7 +68,11 @@ class AuthorizationOut(Schema):
     authorized_by: str | None
     access_expires_at: datetime
     reauthorize_by: datetime
+    access_ends_at: datetime
+    access_ends_because: str
+    access_state: str
     certificate_serial: str
+    certificate_valid_until: date | None
     last_renewed_at: datetime | None
 
 
@@ -198,19 +204,24 @@ def list_companies(request: HttpRequest) -> list[dict[str, Any]]:
 def list_authorizations(request: HttpRequest) -> list[dict[str, Any]]:
     """Status only: tokens never leave the server."""
     key = _key(request, Scope.READ)
-    return [
-        {
-            "status": row.status,
-            "environment": row.environment,
-            "authorized_at": row.authorized_at,
-            "authorized_by": str(row.authorized_by) if row.authorized_by else None,
-            "access_expires_at": row.access_expires_at,
-            "reauthorize_by": row.reauthorize_by,
-            "certificate_serial": row.serial,
-            "last_renewed_at": row.last_renewed_at,
-        }
-        for row in authorizations_for(key.organization)
-    ]
+    return [_authorization_out(row, access_status_of(row)) for row in authorizations_for(key.organization)]
+
+
+def _authorization_out(row: SpvAuthorization, access: AccessStatus) -> dict[str, Any]:
+    return {
+        "status": row.status,
+        "environment": row.environment,
+        "authorized_at": row.authorized_at,
+        "authorized_by": str(row.authorized_by) if row.authorized_by else None,
+        "access_expires_at": row.access_expires_at,
+        "reauthorize_by": access.ends_at,
+        "access_ends_at": access.ends_at,
+        "access_ends_because": str(access.end.limit),
+        "access_state": str(access.state),
+        "certificate_serial": row.serial,
+        "certificate_valid_until": row.certificate_valid_until,
+        "last_renewed_at": row.last_renewed_at,
+    }
 
 
 def _message_out(row: Message) -> dict[str, Any]:

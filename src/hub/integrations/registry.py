@@ -1,6 +1,7 @@
 """Every integration kind: label, description, and the dotted path of its module (imported lazily).
 
-A module offers `is_enabled() -> bool`, `card_state(integration) -> CardState` and `page_url(slug) -> str`.
+A module offers `is_enabled() -> bool`, `card_state(integration) -> CardState` and `page_url(slug) -> str`,
+and may name a `CARD_NOTICE_TEMPLATE` shown on its card while active (e.g. a deadline warning).
 Model choices derive from this table. To add one, see "Adding an integration" in `docs/operations.md`.
 """
 

@@ -18,6 +18,7 @@ class Card:
     state_label: Promise
     integration: Integration | None
     url: str | None
+    notice_template: str | None = None
 
 
 def integration_get(*, organization: Organization, kind: str) -> Integration | None:
@@ -37,5 +38,6 @@ def cards_for(organization: Organization) -> list[Card]:
         else:
             state = module.card_state(integration)
         url = module.page_url(organization.slug) if module else None
-        cards.append(Card(spec, state, CARD_LABELS[state], integration, url))
+        notice = getattr(module, "CARD_NOTICE_TEMPLATE", None) if integration and integration.active else None
+        cards.append(Card(spec, state, CARD_LABELS[state], integration, url, notice))
     return cards

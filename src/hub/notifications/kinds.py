@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.urls import Resolver404, resolve
 from django.utils import formats
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import Promise
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hub.core.events import Kind
 from hub.core.problems import problem_message
+from hub.core.wording import days_phrase
 
 TITLES: dict[Kind, Promise] = {
     Kind.EXPIRING: _("ANAF authorization expires soon"),
@@ -42,10 +44,32 @@ ESCALATED_TITLES: dict[tuple[Kind, int], Promise] = {
     ),
 }
 
+# Another wording of a kind for another cause, chosen by params["limit"]: (kind, limit) -> text.
+VARIANT_TITLES: dict[tuple[Kind, str], Promise] = {
+    (Kind.EXPIRING, "certificate"): _("The certificate used for ANAF expires soon"),
+}
+VARIANT_BODIES: dict[tuple[Kind, str], Promise] = {
+    (Kind.EXPIRING, "certificate"): _(
+        "The digital certificate used for the ANAF SPV authorization of %(organization)s expires on "
+        "%(deadline)s (%(days_text)s left). Get the new certificate, then authorize again with it on the "
+        "RO e-Factura module page; otherwise e-Factura messages stop being downloaded on that day."
+    ),
+}
+# The words of an event's link, by the page it opens (its URL name).
+LINK_LABELS: dict[str, Promise] = {
+    "ro-efactura": _("Open the RO e-Factura module page"),
+    "inbox-sync-status": _("Open the sync status page"),
+    "inbox-invoice": _("Open the invoice"),
+    "inbox": _("Open the inbox"),
+}
+DEFAULT_LINK_LABEL = _("Open e-Factura Hub")
+
 BODIES: dict[Kind, Promise] = {
     Kind.EXPIRING: _(
         "The ANAF SPV authorization of %(organization)s needs a new login with the certificate by "
-        "%(deadline)s (%(days)s days left). Until then, e-Factura keeps working."
+        "%(deadline)s (%(days_text)s left). ANAF asks for this login about every two years; until then "
+        "the access is renewed automatically and e-Factura keeps working. On the RO e-Factura module "
+        "page, press “Authorize again” and choose the certificate."
     ),
     Kind.RENEWAL_FAILED: _(
         "ANAF refused the automatic renewal of the authorization of %(organization)s. e-Factura messages "
@@ -54,7 +78,8 @@ BODIES: dict[Kind, Promise] = {
     Kind.CERTIFICATE_CHANGED: _(
         "The ANAF SPV authorization of %(organization)s was made with a different certificate "
         "(serial %(serial)s, previously %(previous_serial)s). If the certificate was renewed, this is "
-        "expected; check that it has SPV rights for every company."
+        "expected; check that it has SPV rights for every company, and record on the module page until "
+        "when the new certificate is valid, to be reminded before it expires."
     ),
     Kind.RIGHTS_LOST: _(
         "ANAF answers that the certificate has no SPV rights for CIF %(cif)s of %(organization)s any more. "
@@ -101,6 +126,8 @@ def _formatted(params: dict[str, Any]) -> dict[str, Any]:
     shown = dict(params)
     if "code" in shown:  # an older event without a code keeps the `reason` it stored
         shown["reason"] = reason_for(str(shown["code"] or ""))
+    if isinstance(shown.get("days"), int):
+        shown["days_text"] = days_phrase(shown["days"])
     for key in ("deadline", "since"):
         raw = shown.get(key)
         parsed: datetime | None = parse_datetime(raw) if isinstance(raw, str) else None
@@ -113,8 +140,21 @@ def title_for(kind: str, params: dict[str, Any] | None = None) -> str:
     threshold = (params or {}).get("threshold")
     if isinstance(threshold, int) and (Kind(kind), threshold) in ESCALATED_TITLES:
         return str(ESCALATED_TITLES[(Kind(kind), threshold)])
+    variant = (Kind(kind), str((params or {}).get("limit", "")))
+    if variant in VARIANT_TITLES:
+        return str(VARIANT_TITLES[variant])
     return str(TITLES.get(Kind(kind), kind))
 
 
 def body_for(kind: str, params: dict[str, Any]) -> str:
-    return str(BODIES[Kind(kind)]) % _formatted(params)
+    text = VARIANT_BODIES.get((Kind(kind), str(params.get("limit", ""))), BODIES[Kind(kind)])
+    return str(text) % _formatted(params)
+
+
+def link_label_for(link: str) -> str:
+    """Say where the link leads: the module page, the sync page, an invoice, the inbox."""
+    try:
+        name = resolve(link.split("#", 1)[0]).url_name if link.startswith("/") else None
+    except Resolver404:
+        name = None
+    return str(LINK_LABELS.get(name or "", DEFAULT_LINK_LABEL))

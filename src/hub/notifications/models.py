@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from hub.accounts.models import Organization
-from hub.notifications.kinds import body_for, title_for
+from hub.notifications.kinds import body_for, link_label_for, title_for
 
 
 class Event(models.Model):
@@ -40,6 +40,10 @@ class Event(models.Model):
     @property
     def body(self) -> str:
         return body_for(self.kind, self.params)
+
+    @property
+    def link_label(self) -> str:
+        return link_label_for(self.link)
 
 
 class Channel(models.TextChoices):

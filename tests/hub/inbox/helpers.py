@@ -96,3 +96,29 @@ class SharedDatabase:
             self.connection.ensure_connection()
             with closing(sqlite3.connect(self.file)) as source:
                 source.backup(self.connection.connection)
+
+
+def several_pages(seed: dict[str, Any]) -> dict[str, Any]:
+    """Several pages per company: 40 messages a page, 10 supplier invoices a day over 12 days, two CIFs."""
+    seed["limits"] = {"page_size": 40}
+    seed["traffic"] = {
+        "invoices_per_company_per_day": 10,
+        "days": 12,
+        "seed": 3,
+        "credit_note_ratio": 0.1,
+        "companies": [ALFA, BUCATARIA],
+    }
+    return seed
+
+
+def database_url() -> str:
+    """The live test database, as a child process opens it (SQLite: the test database is a file)."""
+    from django.db import connection
+
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings['NAME']}"
+    user = settings["USER"] or "postgres"
+    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
+    host = quote(settings["HOST"] or "127.0.0.1", safe="")
+    return f"postgres://{user}{password}@{host}:{settings['PORT'] or 5432}/{settings['NAME']}"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from inbox_fixtures import ALFA, authorized, company, sandbox_seed
 
 from efactura.__main__ import main
 from hub.accounts.models import Organization
@@ -14,9 +13,14 @@ from hub.inbox.models import Invoice, Message, MessageState
 from hub.inbox.services.sync import inbox_sync_company
 from hub.inbox.tasks import inbox_archive_verify_task
 from hub.notifications.models import Event
+from tests.hub.inbox.helpers import ALFA, company, several_pages
 
-__all__ = ["authorized", "sandbox_seed"]
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def sandbox_seed(sandbox_seed: dict[str, Any]) -> dict[str, Any]:
+    return several_pages(sandbox_seed)
 
 
 def test_it_finds_a_missing_an_altered_and_a_mismatched_original_and_notifies_once(

@@ -13,13 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from inbox_fixtures import ALFA, authorized, company
 
 from hub.accounts.models import Organization
 from hub.inbox.models import Invoice
 from hub.inbox.services.sync import inbox_sync_company
+from tests.hub.inbox.helpers import ALFA, company
 
-__all__ = ["authorized"]
 pytestmark = pytest.mark.django_db(transaction=True)
 
 

@@ -9,17 +9,22 @@ from importlib import resources
 from typing import Any
 
 import pytest
-from inbox_fixtures import ALFA, authorized, company, downloads, listed_ids, sandbox_seed
 
-from conftest import advance_clocks, login
 from hub.accounts.models import Organization, User
 from hub.documents import archive
 from hub.inbox.models import CompanySync, Invoice, InvoiceState, Message, MessageState, SyncRun
 from hub.inbox.services.sync import SWEEP, damaged_retry_delay, inbox_sync_company, zip_damaged
 from hub.inbox.tasks import inbox_sweep_task
+from tests.hub.helpers import advance_clocks, login
+from tests.hub.inbox.helpers import ALFA, company, downloads, listed_ids, several_pages
 
-__all__ = ["authorized", "sandbox_seed"]
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def sandbox_seed(sandbox_seed: dict[str, Any]) -> dict[str, Any]:
+    return several_pages(sandbox_seed)
+
 
 DOWNLOAD_PATH = "/test/FCTEL/rest/descarcare"
 

@@ -13,16 +13,14 @@ from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet
-from inbox_fixtures import authorized
-from test_inbox_worker_kill import database_url
 
 from hub.accounts.models import Organization
 from hub.core.rotation import rotate_all
 from hub.integrations.ro_efactura.models import SpvAuthorization
 from hub.integrations.ro_efactura.services.renewal import authorization_renew
 from hub.integrations.ro_efactura.tasks import authorization_renew_task
+from tests.hub.inbox.helpers import database_url
 
-__all__ = ["authorized"]
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(300)]
 
 RENEWALS = 12

@@ -10,17 +10,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from inbox_fixtures import ALFA, authorized, company
 from lxml import etree
 
-from conftest import login
 from efactura.__main__ import main
 from hub.accounts.models import Organization, User
 from hub.inbox.models import Invoice
 from hub.inbox.services.sync import inbox_sync_company
 from hub.inbox.tasks import invoice_pdf_render_task
+from tests.hub.helpers import login
+from tests.hub.inbox.helpers import ALFA, company
 
-__all__ = ["authorized"]
 pytestmark = pytest.mark.django_db(transaction=True)
 
 CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"

@@ -17,17 +17,15 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
-from inbox_fixtures import ALFA, authorized, company, listed_ids
 
-from conftest import login
 from hub.accounts.models import Organization, User
 from hub.core.problems import SyncProblem
 from hub.inbox.models import Invoice, Message, MessageState, SyncOutcome, SyncRun
+from tests.hub.helpers import login
+from tests.hub.inbox.helpers import ALFA, company, database_url, listed_ids
 
-__all__ = ["authorized"]
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(400)]
 
 DOWNLOAD_PATH = "/test/FCTEL/rest/descarcare"
@@ -49,19 +47,6 @@ def sandbox_seed(sandbox_seed: dict[str, Any]) -> dict[str, Any]:
         "companies": [ALFA],
     }
     return sandbox_seed
-
-
-def database_url() -> str:
-    """The live test database, as a child process opens it (SQLite: the test database is a file)."""
-    from django.db import connection
-
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{settings['NAME']}"
-    user = settings["USER"] or "postgres"
-    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
-    host = quote(settings["HOST"] or "127.0.0.1", safe="")
-    return f"postgres://{user}{password}@{host}:{settings['PORT'] or 5432}/{settings['NAME']}"
 
 
 @pytest.fixture(params=["sqlite", "redis"])

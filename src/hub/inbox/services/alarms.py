@@ -17,9 +17,12 @@ from django.urls import reverse
 from hub.accounts.models import User
 from hub.accounts.selectors import admins_of
 from hub.core import clock
+from hub.core.errors import ErrorCode
 from hub.core.events import Kind
+from hub.core.problems import SyncProblem
 from hub.inbox.models import CompanySync, Message, MessageState
 from hub.integrations.ro_efactura.selectors import current_authorization, notification_recipients
+from hub.integrations.ro_efactura.services.links import reauthorization_link
 from hub.notifications.services import event_raise
 
 ALARM_DAYS = (30, 45, 55)
@@ -38,10 +41,23 @@ def _link(state: CompanySync) -> str:
     return reverse("inbox-sync-status", kwargs={"slug": state.company.organization.slug})
 
 
+# Causes a person fixes on the RO e-Factura module page (authorize again), not on the sync page.
+AUTHORIZATION_CAUSES = frozenset(
+    {
+        ErrorCode.REAUTHORIZATION_REQUIRED,
+        ErrorCode.INVALID_TOKEN,
+        ErrorCode.NO_SPV_RIGHTS,
+        SyncProblem.NO_AUTHORIZATION,
+        SyncProblem.AUTHORIZATION_EXPIRED,
+    }
+)
+
+
 def sync_failure_raise(*, state_id: int, code: str, since: datetime, detail: str = "") -> None:
     """Once per failure episode (the key holds when it started)."""
     state = CompanySync.objects.select_related("company__organization").get(pk=state_id)
     company = state.company
+    slug = company.organization.slug
     event_raise(
         organization=company.organization,
         kind=Kind.INBOX_SYNC_FAILED,
@@ -54,7 +70,7 @@ def sync_failure_raise(*, state_id: int, code: str, since: datetime, detail: str
             "detail": detail,
         },
         recipients=_recipients(state),
-        link=_link(state),
+        link=reauthorization_link(slug) if code in AUTHORIZATION_CAUSES else _link(state),
     )
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from hub.accounts.cif import is_valid_cif, normalize_cif
 from hub.accounts.models import Organization, User
 from hub.integrations.ro_efactura.conf import ENVIRONMENTS
+
+MAX_CERTIFICATE_YEARS = 5
 
 
 class ConfigurationForm(forms.Form):
@@ -41,3 +45,34 @@ class CompanyForm(forms.Form):
         if not is_valid_cif(value):
             raise forms.ValidationError(_("This is not a valid Romanian CIF (check digit)."))
         return normalize_cif(value)
+
+
+class CertificateValidityForm(forms.Form):
+    """ "Certificatul este valabil până la": optional, checked against the authorization's own date."""
+
+    valid_until = forms.DateField(
+        label=_("The certificate is valid until"),
+        required=False,
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        error_messages={"invalid": _("Enter the date as shown in the certificate, e.g. 15.01.2027.")},
+    )
+
+    def __init__(self, *args: Any, authorized_on: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.authorized_on = authorized_on
+
+    def clean_valid_until(self) -> date | None:
+        value: date | None = self.cleaned_data["valid_until"]
+        if value is None:
+            return None
+        if value < self.authorized_on:
+            raise forms.ValidationError(
+                _("The certificate was valid when it was used to authorize (%(date)s): check the date."),
+                params={"date": formats.date_format(self.authorized_on, "SHORT_DATE_FORMAT")},
+            )
+        if value > self.authorized_on + timedelta(days=MAX_CERTIFICATE_YEARS * 366):
+            raise forms.ValidationError(
+                _("Qualified certificates are issued for at most %(years)s years: check the date."),
+                params={"years": MAX_CERTIFICATE_YEARS},
+            )
+        return value

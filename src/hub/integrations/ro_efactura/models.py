@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hub.accounts.models import Company, Organization
 from hub.core.crypto import EncryptedTextField
+from hub.integrations.ro_efactura.lifetime import AccessEnd, access_end, certificate_end
 
 
 class AuthorizationStatus(models.TextChoices):
@@ -40,6 +42,8 @@ class SpvAuthorization(models.Model):
     serial = models.CharField(max_length=200, blank=True)
     issuer = models.CharField(max_length=300, blank=True)
     roles = models.JSONField(default=list)
+    # Recorded by the user (ANAF's OAuth does not tell it); the access ends with the certificate.
+    certificate_valid_until = models.DateField(null=True, blank=True)
     client_id = models.CharField(max_length=200, blank=True)
     last_renewed_at = models.DateTimeField(null=True, blank=True)
     renewal_count = models.PositiveIntegerField(default=0)
@@ -56,10 +60,21 @@ class SpvAuthorization(models.Model):
         return f"SPV {self.serial} ({self.status})"
 
     @property
+    def access_end(self) -> AccessEnd:
+        """When the access really ends, and why (`lifetime.access_end`)."""
+        valid_until = self.certificate_valid_until
+        zone = ZoneInfo(settings.TIME_ZONE)
+        return access_end(
+            authorized_at=self.authorized_at,
+            refresh_expires_at=self.refresh_expires_at,
+            max_grant_age=timedelta(days=settings.EFACTURA_MAX_GRANT_AGE_DAYS),
+            certificate_ends_at=certificate_end(valid_until, zone) if valid_until else None,
+        )
+
+    @property
     def reauthorize_by(self) -> datetime:
-        """When a new certificate login is needed: the refresh token's own expiry or the maximum grant age."""
-        grant_limit = self.authorized_at + timedelta(days=settings.EFACTURA_MAX_GRANT_AGE_DAYS)
-        return min(self.refresh_expires_at, grant_limit)
+        """When a new login with the certificate (or with a new certificate) is needed: the access end."""
+        return self.access_end.at
 
     @property
     def services(self) -> list[str]:
@@ -102,6 +117,7 @@ class AuditKind(models.TextChoices):
     RENEWAL_FAILED = "renewal_failed", _("Renewal failed (will retry)")
     REAUTHORIZATION_REQUIRED = "reauth_required", _("Renewal refused: re-authorization needed")
     RIGHTS_CHECKED = "rights_checked", _("SPV rights checked")
+    CERTIFICATE_RECORDED = "certificate_recorded", _("Certificate validity recorded")
     CONFIGURED = "configured", _("Configuration changed")
     REVOKED = "revoked", _("Authorization revoked; tokens deleted")
 

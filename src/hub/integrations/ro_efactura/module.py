@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.urls import reverse
 
-from hub.core import clock
 from hub.integrations.models import Integration
 from hub.integrations.registry import CardState
-from hub.integrations.ro_efactura.models import AuthorizationStatus
-from hub.integrations.ro_efactura.selectors import current_authorization
+from hub.integrations.ro_efactura.selectors import access_status_of, current_authorization
+
+# Shown on the card under its state: the access warning (deadline and "Autorizează din nou").
+CARD_NOTICE_TEMPLATE = "ro_efactura/_card_notice.html"
 
 
 def is_enabled() -> bool:
@@ -30,11 +28,4 @@ def card_state(integration: Integration) -> CardState:
     authorization = current_authorization(integration.organization)
     if authorization is None or not integration.organization.companies.exists():
         return CardState.NEEDS_CONFIGURATION
-    first_reminder = max(settings.EFACTURA_REMINDER_DAYS or [30])
-    if (
-        authorization.status != AuthorizationStatus.ACTIVE
-        or authorization.failing_since is not None
-        or authorization.reauthorize_by - clock.now() <= timedelta(days=first_reminder)
-    ):
-        return CardState.NEEDS_ATTENTION
-    return CardState.AUTHORIZED
+    return CardState.AUTHORIZED if access_status_of(authorization).healthy else CardState.NEEDS_ATTENTION

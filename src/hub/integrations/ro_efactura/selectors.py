@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from django.conf import settings
 from django.db.models import QuerySet
 
 from hub.accounts.models import Company, Organization, User
 from hub.accounts.selectors import admins_of
+from hub.core import clock
 from hub.integrations.models import Integration
 from hub.integrations.ro_efactura.conf import EFacturaConf
+from hub.integrations.ro_efactura.lifetime import AccessStatus, access_status
 from hub.integrations.ro_efactura.models import AuditEvent, AuthorizationStatus, SpvAuthorization
 
 KIND = "ro-efactura"
@@ -38,6 +43,41 @@ def authorizations_for(organization: Organization, limit: int = 20) -> list[SpvA
     return list(
         SpvAuthorization.objects.filter(organization=organization).select_related("authorized_by")[:limit]
     )
+
+
+def first_reminder_days() -> int:
+    """The first reminder distance (30 days by default): from then on every page warns."""
+    return max(settings.EFACTURA_REMINDER_DAYS or [30])
+
+
+def access_status_of(authorization: SpvAuthorization, now: datetime | None = None) -> AccessStatus:
+    """The authorization's state at `now` (the hub clock), computed from its dates."""
+    return access_status(
+        end=authorization.access_end,
+        now=now or clock.now(),
+        token_expires_at=authorization.access_expires_at,
+        refused=authorization.status == AuthorizationStatus.NEEDS_REAUTHORIZATION,
+        replaced=authorization.status == AuthorizationStatus.REPLACED,
+        failing=authorization.failing_since is not None,
+        warn_days=first_reminder_days(),
+    )
+
+
+def previous_authorization(authorization: SpvAuthorization) -> SpvAuthorization | None:
+    """The authorization this one followed in its organization, if any."""
+    return (
+        SpvAuthorization.objects.filter(
+            organization_id=authorization.organization_id, authorized_at__lt=authorization.authorized_at
+        )
+        .exclude(pk=authorization.pk)
+        .first()
+    )
+
+
+def is_new_certificate(authorization: SpvAuthorization) -> bool:
+    """Whether the authorization brought a certificate serial the organization had not used just before."""
+    previous = previous_authorization(authorization)
+    return previous is not None and bool(previous.serial) and previous.serial != authorization.serial
 
 
 def latest_authorization(organization: Organization) -> SpvAuthorization | None:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("rights/check/", views.rights_check, name="ro-efactura-rights-check"),
     path("renew/", views.renew_now, name="ro-efactura-renew"),
     path("revoke/", views.revoke, name="ro-efactura-revoke"),
+    path("certificate/", views.certificate_validity, name="ro-efactura-certificate"),
     path("audit/", views.audit_log, name="ro-efactura-audit"),
 ]
 

@@ -10,8 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats
-from django.utils.timezone import localtime
+from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,14 +20,16 @@ from hub.accounts.services import company_add, company_remove
 from hub.core.errors import ErrorCode, message_for
 from hub.core.htmx import render_page
 from hub.integrations.ro_efactura import module
-from hub.integrations.ro_efactura.forms import CompanyForm, ConfigurationForm
+from hub.integrations.ro_efactura.forms import CertificateValidityForm, CompanyForm, ConfigurationForm
 from hub.integrations.ro_efactura.models import AuditKind, AuthorizationStatus
 from hub.integrations.ro_efactura.selectors import (
+    access_status_of,
     audit_of,
     companies_with_access,
     conf_of,
     current_authorization,
     integration_of,
+    is_new_certificate,
     latest_authorization,
 )
 from hub.integrations.ro_efactura.services.audit import audit_record
@@ -37,9 +38,18 @@ from hub.integrations.ro_efactura.services.authorization import (
     authorization_complete,
     authorization_start,
 )
-from hub.integrations.ro_efactura.services.renewal import RenewalTransientError, authorization_renew
+from hub.integrations.ro_efactura.services.certificate import (
+    CertificateRecordRefused,
+    authorization_certificate_record,
+)
+from hub.integrations.ro_efactura.services.renewal import (
+    RenewalTransientError,
+    RenewOutcome,
+    authorization_renew,
+)
 from hub.integrations.ro_efactura.services.revocation import NothingToRevoke, authorization_revoke
 from hub.integrations.ro_efactura.services.rights import company_rights_check
+from hub.integrations.ro_efactura.texts import limit_reason, short_date, short_datetime
 from hub.integrations.services import integration_activate
 
 
@@ -47,14 +57,29 @@ def _organization(request: HttpRequest) -> Organization:
     return request.membership.organization  # type: ignore[attr-defined,no-any-return]
 
 
-def _status_context(request: HttpRequest) -> dict[str, Any]:
+def _status_context(
+    request: HttpRequest, certificate_form: CertificateValidityForm | None = None
+) -> dict[str, Any]:
     organization = _organization(request)
     integration = integration_of(organization)
+    authorization = current_authorization(organization)
+    access = access_status_of(authorization) if authorization else None
+    if certificate_form is not None:
+        certificate_value = certificate_form.data.get("valid_until", "")
+    elif authorization and authorization.certificate_valid_until:
+        certificate_value = authorization.certificate_valid_until.isoformat()
+    else:
+        certificate_value = ""
     return {
         "integration": integration,
         "conf": conf_of(organization),
-        "authorization": current_authorization(organization),
+        "authorization": authorization,
         "latest": latest_authorization(organization),
+        "access": access,
+        "access_reason": limit_reason(access.end.limit) if access else "",
+        "new_certificate": bool(authorization and is_new_certificate(authorization)),
+        "certificate_form": certificate_form,
+        "certificate_value": certificate_value,
         "companies": companies_with_access(organization),
         "card_state": module.card_state(integration) if integration and integration.active else None,
         "oauth_configured": bool(settings.ANAF_CLIENT_ID and settings.ANAF_CLIENT_SECRET),
@@ -176,16 +201,12 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
     messages.success(
         request,
         _(
-            "Authorization with ANAF SPV succeeded. The access is valid until %(date)s "
-            "and is renewed automatically."
+            "Authorization with ANAF SPV succeeded. The access is renewed automatically until %(date)s; "
+            "record below until when the certificate is valid, to be reminded before it expires."
         )
-        % {"date": _date(authorization.access_expires_at)},
+        % {"date": short_date(authorization.access_end.at)},
     )
     return _callback_done(request, authorization.organization, ok=True, popup=popup, code=None)
-
-
-def _date(value: Any) -> str:
-    return formats.date_format(localtime(value), "DATE_FORMAT")
 
 
 def _callback_done(
@@ -216,13 +237,77 @@ def rights_check(request: HttpRequest) -> HttpResponse:
 @require_POST
 @org_view(authorize=True)
 def renew_now(request: HttpRequest) -> HttpResponse:
+    """ "Reînnoiește acum": renew at once and say how it went."""
     organization = _organization(request)
     authorization = current_authorization(organization)
-    if authorization is not None:
-        try:
-            authorization_renew(authorization_id=authorization.pk, force=True)
-        except RenewalTransientError:
-            messages.error(request, message_for(ErrorCode.ANAF_DOWN))
+    if authorization is None:
+        messages.error(request, _("There is no authorization to renew: authorize with the certificate."))
+        return redirect("ro-efactura", slug=organization.slug)
+    try:
+        outcome = authorization_renew(authorization_id=authorization.pk, force=True)
+    except RenewalTransientError:
+        messages.error(
+            request,
+            _("The renewal did not succeed: %(reason)s The hub tries again automatically.")
+            % {"reason": message_for(ErrorCode.ANAF_DOWN)},
+        )
+        return redirect("ro-efactura", slug=organization.slug)
+    authorization.refresh_from_db()
+    if outcome == RenewOutcome.RENEWED:
+        messages.success(
+            request,
+            _(
+                "Renewed: the access token is now valid until %(token)s. The access lasts until %(end)s. "
+                "%(why)s"
+            )
+            % {
+                "token": short_datetime(authorization.access_expires_at),
+                "end": short_date(authorization.access_end.at),
+                "why": limit_reason(authorization.access_end.limit),
+            },
+        )
+    elif outcome == RenewOutcome.BUSY:
+        messages.info(request, _("A renewal is already running; reload the page in a moment."))
+    else:
+        messages.error(
+            request,
+            _("ANAF refused the renewal: %(reason)s Authorize again with the certificate.")
+            % {"reason": message_for(authorization.last_error or ErrorCode.REAUTHORIZATION_REQUIRED)},
+        )
+    return redirect("ro-efactura", slug=organization.slug)
+
+
+@require_POST
+@org_view(authorize=True)
+def certificate_validity(request: HttpRequest) -> HttpResponse:
+    """ "Certificatul este valabil până la": record the date (or clear it) on the current authorization."""
+    organization = _organization(request)
+    authorization = current_authorization(organization)
+    if authorization is None:
+        messages.error(request, _("There is no authorization yet: authorize with the certificate first."))
+        return redirect("ro-efactura", slug=organization.slug)
+    form = CertificateValidityForm(request.POST, authorized_on=localdate(authorization.authorized_at))
+    if not form.is_valid():
+        context = _status_context(request, certificate_form=form)
+        return render_page(request, "ro_efactura/module.html", context, fragment="ro_efactura/_status.html")
+    valid_until = form.cleaned_data["valid_until"]
+    try:
+        authorization_certificate_record(
+            authorization=authorization,
+            valid_until=valid_until,
+            actor=request.user,  # type: ignore[arg-type]
+        )
+    except CertificateRecordRefused:
+        messages.error(request, _("This authorization was replaced meanwhile; nothing was changed."))
+        return redirect("ro-efactura", slug=organization.slug)
+    if valid_until is None:
+        messages.success(request, _("The certificate's validity date was removed."))
+    else:
+        messages.success(
+            request,
+            _("Saved: the certificate is valid until %(date)s. You will be reminded before that day.")
+            % {"date": short_date(valid_until)},
+        )
     return redirect("ro-efactura", slug=organization.slug)
 
 

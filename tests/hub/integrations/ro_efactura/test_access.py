@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 
 from hub.accounts.models import Organization
 from hub.inbox.models import Message, MessageState
@@ -47,7 +48,13 @@ def test_a_token_revoked_mid_sync_is_renewed_once_and_the_sync_goes_on(
         while not hub_sandbox.calls(DOWNLOAD_PATH) and time.monotonic() < deadline:
             time.sleep(0.05)
         revocation["downloads_before"] = len(hub_sandbox.calls(DOWNLOAD_PATH))
-        revocation["status"] = hub_sandbox.http.post(REVOKE_PATH, data={"token": revoked_token}).status_code
+        credentials = (
+            django_settings.ANAF_CLIENT_ID,
+            django_settings.ANAF_CLIENT_SECRET,
+        )  # RFC 7009: the client authenticates
+        revocation["status"] = hub_sandbox.http.post(
+            REVOKE_PATH, data={"token": revoked_token}, auth=credentials
+        ).status_code
 
     revoker = threading.Thread(target=revoke_after_the_first_download)
     revoker.start()

@@ -90,7 +90,7 @@ def _field(page: Any, name: str) -> str:
     return str(page.locator(f'[data-field="{name}"]').inner_text()).strip()
 
 
-def _when(value: Any, pattern: str = "d.m.Y H:i") -> str:
+def _when(value: Any, pattern: str = "SHORT_DATETIME_FORMAT") -> str:
     return formats.date_format(localtime(value), pattern)
 
 
@@ -160,7 +160,7 @@ def test_the_whole_flow_in_chromium(  # noqa: PLR0917  (pytest fixtures)
     assert _field(page, "person") == "Ana Proprietar"
     assert _field(page, "authorized-at") == _when(authorization.authorized_at)
     assert _field(page, "access-expires") == _when(authorization.access_expires_at)
-    assert _field(page, "reauthorize-by") == _when(authorization.reauthorize_by, "d.m.Y")
+    assert _field(page, "access-ends") == _when(authorization.access_end.at, "SHORT_DATE_FORMAT")
     assert _field(page, "serial") == OLD_CERT
     assert "EFACTURA" in _field(page, "services")
     assert "Da" in page.locator('tr[data-cif="16000015"] [data-field="rights"]').inner_text()

@@ -184,6 +184,12 @@ def _store(*, organization: Organization, user: User, environment: str, tokens: 
             issuer=tokens.issuer,
             roles=list(tokens.roles),
             client_id=tokens.client_id,
+            # The same certificate keeps its recorded validity; a new one must be asked for.
+            certificate_valid_until=(
+                previous.certificate_valid_until
+                if previous is not None and previous.serial == tokens.serial
+                else None
+            ),
         )
         audit_record(
             organization=organization,

@@ -1,8 +1,8 @@
-"""Reminders before a new certificate login is needed, and the "unusable for 24 h" alarm."""
+"""Reminders before the access ends (a new certificate login, or the certificate's own expiry) and the
+"unusable for 24 h" alarm. The deadline is the one every page shows (`lifetime.access_end`)."""
 
 from __future__ import annotations
 
-import math
 from datetime import timedelta
 
 from django.conf import settings
@@ -10,8 +10,9 @@ from django.db.models import Q
 
 from hub.core import clock
 from hub.core.events import Kind
+from hub.integrations.ro_efactura.lifetime import AccessLimit
 from hub.integrations.ro_efactura.models import AuthorizationStatus, SpvAuthorization
-from hub.integrations.ro_efactura.selectors import notification_recipients
+from hub.integrations.ro_efactura.selectors import access_status_of, notification_recipients
 from hub.integrations.ro_efactura.services.links import reauthorization_link
 from hub.notifications.services import event_raise
 
@@ -29,18 +30,30 @@ def authorizations_remind() -> int:
     for authorization in SpvAuthorization.objects.filter(status=AuthorizationStatus.ACTIVE).select_related(
         "organization"
     ):
-        days_left = max(0, math.ceil((authorization.reauthorize_by - now) / timedelta(days=1)))
-        threshold = reminder_threshold(days_left)
-        if threshold is not None:
-            event = event_raise(
-                organization=authorization.organization,
-                kind=Kind.EXPIRING,
-                key=f"expiring:{authorization.pk}:{threshold}",
-                params={"days": days_left, "deadline": authorization.reauthorize_by.isoformat()},
-                recipients=notification_recipients(authorization),
-                link=reauthorization_link(authorization.organization.slug),
-            )
-            raised += event is not None
+        status = access_status_of(authorization, now)
+        threshold = reminder_threshold(status.days_left)
+        if threshold is None:
+            continue
+        if status.end.limit == AccessLimit.CERTIFICATE:
+            # A corrected date is a new cause: its reminders start over.
+            valid_until = authorization.certificate_valid_until
+            key = f"certificate-expiring:{authorization.pk}:{valid_until}:{threshold}"
+        else:
+            key = f"expiring:{authorization.pk}:{threshold}"
+        event = event_raise(
+            organization=authorization.organization,
+            kind=Kind.EXPIRING,
+            key=key,
+            params={
+                "days": status.days_left,
+                "deadline": status.ends_at.isoformat(),
+                "limit": str(status.end.limit),
+                "serial": authorization.serial,
+            },
+            recipients=notification_recipients(authorization),
+            link=reauthorization_link(authorization.organization.slug),
+        )
+        raised += event is not None
     limit = now - timedelta(hours=settings.EFACTURA_UNUSABLE_ALERT_HOURS)
     unusable = SpvAuthorization.objects.filter(
         Q(status=AuthorizationStatus.ACTIVE) | Q(status=AuthorizationStatus.NEEDS_REAUTHORIZATION),
