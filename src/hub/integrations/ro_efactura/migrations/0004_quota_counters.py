@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ro_efactura', '0002_revoked'),
+        ('ro_efactura', '0003_certificate_valid_until'),
     ]
 
     operations = [
