@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
-from hub.accounts.models import Organization, User
+from hub.accounts.models import Company, Organization, User
+from hub.core.text import fold
 from hub.inbox.models import CompanySync, InboxPreference, Invoice, Message, MessageState, SyncRun
 
 SORTS = {
@@ -47,7 +48,7 @@ def invoices_for(organization: Organization, filters: InvoiceFilters | None = No
     if filters.company:
         rows = rows.filter(company_id=filters.company)
     if filters.q:
-        rows = rows.filter(search__contains=filters.q.strip().lower())
+        rows = rows.filter(search__contains=fold(filters.q.strip()))  # the column is folded too
     if filters.supplier:
         rows = rows.filter(seller_cif=filters.supplier.strip().upper().removeprefix("RO"))
     if filters.date_from:
@@ -129,3 +130,26 @@ def preference_for(*, user: User, organization: Organization) -> InboxPreference
     """The user's saved preference, or an unsaved default: reading creates no row, saving the form does."""
     saved = InboxPreference.objects.filter(user=user, organization=organization).first()
     return saved or InboxPreference(user=user, organization=organization)
+
+
+@dataclass
+class CompanyProgress:
+    """Where one requested sync stands: waiting for a worker, running (counters so far), or finished."""
+
+    company: Company
+    run: SyncRun | None
+
+    @property
+    def finished(self) -> bool:
+        return self.run is not None and self.run.finished is not None
+
+
+def sync_progress_for(
+    organization: Organization, *, company_ids: list[int], since: datetime
+) -> list[CompanyProgress]:
+    """For each requested company, its latest run started at or after `since` (None: not started yet)."""
+    companies = Company.objects.filter(organization=organization, pk__in=company_ids).order_by("name", "cif")
+    latest: dict[int, SyncRun] = {}
+    for run in SyncRun.objects.filter(company__in=companies, started__gte=since).order_by("started", "pk"):
+        latest[run.company_id] = run
+    return [CompanyProgress(company=company, run=latest.get(company.pk)) for company in companies]
