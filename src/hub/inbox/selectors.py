@@ -153,3 +153,12 @@ def sync_progress_for(
     for run in SyncRun.objects.filter(company__in=companies, started__gte=since).order_by("started", "pk"):
         latest[run.company_id] = run
     return [CompanyProgress(company=company, run=latest.get(company.pk)) for company in companies]
+
+
+def company_lookup(organization: Organization, text: str) -> Company | None:
+    """The organization's company named by its CIF (`RO` prefix and spaces ignored) or, failing that, its id."""
+    cif = text.strip().upper().removeprefix("RO").strip()
+    found = organization.companies.filter(cif=cif).first()
+    if found is None and cif.isdigit():
+        found = organization.companies.filter(pk=int(cif)).first()
+    return found

@@ -45,6 +45,7 @@ from hub.inbox.selectors import (
 )
 from hub.inbox.services.alarms import at_risk_since
 from hub.inbox.services.requests import inbox_sync_request
+from hub.inbox.services.sync import interval_of
 from hub.integrations.ro_efactura.anaf_errors import code_for
 from hub.integrations.ro_efactura.services.access import client_for
 
@@ -295,15 +296,23 @@ def sync_status(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "state": state,
-            "at_risk_since": at_risk_since(state) if state.pk else None,
+            "at_risk_since": at_risk_since(state),
             "lost": lost.get(state.company_id, 0),
             "error": problem_message(state.last_error) if state.last_error else "",
-            "form": IntervalForm(instance=state, prefix=f"c{state.pk}"),
+            "interval": _minutes(state),
+            "form": IntervalForm(
+                instance=state, prefix=f"c{state.pk}", initial={"interval_minutes": _minutes(state)}
+            ),
         }
         for state in states
     ]
     context = {"rows": rows, "runs": runs_for(organization)}
     return render_page(request, "inbox/sync.html", context)
+
+
+def _minutes(state: CompanySync) -> int:
+    """The interval the schedule uses: the company's own, or the organization's default."""
+    return int(interval_of(state) / timedelta(minutes=1))
 
 
 @org_view(admin=True)

@@ -121,3 +121,21 @@ def test_the_api_key_page_shows_a_key_once_and_revokes_it(
     key = page.split('data-field="api-key">', 1)[1].split("<", 1)[0]
     assert _api(key).get("/api/v1/companies").status_code == 200
     assert login(viewer).get(f"/o/{synced.slug}/api-keys/").status_code == 403
+
+
+def test_sync_takes_a_cif_or_an_id_and_refuses_an_unknown_company(synced: Organization, owner: User) -> None:
+    from hub.inbox.models import SyncRun
+
+    _row, key = api_key_create(organization=synced, name="erp", scopes=["sync"], user=owner)
+    api = _api(key)
+    alfa = company(synced, ALFA)
+    for named in (ALFA, f"RO{ALFA}", str(alfa.pk)):
+        runs = SyncRun.objects.filter(company=alfa).count()
+        answer = api.post(f"/api/v1/sync?company={named}")
+        assert answer.status_code == 200, named
+        assert answer.json() == {"queued": [alfa.pk]}
+        assert SyncRun.objects.filter(company=alfa).count() == runs + 1  # the eager worker ran it
+    for unknown in ("99999999", "RO12", "nimic"):
+        answer = api.post(f"/api/v1/sync?company={unknown}")
+        assert answer.status_code == 404, unknown
+        assert "99999999" not in answer.json().get("queued", [])
