@@ -156,7 +156,7 @@ def sync_progress_for(
 
 
 def company_lookup(organization: Organization, text: str) -> Company | None:
-    """The organization's company named by its CIF (`RO` prefix and spaces ignored) or, failing that, its id."""
+    """The organization's company named by its CIF (`RO` prefix and spaces ignored), failing that by id."""
     cif = text.strip().upper().removeprefix("RO").strip()
     found = organization.companies.filter(cif=cif).first()
     if found is None and cif.isdigit():
