@@ -172,3 +172,118 @@ def test_live_progress_then_search_and_filtered_exports(  # noqa: PLR0917  (pyte
         assert sorted(row[header.index("Id")] for row in cells) == shown
         assert all(isinstance(row[header.index("De plată")], float | int) for row in cells)
         page.screenshot(path=str(SCREENSHOTS / f"inbox-list{suffix}.png"), full_page=True)
+
+
+def send_twice_at_once(page: Any, form: str) -> list[int]:
+    """Two POSTs of the same form (same one-time token) at the same moment, as a double click sends them."""
+    statuses: list[int] = page.evaluate(
+        """selector => {
+            const form = document.querySelector(selector);
+            const send = () => fetch(form.action || location.href, {method: "POST", body: new FormData(form)});
+            return Promise.all([send(), send()]).then(answers => answers.map(answer => answer.status));
+        }""",
+        form,
+    )
+    return statuses
+
+
+def test_a_double_click_or_f5_creates_once(
+    authorized: Organization, owner: User, live_server: Any, browser: Callable[..., Any], settings: Any
+) -> None:
+    from hub.api.models import ApiKey
+    from hub.webhooks.models import Endpoint
+
+    settings.EFACTURA_WEBHOOKS_ALLOW_PRIVATE = True
+    base, slug = live_server.url, authorized.slug
+    page = browser(DESKTOP)
+    log_in(page, base, owner)
+
+    page.goto(f"{base}/o/{slug}/api-keys/")
+    page.fill("#name", "contabilitate")
+    assert send_twice_at_once(page, "form[data-once]") == [200, 200]
+    assert in_thread(lambda: ApiKey.objects.filter(organization=authorized).count()) == 1
+    page.get_by_role("button", name="Creează cheie API").click()  # the same page, the same token: refused
+    assert "Formularul a fost deja trimis" in page.content()
+    page.fill("#name", "erp")
+    page.get_by_role("button", name="Creează cheie API").dblclick()
+    page.locator("[data-field=api-key]").wait_for()
+    page.reload()  # F5 after the redirect asks for the page again, it does not send the form
+    assert page.locator("[data-field=api-key]").count() == 0  # the key is shown once
+    names = in_thread(
+        lambda: sorted(ApiKey.objects.filter(organization=authorized).values_list("name", flat=True))
+    )
+    assert names == ["contabilitate", "erp"]
+
+    page.goto(f"{base}/o/{slug}/webhooks/")
+    page.fill("#url", "http://127.0.0.1:9/efactura")
+    assert send_twice_at_once(page, "form[data-once]") == [200, 200]
+    page.goto(f"{base}/o/{slug}/webhooks/")
+    page.fill("#url", "http://127.0.0.1:9/efactura-2")
+    page.get_by_role("button", name="Adaugă webhook").dblclick()
+    page.locator("[data-field=secret]").wait_for()
+    page.reload()
+    urls = in_thread(
+        lambda: sorted(Endpoint.objects.filter(organization=authorized).values_list("url", flat=True))
+    )
+    assert urls == ["http://127.0.0.1:9/efactura", "http://127.0.0.1:9/efactura-2"]
+
+
+def test_every_main_page_fits_a_phone(
+    authorized: Organization, owner: User, live_server: Any, browser: Callable[..., Any]
+) -> None:
+    from hub.inbox.models import Invoice
+    from hub.inbox.services.sync import inbox_sync_company
+    from tests.hub.inbox.helpers import company
+
+    assert in_thread(lambda: inbox_sync_company(company_id=company(authorized, ALFA).pk).outcome) == "ok"
+    invoice_id = in_thread(
+        lambda: Invoice.objects.filter(organization=authorized).values_list("pk", flat=True)[0]
+    )
+    base, slug = live_server.url, authorized.slug
+    pages = [
+        f"/o/{slug}/integrations/",
+        f"/o/{slug}/integrations/ro-efactura/",
+        f"/o/{slug}/inbox/",
+        f"/o/{slug}/inbox/{invoice_id}/",
+        f"/o/{slug}/inbox/sync/",
+        f"/o/{slug}/inbox/notifications/",
+        f"/o/{slug}/notifications/",
+        f"/o/{slug}/webhooks/",
+        f"/o/{slug}/api-keys/",
+        f"/o/{slug}/members/",
+        "/account/",
+        "/organizations/new/",
+    ]
+    for viewport in (SMALL_PHONE, PHONE, DESKTOP):
+        page = browser(viewport)
+        page.goto(f"{base}/login/")
+        no_horizontal_scroll(page)
+        log_in(page, base, owner)
+        for path in pages:
+            response = page.goto(f"{base}{path}")
+            assert response is not None
+            assert response.ok, path
+            no_horizontal_scroll(page)
+        if viewport is DESKTOP:
+            page.goto(f"{base}/o/{slug}/inbox/sync/")
+            table = page.locator("[data-table=sync-status]")
+            assert table.evaluate(
+                "t => t.getBoundingClientRect().right <= t.closest('.card').getBoundingClientRect().right"
+            )
+            assert (
+                page.locator(f"tr[data-company='{ALFA}'] input[name$=interval_minutes]").input_value() != ""
+            )
+            page.screenshot(path=str(SCREENSHOTS / "inbox-sync.png"), full_page=True)
+            continue
+        page.goto(f"{base}/o/{slug}/inbox/")
+        menu = page.get_by_role("link", name="Facturi primite").or_(page.locator("header nav a").nth(1))
+        assert not page.locator("header nav").is_visible()  # folded behind the menu button
+        page.locator("[data-action=menu]").click()
+        assert page.locator("header nav").is_visible()
+        assert menu.first.is_visible()
+        no_horizontal_scroll(page)
+        if viewport is PHONE:
+            page.goto(f"{base}/o/{slug}/inbox/sync/")
+            page.screenshot(path=str(SCREENSHOTS / "inbox-sync-phone.png"), full_page=True)
+            page.goto(f"{base}/o/{slug}/inbox/{invoice_id}/")
+            page.screenshot(path=str(SCREENSHOTS / "inbox-invoice-phone.png"), full_page=True)
