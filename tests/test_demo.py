@@ -1,4 +1,4 @@
-"""`efactura demo`: the printed time-travel command reaches this demo, and a restart keeps people logged in."""
+"""`efactura demo`: the time-travel hint reaches this demo, and a restart keeps people logged in."""
 
 from __future__ import annotations
 
