@@ -15,6 +15,7 @@ from hub.core.once import form_once_consume
 from hub.webhooks.models import EVENTS, Delivery, Endpoint
 from hub.webhooks.network import UnsafeUrl
 from hub.webhooks.services import endpoint_create, endpoint_delete
+from hub.webhooks.wording import unsafe_url_message
 
 
 def _organization(request: HttpRequest) -> Organization:
@@ -39,7 +40,8 @@ def webhook_list(request: HttpRequest) -> HttpResponse:
                 events=request.POST.getlist("events"),
             )
         except UnsafeUrl as exc:
-            messages.error(request, _("This URL cannot receive webhooks: %(reason)s") % {"reason": exc})
+            reason = unsafe_url_message(str(exc))
+            messages.error(request, _("This URL cannot receive webhooks: %(reason)s") % {"reason": reason})
         except ValueError as exc:
             messages.error(request, str(exc))
         else:
