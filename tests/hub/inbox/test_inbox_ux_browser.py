@@ -25,6 +25,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 SMALL_PHONE = {"width": 360, "height": 740}
+SCREENSHOT_PAGES = {"webhooks/": "webhooks", "api-keys/": "api-keys", "notifications/": "notifications"}
 
 
 @pytest.fixture
@@ -264,6 +265,10 @@ def test_every_main_page_fits_a_phone(
             assert response is not None
             assert response.ok, path
             no_horizontal_scroll(page)
+            shot = SCREENSHOT_PAGES.get(path.removeprefix(f"/o/{slug}/"))
+            if shot and viewport is not SMALL_PHONE:
+                suffix = "-phone" if viewport is PHONE else ""
+                page.screenshot(path=str(SCREENSHOTS / f"{shot}{suffix}.png"), full_page=True)
         if viewport is DESKTOP:
             page.goto(f"{base}/o/{slug}/inbox/sync/")
             table = page.locator("[data-table=sync-status]")
