@@ -44,8 +44,12 @@ def api_keys(request: HttpRequest) -> HttpResponse:
             request.session[NEW_KEY] = new_key
             messages.success(request, _("API key created. Copy it now: it is not shown again."))
         return redirect("api-keys", slug=organization.slug)
+    labels = dict(Scope.choices)
     context = {
-        "keys": ApiKey.objects.filter(organization=organization),
+        "keys": [
+            (key, ", ".join(str(labels.get(scope, scope)) for scope in key.scopes))
+            for key in ApiKey.objects.filter(organization=organization)
+        ],
         "scopes": Scope.choices,
         "new_key": request.session.pop(NEW_KEY, ""),
     }

@@ -118,6 +118,7 @@ def test_the_api_key_page_shows_a_key_once_and_revokes_it(
         client, f"/o/{synced.slug}/api-keys/", {"name": "erp", "scopes": ["read"]}
     ).content.decode()
     assert 'data-field="api-key">efh_' in page
+    assert '<td data-field="scopes">Citire' in page  # the permission worded, not its code
     key = page.split('data-field="api-key">', 1)[1].split("<", 1)[0]
     assert _api(key).get("/api/v1/companies").status_code == 200
     assert login(viewer).get(f"/o/{synced.slug}/api-keys/").status_code == 403
