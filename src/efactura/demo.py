@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import secrets
+import shlex
 import signal
 import subprocess
 import sys
@@ -27,12 +28,17 @@ DEMO_CLIENT_ID = "efactura-hub-demo"
 DEMO_CLIENT_SECRET = "efactura-hub-demo-secret"  # noqa: S105  (the sandbox's public demo app, not a secret)
 
 
+DEFAULT_PORT, DEFAULT_SANDBOX_PORT = 8000, 8900
+
+
 def register(subparsers: Any) -> None:
     """Add the demo subcommand."""
     parser = subparsers.add_parser("demo", help="run the whole hub with the built-in ANAF sandbox")
     parser.add_argument("--data-dir", type=Path, default=Path("var/demo"))
-    parser.add_argument("--port", type=int, default=8000, help="web server port (default 8000)")
-    parser.add_argument("--sandbox-port", type=int, default=8900, help="sandbox port (default 8900)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="web server port (default 8000)")
+    parser.add_argument(
+        "--sandbox-port", type=int, default=DEFAULT_SANDBOX_PORT, help="sandbox port (default 8900)"
+    )
     parser.add_argument(
         "--advance-days",
         type=float,
@@ -152,6 +158,16 @@ def _stop(children: list[subprocess.Popen[bytes]]) -> None:
             child.wait()
 
 
+def time_travel_hint(args: argparse.Namespace) -> str:
+    """The command that moves this demo's clocks: the same data dir and ports, or it reaches another demo."""
+    hint = f"efactura demo --data-dir {shlex.quote(str(args.data_dir.resolve()))}"
+    if args.port != DEFAULT_PORT:
+        hint += f" --port {args.port}"
+    if args.sandbox_port != DEFAULT_SANDBOX_PORT:
+        hint += f" --sandbox-port {args.sandbox_port}"
+    return f"{hint} --advance-days 81"
+
+
 def run(args: argparse.Namespace) -> int:
     data_dir = args.data_dir.resolve()
     data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -201,7 +217,7 @@ def run(args: argparse.Namespace) -> int:
             f"  Login: proprietar / {password}   (accountant: contabil / {password})\n"
             f"  ANAF sandbox:        http://127.0.0.1:{args.sandbox_port}/  (certificate PIN 1234)\n"
             f"  E-mails are written to {env['EMAIL_URL']}\n"
-            "  Time travel (another terminal): ./dev demo --advance-days 81\n"
+            f"  Time travel (another terminal): {time_travel_hint(args)}\n"
             f"  Other commands on this demo: EFACTURA_CONFIG={env['EFACTURA_CONFIG']} efactura sync\n"
             "  Ctrl-C stops everything.\n",
             flush=True,
