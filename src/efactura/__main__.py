@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 # Each module exposes ``register(subparsers)`` adding its subcommands; each subcommand sets
 # ``func`` (taking the parsed namespace, returning an exit code) through ``set_defaults``.
@@ -23,6 +25,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog="efactura",
         description="e-Factura Hub: ANAF RO e-Factura for businesses and accountants.",
     )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="env file with the settings (NAME=value lines); default: $EFACTURA_CONFIG",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_name in COMMAND_MODULES:
         module = importlib.import_module(module_name)
@@ -33,6 +40,16 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    config = args.config or os.environ.get("EFACTURA_CONFIG")
+    if config:
+        from hub.env import ConfigFileMissing, load_config_file
+
+        path = Path(config).expanduser().resolve()
+        try:
+            load_config_file(path)
+        except ConfigFileMissing as exc:
+            parser.error(str(exc))
+        os.environ["EFACTURA_CONFIG"] = str(path)  # child processes read the same file
     func = getattr(args, "func", None)
     if func is None:
         parser.print_help()

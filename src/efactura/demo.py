@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import secrets
+import shlex
 import signal
 import subprocess
 import sys
@@ -27,12 +28,17 @@ DEMO_CLIENT_ID = "efactura-hub-demo"
 DEMO_CLIENT_SECRET = "efactura-hub-demo-secret"  # noqa: S105  (the sandbox's public demo app, not a secret)
 
 
+DEFAULT_PORT, DEFAULT_SANDBOX_PORT = 8000, 8900
+
+
 def register(subparsers: Any) -> None:
     """Add the demo subcommand."""
     parser = subparsers.add_parser("demo", help="run the whole hub with the built-in ANAF sandbox")
     parser.add_argument("--data-dir", type=Path, default=Path("var/demo"))
-    parser.add_argument("--port", type=int, default=8000, help="web server port (default 8000)")
-    parser.add_argument("--sandbox-port", type=int, default=8900, help="sandbox port (default 8900)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="web server port (default 8000)")
+    parser.add_argument(
+        "--sandbox-port", type=int, default=DEFAULT_SANDBOX_PORT, help="sandbox port (default 8900)"
+    )
     parser.add_argument(
         "--advance-days",
         type=float,
@@ -50,31 +56,58 @@ def _kept_secret(path: Path, make: Any) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
-def demo_environment(data_dir: Path, port: int, sandbox_port: int) -> dict[str, str]:
+def demo_settings(data_dir: Path, port: int, sandbox_port: int) -> dict[str, str]:
+    """The demo's settings, as written to `efactura.env`; secrets stay in their own files (`NAME_FILE`)."""
     from cryptography.fernet import Fernet
 
+    _kept_secret(data_dir / "secret-key", lambda: secrets.token_urlsafe(48))
+    _kept_secret(data_dir / "fernet-key", lambda: Fernet.generate_key().decode())
     site = f"http://127.0.0.1:{port}"
-    env = dict(os.environ)
-    env.update(
-        EFACTURA_DATA_DIR=str(data_dir),
-        DATABASE_URL=f"sqlite:///{data_dir / 'hub.sqlite3'}",
-        CELERY_BROKER_URL=f"sqla+sqlite:///{data_dir / 'celery-broker.sqlite3'}",
-        SECRET_KEY=_kept_secret(data_dir / "secret-key", lambda: secrets.token_urlsafe(48)),
-        EFACTURA_ENCRYPTION_KEYS=_kept_secret(
-            data_dir / "fernet-key", lambda: Fernet.generate_key().decode()
-        ),
-        SITE_URL=site,
-        ANAF_CLIENT_ID=DEMO_CLIENT_ID,
-        ANAF_CLIENT_SECRET=DEMO_CLIENT_SECRET,
-        ANAF_REDIRECT_URI=f"{site}{CALLBACK_PATH}",
-        ANAF_ENVIRONMENT="sandbox",
-        EFACTURA_SANDBOX_URL=f"http://127.0.0.1:{sandbox_port}",
-        EFACTURA_ALLOW_TIME_TRAVEL="1",
-        EFACTURA_RENEWAL_CRON="* * * * *",
-        EFACTURA_REMINDER_CRON="*/5 * * * *",
-    )
-    env.setdefault("EMAIL_URL", f"file://{data_dir / 'mail'}")
-    env.pop("CELERY_TASK_ALWAYS_EAGER", None)
+    return {
+        "EFACTURA_DATA_DIR": str(data_dir),
+        "DATABASE_URL": f"sqlite:///{data_dir / 'hub.sqlite3'}",
+        "CELERY_BROKER_URL": f"sqla+sqlite:///{data_dir / 'celery-broker.sqlite3'}",
+        "SECRET_KEY_FILE": str(data_dir / "secret-key"),
+        "EFACTURA_ENCRYPTION_KEYS_FILE": str(data_dir / "fernet-key"),
+        "SITE_URL": site,
+        "ANAF_CLIENT_ID": DEMO_CLIENT_ID,
+        "ANAF_CLIENT_SECRET": DEMO_CLIENT_SECRET,
+        "ANAF_REDIRECT_URI": f"{site}{CALLBACK_PATH}",
+        "ANAF_ENVIRONMENT": "sandbox",
+        "EFACTURA_SANDBOX_URL": f"http://127.0.0.1:{sandbox_port}",
+        "EFACTURA_ALLOW_TIME_TRAVEL": "1",
+        "EFACTURA_RENEWAL_CRON": "* * * * *",
+        "EFACTURA_REMINDER_CRON": "*/5 * * * *",
+        "EMAIL_URL": os.environ.get("EMAIL_URL", f"file://{data_dir / 'mail'}"),
+    }
+
+
+def write_config(data_dir: Path, values: dict[str, str]) -> Path:
+    """`D/efactura.env`: `EFACTURA_CONFIG=D/efactura.env efactura COMMAND` works from another terminal."""
+    path = data_dir / "efactura.env"
+    lines = ["# e-Factura Hub demo settings (docs/configuration.md); secrets are in the *_FILE files."]
+    lines += [f"{name}={_quoted(value)}" for name, value in values.items()]
+    path.touch(mode=0o600)
+    path.chmod(0o600)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _quoted(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def demo_environment(data_dir: Path, port: int, sandbox_port: int) -> dict[str, str]:
+    """The children's environment: this one, without the variables the demo's settings replace."""
+    values = demo_settings(data_dir, port, sandbox_port)
+    write_config(data_dir, values)
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in {"SECRET_KEY", "EFACTURA_ENCRYPTION_KEYS", "CELERY_TASK_ALWAYS_EAGER"}
+    }
+    env.update(values, EFACTURA_CONFIG=str(data_dir / "efactura.env"))
     return env
 
 
@@ -123,6 +156,16 @@ def _stop(children: list[subprocess.Popen[bytes]]) -> None:
         except subprocess.TimeoutExpired:
             child.kill()
             child.wait()
+
+
+def time_travel_hint(args: argparse.Namespace) -> str:
+    """The command that moves this demo's clocks: the same data dir and ports, or it reaches another demo."""
+    hint = f"efactura demo --data-dir {shlex.quote(str(args.data_dir.resolve()))}"
+    if args.port != DEFAULT_PORT:
+        hint += f" --port {args.port}"
+    if args.sandbox_port != DEFAULT_SANDBOX_PORT:
+        hint += f" --sandbox-port {args.sandbox_port}"
+    return f"{hint} --advance-days 81"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -174,7 +217,8 @@ def run(args: argparse.Namespace) -> int:
             f"  Login: proprietar / {password}   (accountant: contabil / {password})\n"
             f"  ANAF sandbox:        http://127.0.0.1:{args.sandbox_port}/  (certificate PIN 1234)\n"
             f"  E-mails are written to {env['EMAIL_URL']}\n"
-            "  Time travel (another terminal): ./dev demo --advance-days 81\n"
+            f"  Time travel (another terminal): {time_travel_hint(args)}\n"
+            f"  Other commands on this demo: EFACTURA_CONFIG={env['EFACTURA_CONFIG']} efactura sync\n"
             "  Ctrl-C stops everything.\n",
             flush=True,
         )

@@ -1,6 +1,7 @@
-"""Small typed readers of the environment, used by `hub.settings` only.
+"""Small typed readers of the environment, used by `hub.settings` only, and the configuration file.
 
-Secrets may also come from a file named by `NAME_FILE` (Docker/Kubernetes secrets).
+Secrets may also come from a file named by `NAME_FILE` (Docker/Kubernetes secrets). `EFACTURA_CONFIG`
+names an env file (`NAME=value` lines) that every process reads first (docs/configuration.md).
 """
 
 from __future__ import annotations
@@ -8,6 +9,28 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from dotenv import dotenv_values
+
+
+class ConfigFileMissing(FileNotFoundError):
+    """`EFACTURA_CONFIG` (or `--config`) names a file that does not exist."""
+
+
+def load_config_file(path: str | Path) -> list[str]:
+    """Put the settings of the env file at `path` into the environment; a variable the environment already
+    sets wins over the file. Returns the names taken from the file (never their values: some are secrets)."""
+    file = Path(path).expanduser()
+    if not file.is_file():
+        raise ConfigFileMissing(
+            f"configuration file not found: {file} / fișierul de configurare nu există: {file}"
+        )
+    taken = []
+    for name, value in dotenv_values(file).items():
+        if value is not None and name not in os.environ:
+            os.environ[name] = value
+            taken.append(name)
+    return taken
 
 
 def env_str(name: str, default: str = "") -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,7 +22,11 @@ from hub.env import (
     env_list,
     env_secret,
     env_str,
+    load_config_file,
 )
+
+if os.environ.get("EFACTURA_CONFIG"):  # the one configuration file (docs/configuration.md)
+    load_config_file(os.environ["EFACTURA_CONFIG"])
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("EFACTURA_DATA_DIR", "var")).resolve()
@@ -90,8 +95,16 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Web server, worker and beat share one file: wait for the write lock instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
+    # Web server, workers and beat share one file (docs/deployment.md "One machine"): readers never wait for
+    # the writer (WAL), a writer waits for the write lock instead of failing (busy timeout), and every
+    # transaction takes the write lock when it begins (IMMEDIATE), so none can fail half-way, when a read
+    # turns into a write while another process writes. In WAL mode, synchronous=NORMAL never corrupts the
+    # file and loses nothing when a process dies; only a power cut may undo the last commits.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=env_int("EFACTURA_SQLITE_BUSY_TIMEOUT", 20),
+        transaction_mode="IMMEDIATE",
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -226,10 +239,12 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://", "sentinel://", "sqs://")):
     # Only these transports know the option (the SQLAlchemy one hands options to `create_engine`).
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": EFACTURA_BROKER_VISIBILITY_TIMEOUT}
-# ANAF's call budgets (docs/anaf.md §3) shared by all workers on Redis; empty: per process, in memory.
+# ANAF's call budgets (docs/anaf.md §3), shared by every process: on Redis when set, else in the database.
 EFACTURA_REDIS_URL = env_secret(
     "EFACTURA_REDIS_URL", CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
 )
+EFACTURA_QUOTA_PER_MINUTE = env_int("EFACTURA_QUOTA_PER_MINUTE", 1000)  # ANAF's, for the whole application
+EFACTURA_QUOTA_MARGIN = float(env_str("EFACTURA_QUOTA_MARGIN", "2"))  # % of each minute's budget kept unused
 
 
 def _cron(name: str, default: str) -> crontab:

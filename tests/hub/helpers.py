@@ -41,3 +41,14 @@ def authorize_over_http(
         query["client_id"][0], query["redirect_uri"][0], serial=serial, pin=pin, state=query["state"][0]
     )
     return client.get(CALLBACK_PATH, {"code": code, "state": query["state"][0]})
+
+
+def form_once(client: Client, url: str) -> str:
+    """The one-time token of the creating form on the page at `url` (`hub.core.once`)."""
+    page = client.get(url).content.decode()
+    return page.split('name="form_once" value="', 1)[1].split('"', 1)[0]
+
+
+def post_once(client: Client, url: str, data: dict[str, Any]) -> Any:
+    """Send the creating form on `url` once, as a browser does (its token, then follow the redirect)."""
+    return client.post(url, {**data, "form_once": form_once(client, url)}, follow=True)

@@ -25,6 +25,28 @@ def test_settings_import_with_no_environment_at_all(tmp_path: Path) -> None:
     assert result.stdout.split() == ["django.db.backends.sqlite3", "sqla+sqlite:"]
 
 
+def test_a_sqlite_connection_is_set_up_for_several_processes(tmp_path: Path) -> None:
+    """WAL, synchronous=NORMAL, the busy timeout from EFACTURA_SQLITE_BUSY_TIMEOUT, BEGIN IMMEDIATE."""
+    env = {
+        "PATH": os.environ["PATH"],
+        "PYTHONPATH": os.pathsep.join(sys.path),
+        "DJANGO_SETTINGS_MODULE": "hub.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'hub.sqlite3'}",
+        "EFACTURA_SQLITE_BUSY_TIMEOUT": "7",
+    }
+    code = (
+        "import django; django.setup()\n"
+        "from django.db import connection\n"
+        "with connection.cursor() as c:\n"
+        "    print(*(c.execute(f'pragma {name}').fetchone()[0] for name in "
+        "('journal_mode', 'synchronous', 'busy_timeout')), connection.transaction_mode)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["wal", "1", "7000", "IMMEDIATE"]
+
+
 def test_settings_follow_the_environment(tmp_path: Path) -> None:
     secret = tmp_path / "secret"
     secret.write_text("from-a-file\n")

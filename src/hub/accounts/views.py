@@ -43,6 +43,7 @@ from hub.accounts.services import (
     member_remove,
     organization_create,
 )
+from hub.core.once import form_once_consume
 
 
 @login_required
@@ -98,6 +99,9 @@ def organization_new(request: HttpRequest) -> HttpResponse:
     form = OrganizationForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
+            if not form_once_consume(request):  # a double click or a resent form: created once already
+                messages.info(request, _("This form was already sent; nothing was created again."))
+                return redirect("home")
             organization = organization_create(name=form.cleaned_data["name"], owner=request.user)  # type: ignore[arg-type]
             messages.success(request, _("Organization created. You are its owner."))
             return redirect("members", slug=organization.slug)

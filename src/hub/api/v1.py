@@ -22,7 +22,14 @@ from hub.api.services import api_key_check
 from hub.core.downloads import content_disposition
 from hub.inbox import documents
 from hub.inbox.models import Invoice, Message
-from hub.inbox.selectors import InvoiceFilters, invoice_get, invoices_for, messages_for, sync_states_for
+from hub.inbox.selectors import (
+    InvoiceFilters,
+    company_lookup,
+    invoice_get,
+    invoices_for,
+    messages_for,
+    sync_states_for,
+)
 from hub.inbox.services.rendering import PdfState, pdf_cached, pdf_request
 from hub.inbox.services.requests import inbox_sync_request
 from hub.inbox.shapes import invoice_summary
@@ -337,8 +344,14 @@ class SyncOut(Schema):
 
 
 @api.post("/sync", response=SyncOut, tags=["companies"])
-def start_sync(request: HttpRequest, company: int | None = None) -> dict[str, Any]:
+def start_sync(request: HttpRequest, company: str = "") -> dict[str, Any]:
+    """Enqueue a sync of one company (`company`: its CIF, with or without `RO`, or its id) or of all of them;
+    a company the organization does not have is a 404, never an empty success."""
     key = _key(request, Scope.SYNC)
-    return {
-        "queued": inbox_sync_request(organization=key.organization, company_id=company or None, trigger="api")
-    }
+    company_id: int | None = None
+    if company:
+        found = company_lookup(key.organization, company)
+        if found is None:
+            raise HttpError(404, f"no company {company!r} in this organization")
+        company_id = found.pk
+    return {"queued": inbox_sync_request(organization=key.organization, company_id=company_id, trigger="api")}

@@ -13,17 +13,24 @@ from hub.accounts.models import Organization
 from hub.api.models import ApiKey, Scope
 from hub.api.services import api_key_create, api_key_revoke
 from hub.core.htmx import render_page
+from hub.core.once import form_once_consume
 
 
 def _organization(request: HttpRequest) -> Organization:
     return request.membership.organization  # type: ignore[attr-defined,no-any-return]
 
 
+NEW_KEY = "api_new_key"  # the created key, shown once on the page the POST redirects to
+
+
 @org_view(admin=True)
 def api_keys(request: HttpRequest) -> HttpResponse:
+    """List and create; a creation redirects (POST-redirect-GET) and its one-time token refuses a repeat."""
     organization = _organization(request)
-    new_key = ""
     if request.method == "POST":
+        if not form_once_consume(request):
+            messages.info(request, _("This form was already sent; nothing was created again."))
+            return redirect("api-keys", slug=organization.slug)
         try:
             _row, new_key = api_key_create(
                 organization=organization,
@@ -34,11 +41,17 @@ def api_keys(request: HttpRequest) -> HttpResponse:
         except ValueError:
             messages.error(request, _("Choose at least one permission."))
         else:
+            request.session[NEW_KEY] = new_key
             messages.success(request, _("API key created. Copy it now: it is not shown again."))
+        return redirect("api-keys", slug=organization.slug)
+    labels = dict(Scope.choices)
     context = {
-        "keys": ApiKey.objects.filter(organization=organization),
+        "keys": [
+            (key, ", ".join(str(labels.get(scope, scope)) for scope in key.scopes))
+            for key in ApiKey.objects.filter(organization=organization)
+        ],
         "scopes": Scope.choices,
-        "new_key": new_key,
+        "new_key": request.session.pop(NEW_KEY, ""),
     }
     return render_page(request, "api/keys.html", context)
 

@@ -30,15 +30,28 @@ def neutralize(value: Any) -> Any:
     return text
 
 
-def csv_lines(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
-    """CSV text, one line per yield (the first with a BOM and the header), for streaming responses."""
+def _written(value: Any, decimal_mark: str) -> Any:
+    cell = neutralize(value)
+    if isinstance(cell, Decimal | float):
+        return str(cell).replace(".", decimal_mark)
+    return cell
+
+
+def csv_lines(
+    header: Iterable[str], rows: Iterable[Iterable[Any]], *, delimiter: str = ",", decimal_mark: str = "."
+) -> Iterator[str]:
+    """CSV text, one line per yield (the first with a BOM and the header), for streaming responses.
+
+    Romanian spreadsheet programs expect `delimiter=";"` and `decimal_mark=","` (the comma is their
+    decimal mark, so it cannot separate cells).
+    """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
+    writer = csv.writer(buffer, delimiter=delimiter, quoting=csv.QUOTE_ALL)
 
     def line(cells: Iterable[Any]) -> str:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow([neutralize(cell) for cell in cells])
+        writer.writerow([_written(cell, decimal_mark) for cell in cells])
         return buffer.getvalue()
 
     yield BOM + line(header)

@@ -10,9 +10,17 @@ import io
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import openpyxl
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from openpyxl.cell import WriteOnlyCell
 
 import einvoice
-from hub.core.spreadsheet import csv_lines
+from hub.core.spreadsheet import csv_lines, neutralize
 from hub.documents import archive
 from hub.inbox.models import Invoice
 
@@ -43,45 +51,78 @@ def contents(invoice: Invoice) -> Contents:
     )
 
 
-CSV_COLUMNS = (
-    "id",
-    "company_cif",
-    "message_id",
-    "direction",
-    "kind",
-    "state",
-    "number",
-    "issue_date",
-    "due_date",
-    "seller_name",
-    "seller_cif",
-    "buyer_name",
-    "buyer_cif",
-    "currency",
-    "tax_exclusive",
-    "tax",
-    "payable",
-    "received_at",
-    "problem",
+EXPORT_COLUMNS = (
+    ("id", _("Id")),
+    ("company_cif", _("Company CIF")),
+    ("message_id", _("ANAF message id")),
+    ("direction", _("Direction")),
+    ("kind", _("Document")),
+    ("state", _("State")),
+    ("number", _("Number")),
+    ("issue_date", _("Issue date")),
+    ("due_date", _("Due date")),
+    ("seller_name", _("Supplier")),
+    ("seller_cif", _("Supplier CIF")),
+    ("buyer_name", _("Customer")),
+    ("buyer_cif", _("Customer CIF")),
+    ("currency", _("Currency")),
+    ("tax_exclusive", _("Total without VAT")),
+    ("tax", _("VAT")),
+    ("payable", _("Payable")),
+    ("received_at", _("Received at ANAF")),
+    ("problem", _("Problem")),
 )
 
 
-def csv_rows(invoices: Iterable[Invoice]) -> Iterator[str]:
-    """CSV lines (UTF-8 text with a header), streamed, through the hub's formula-safe writer."""
-    return csv_lines(CSV_COLUMNS, (_csv_cells(invoice) for invoice in invoices))
+@dataclass(frozen=True)
+class CsvDialect:
+    """How a spreadsheet program of the user's language reads CSV."""
+
+    delimiter: str
+    decimal_mark: str
+    date_format: str
+    datetime_format: str
 
 
-def _csv_cells(invoice: Invoice) -> list[object]:
+CSV_DIALECTS = {
+    "ro": CsvDialect(";", ",", "%d.%m.%Y", "%d.%m.%Y %H:%M"),
+    "en": CsvDialect(",", ".", "%Y-%m-%d", "%Y-%m-%d %H:%M"),
+}
+
+
+def export_header() -> list[str]:
+    """The column titles in the active language."""
+    return [str(label) for _key, label in EXPORT_COLUMNS]
+
+
+def csv_rows(invoices: Iterable[Invoice], *, language: str = "ro") -> Iterator[str]:
+    """CSV lines (UTF-8 with a BOM, the header in `language`), streamed through the formula-safe writer.
+
+    Romanian: `;` between cells, decimal comma, `dd.mm.yyyy` dates, as Romanian Excel opens a file.
+    """
+    dialect = CSV_DIALECTS["en" if language.startswith("en") else "ro"]
+    with translation.override(language):
+        header = export_header()
+    return csv_lines(
+        header,
+        (_csv_cells(invoice, dialect, language) for invoice in invoices),
+        delimiter=dialect.delimiter,
+        decimal_mark=dialect.decimal_mark,
+    )
+
+
+def _cells(invoice: Invoice) -> list[object]:
+    """One row of an export as typed values (dates, aware datetimes, decimals)."""
     return [
         invoice.pk,
         invoice.company.cif,
         invoice.message.download_id,
-        invoice.direction,
-        invoice.kind,
-        invoice.state,
+        invoice.get_direction_display(),
+        invoice.get_kind_display(),
+        invoice.get_state_display(),
         invoice.number,
-        invoice.issue_date.isoformat() if invoice.issue_date else "",
-        invoice.due_date.isoformat() if invoice.due_date else "",
+        invoice.issue_date,
+        invoice.due_date,
         invoice.seller_name,
         invoice.seller_cif,
         invoice.buyer_name,
@@ -90,17 +131,64 @@ def _csv_cells(invoice: Invoice) -> list[object]:
         invoice.tax_exclusive,
         invoice.tax,
         invoice.payable,
-        invoice.received_at.isoformat(),
+        timezone.localtime(invoice.received_at),
         invoice.problem.replace("\n", " ")[:500],
     ]
 
 
-def zip_of_originals(invoices: Iterable[Invoice]) -> bytes:
+def _csv_cells(invoice: Invoice, dialect: CsvDialect, language: str) -> list[object]:
+    with translation.override(language):
+        cells = _cells(invoice)
+    return [_csv_cell(cell, dialect) for cell in cells]
+
+
+def _csv_cell(cell: object, dialect: CsvDialect) -> object:
+    if isinstance(cell, datetime):
+        return cell.strftime(dialect.datetime_format)
+    if isinstance(cell, date):
+        return cell.strftime(dialect.date_format)
+    return cell
+
+
+def xlsx_of(invoices: Iterable[Invoice], *, language: str = "ro") -> bytes:
+    """The CSV's rows in an Excel workbook: numbers and dates typed, text never a formula."""
+    workbook = openpyxl.Workbook(write_only=True)
+    with translation.override(language):
+        sheet = workbook.create_sheet(title=str(_("Invoices"))[:31])
+        sheet.append(export_header())
+        for invoice in invoices:
+            sheet.append([_xlsx_cell(sheet, cell) for cell in _cells(invoice)])
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def _xlsx_cell(sheet: Any, value: object) -> object:
+    if isinstance(value, datetime):
+        cell = WriteOnlyCell(sheet, value=value.replace(tzinfo=None))  # Excel has no time zones: local time
+        cell.number_format = "dd.mm.yyyy hh:mm"
+        return cell
+    if isinstance(value, date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "dd.mm.yyyy"
+        return cell
+    if isinstance(value, Decimal):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "#,##0.00"
+        return cell
+    if isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=neutralize(value))
+        cell.data_type = "s"  # a leading `=` stays text: openpyxl would otherwise write a formula
+        return cell
+    return neutralize(value)
+
+
+def zip_of_originals(invoices: Iterable[Invoice], *, language: str = "ro") -> bytes:
     """One ZIP holding each original ANAF ZIP as `<company cif>/<message id>.zip`, plus the CSV."""
     chosen = list(invoices)
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", zipfile.ZIP_STORED) as bundle:
         for invoice in chosen:
             bundle.writestr(f"{invoice.company.cif}/{zip_name(invoice)}", original_zip(invoice))
-        bundle.writestr("facturi.csv", "".join(csv_rows(chosen)).encode("utf-8"))
+        bundle.writestr("facturi.csv", "".join(csv_rows(chosen, language=language)).encode("utf-8"))
     return output.getvalue()

@@ -23,6 +23,32 @@ SORT_LABELS = {
 }
 
 
+def amount_text(text: str) -> str:
+    """An amount as typed in Romania or elsewhere, in Python's notation: `1.000,50` and `1000,50` are 1000.50.
+
+    With both separators the last one is the decimal mark; a lone comma is one too; a dot followed by
+    exactly three digits (`1.000`) groups thousands, as Romanian writes them.
+    """
+    text = text.strip().replace(" ", "").replace("\u00a0", "")
+    if "," in text and "." in text:
+        decimal, group = (",", ".") if text.rindex(",") > text.rindex(".") else (".", ",")
+        return text.replace(group, "").replace(decimal, ".")
+    if text.count(",") == 1:
+        return text.replace(",", ".")
+    if text.count(".") > 1 or (text.count(".") == 1 and len(text.rsplit(".", 1)[1]) == 3):
+        return text.replace(".", "")
+    return text.replace(",", "")
+
+
+class AmountField(forms.DecimalField):
+    """A decimal that accepts the Romanian way of writing it (`amount_text`)."""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = amount_text(value)
+        return super().to_python(value)
+
+
 class FilterForm(forms.Form):
     q = forms.CharField(label=_("Search supplier or number"), required=False, max_length=100)
     company = forms.TypedChoiceField(label=_("Company"), required=False, coerce=int, empty_value=None)
@@ -33,8 +59,12 @@ class FilterForm(forms.Form):
     date_to = forms.DateField(
         label=_("Issued until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    amount_min = forms.DecimalField(label=_("Amount from"), required=False, max_digits=19, decimal_places=2)
-    amount_max = forms.DecimalField(label=_("Amount up to"), required=False, max_digits=19, decimal_places=2)
+    amount_min = AmountField(
+        label=_("Amount from"), required=False, max_digits=19, decimal_places=2, widget=forms.TextInput
+    )
+    amount_max = AmountField(
+        label=_("Amount up to"), required=False, max_digits=19, decimal_places=2, widget=forms.TextInput
+    )
     kind = forms.ChoiceField(label=_("Document"), required=False, choices=[("", "—"), *DocumentKind.choices])
     direction = forms.ChoiceField(
         label=_("Direction"), required=False, choices=[("", "—"), *Direction.choices]
@@ -50,8 +80,11 @@ class FilterForm(forms.Form):
         self.fields["company"].choices = [("", _("All companies")), *((c.pk, str(c)) for c in companies)]  # type: ignore[attr-defined]
 
     def filters(self) -> InvoiceFilters:
-        if not self.is_valid():
+        """The filters the list and every export apply: the valid fields (an invalid one is shown, not dropped
+        silently into "everything": the page lists its error and the exports follow the same filters)."""
+        if not self.is_bound:
             return InvoiceFilters()
+        self.is_valid()
         data = {key: value for key, value in self.cleaned_data.items() if value not in (None, "")}
         return InvoiceFilters(**data)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +11,8 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from hub.accounts.cif import without_ro_prefix
-from hub.accounts.models import Organization, User
+from hub.accounts.models import Company, Organization, User
+from hub.core.text import fold
 from hub.inbox.models import CompanySync, InboxPreference, Invoice, Message, MessageState, SyncRun
 
 SORTS = {
@@ -48,7 +49,7 @@ def invoices_for(organization: Organization, filters: InvoiceFilters | None = No
     if filters.company:
         rows = rows.filter(company_id=filters.company)
     if filters.q:
-        rows = rows.filter(search__contains=filters.q.strip().lower())
+        rows = rows.filter(search__contains=fold(filters.q.strip()))  # the column is folded too
     if filters.supplier:
         rows = rows.filter(seller_cif=without_ro_prefix(filters.supplier))
     if filters.date_from:
@@ -140,3 +141,35 @@ def preference_for(*, user: User, organization: Organization) -> InboxPreference
     """The user's saved preference, or an unsaved default: reading creates no row, saving the form does."""
     saved = InboxPreference.objects.filter(user=user, organization=organization).first()
     return saved or InboxPreference(user=user, organization=organization)
+
+
+@dataclass
+class CompanyProgress:
+    """Where one requested sync stands: waiting for a worker, running (counters so far), or finished."""
+
+    company: Company
+    run: SyncRun | None
+
+    @property
+    def finished(self) -> bool:
+        return self.run is not None and self.run.finished is not None
+
+
+def sync_progress_for(
+    organization: Organization, *, company_ids: list[int], since: datetime
+) -> list[CompanyProgress]:
+    """For each requested company, its latest run started at or after `since` (None: not started yet)."""
+    companies = Company.objects.filter(organization=organization, pk__in=company_ids).order_by("name", "cif")
+    latest: dict[int, SyncRun] = {}
+    for run in SyncRun.objects.filter(company__in=companies, started__gte=since).order_by("started", "pk"):
+        latest[run.company_id] = run
+    return [CompanyProgress(company=company, run=latest.get(company.pk)) for company in companies]
+
+
+def company_lookup(organization: Organization, text: str) -> Company | None:
+    """The organization's company named by its CIF (`RO` prefix and spaces ignored), failing that by id."""
+    cif = text.strip().upper().removeprefix("RO").strip()
+    found = organization.companies.filter(cif=cif).first()
+    if found is None and cif.isdigit():
+        found = organization.companies.filter(pk=int(cif)).first()
+    return found

@@ -5,8 +5,10 @@ from hub.inbox import views
 urlpatterns = [
     path("", views.inbox_list, name="inbox"),
     path("export.csv", views.export_csv, name="inbox-export-csv"),
+    path("export.xlsx", views.export_xlsx, name="inbox-export-xlsx"),
     path("export.zip", views.export_zip, name="inbox-export-zip"),
     path("sync/", views.sync_status, name="inbox-sync-status"),
+    path("sync/progress/", views.sync_progress, name="inbox-sync-progress"),
     path("sync/now/", views.sync_now, name="inbox-sync-now"),
     path("sync/<int:state_id>/interval/", views.sync_interval, name="inbox-sync-interval"),
     path("notifications/", views.preferences, name="inbox-preferences"),

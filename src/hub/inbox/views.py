@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+from datetime import datetime, timedelta
 from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import (
     FileResponse,
     Http404,
@@ -15,6 +17,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,6 +26,7 @@ import anaf
 import einvoice
 from hub.accounts.decorators import org_view
 from hub.accounts.models import Organization, User
+from hub.core import clock
 from hub.core.downloads import content_disposition
 from hub.core.htmx import render_page
 from hub.core.problems import SyncError, problem_message
@@ -37,16 +41,21 @@ from hub.inbox.selectors import (
     ledger_counts,
     preference_for,
     runs_for,
+    sync_progress_for,
     sync_states_for,
 )
 from hub.inbox.services.alarms import at_risk_since
 from hub.inbox.services.rendering import PdfState, pdf_cached, pdf_request
 from hub.inbox.services.requests import inbox_sync_request
+from hub.inbox.services.sync import interval_of
 from hub.integrations.ro_efactura.anaf_errors import code_for
 from hub.integrations.ro_efactura.services.access import client_for
 
 PAGE_SIZE = 50
-EXPORT_ZIP_LIMIT = 2000
+PROGRESS_KEY = "inbox_sync_asked"
+PROGRESS_WINDOW = timedelta(minutes=15)  # a request no worker took by then stops being polled
+EXPORT_FILE_LIMIT = 2000  # the ZIP and the workbook are built in memory
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _organization(request: HttpRequest) -> Organization:
@@ -76,6 +85,7 @@ def inbox_list(request: HttpRequest) -> HttpResponse:
         "has_previous": page > 1,
         "has_next": page < last_page,
         "query": urlencode(query),
+        **_progress_context(request),
         "sync_problems": [
             (state.company, problem_message(state.last_error))
             for state in sync_states_for(organization)
@@ -187,32 +197,57 @@ def _anaf_pdf(request: HttpRequest, invoice: Invoice) -> HttpResponse:
     return _attachment(converted.pdf, name, "application/pdf", inline=True)
 
 
-@org_view()
-def export_csv(request: HttpRequest) -> HttpResponse:
+def _export_rows(request: HttpRequest) -> QuerySet[Invoice]:
+    """Exactly the documents the list shows for the same query string (every page of it)."""
     organization = _organization(request)
     form = FilterForm(request.GET or None, organization=organization)
-    rows = invoices_for(organization, form.filters()).select_related("company", "message")
+    return invoices_for(organization, form.filters()).select_related("company", "message")
+
+
+def _language() -> str:
+    return "en" if (translation.get_language() or "ro").startswith("en") else "ro"
+
+
+@org_view()
+def export_csv(request: HttpRequest) -> HttpResponse:
+    rows = _export_rows(request)
     response = StreamingHttpResponse(
-        documents.csv_rows(rows.iterator(chunk_size=1000)), content_type="text/csv"
+        documents.csv_rows(rows.iterator(chunk_size=1000), language=_language()),
+        content_type="text/csv; charset=utf-8",
     )
-    response["Content-Disposition"] = 'attachment; filename="facturi.csv"'
+    response["Content-Disposition"] = content_disposition("facturi.csv")
     return response  # type: ignore[return-value]
+
+
+def _too_many(request: HttpRequest) -> HttpResponse | None:
+    _total, more = bounded_count(_export_rows(request), EXPORT_FILE_LIMIT)
+    if not more:
+        return None
+    messages.error(
+        request,
+        _("Too many documents for one file (more than %(limit)s). Narrow the filters.")
+        % {"limit": EXPORT_FILE_LIMIT},
+    )
+    return redirect(
+        f"{reverse('inbox', kwargs={'slug': _organization(request).slug})}?{request.GET.urlencode()}"
+    )
+
+
+@org_view()
+def export_xlsx(request: HttpRequest) -> HttpResponse:
+    refused = _too_many(request)
+    if refused:
+        return refused
+    data = documents.xlsx_of(_export_rows(request).iterator(chunk_size=1000), language=_language())
+    return _attachment(data, "facturi.xlsx", XLSX)
 
 
 @org_view()
 def export_zip(request: HttpRequest) -> HttpResponse:
-    organization = _organization(request)
-    form = FilterForm(request.GET or None, organization=organization)
-    rows = invoices_for(organization, form.filters()).select_related("company", "message")
-    _total, more = bounded_count(rows, EXPORT_ZIP_LIMIT)
-    if more:
-        messages.error(
-            request,
-            _("Too many documents for one ZIP (more than %(limit)s). Narrow the filters.")
-            % {"limit": EXPORT_ZIP_LIMIT},
-        )
-        return redirect(f"{request.path.rsplit('export', 1)[0]}?{request.GET.urlencode()}")
-    data = documents.zip_of_originals(rows)
+    refused = _too_many(request)
+    if refused:
+        return refused
+    data = documents.zip_of_originals(_export_rows(request), language=_language())
     return FileResponse(  # type: ignore[return-value]
         io.BytesIO(data), as_attachment=True, filename="facturi-originale.zip"
     )
@@ -228,12 +263,39 @@ def sync_now(request: HttpRequest) -> HttpResponse:
         message = " ".join(str(error) for error in form.errors.get("company", []))
         return render(request, "hub/error.html", {"message": message}, status=400)
     chosen = form.cleaned_data["company"]
-    inbox_sync_request(organization=organization, company_id=chosen.pk if chosen else None, trigger="manual")
+    queued = inbox_sync_request(
+        organization=organization, company_id=chosen.pk if chosen else None, trigger="manual"
+    )
+    request.session[PROGRESS_KEY] = {
+        "organization": organization.pk,
+        "companies": queued,
+        "since": (clock.now() - timedelta(seconds=1)).isoformat(),
+    }
     messages.success(request, _("Sync started. New documents appear here as they are archived."))
     target = request.POST.get("next", "")
     if target.startswith(f"/o/{organization.slug}/"):
         return redirect(target)
     return redirect("inbox", slug=organization.slug)
+
+
+def _progress_context(request: HttpRequest) -> dict[str, Any]:
+    """The progress of the syncs this user asked for last (kept in the session), for the polled fragment."""
+    organization = _organization(request)
+    asked = request.session.get(PROGRESS_KEY) or {}
+    if asked.get("organization") != organization.pk:
+        return {"progress": [], "polling": False}
+    since = datetime.fromisoformat(asked["since"])
+    progress = sync_progress_for(organization, company_ids=asked["companies"], since=since)
+    unfinished = any(not row.finished for row in progress)
+    return {"progress": progress, "polling": unfinished and clock.now() - since < PROGRESS_WINDOW}
+
+
+@org_view()
+def sync_progress(request: HttpRequest) -> HttpResponse:
+    """The polled progress block; it tells the list to refresh itself (`inbox-progress`) on every poll."""
+    response = render(request, "inbox/_progress.html", _progress_context(request))
+    response["HX-Trigger"] = "inbox-progress"
+    return response
 
 
 @org_view()
@@ -245,16 +307,24 @@ def sync_status(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "state": state,
-            "at_risk_since": at_risk_since(state) if state.pk else None,
+            "at_risk_since": at_risk_since(state),
             "lost": lost.get(state.company_id, 0),
             "damaged": damaged.get(state.company_id, 0),
             "error": problem_message(state.last_error) if state.last_error else "",
-            "form": IntervalForm(instance=state, prefix=f"c{state.pk}"),
+            "interval": _minutes(state),
+            "form": IntervalForm(
+                instance=state, prefix=f"c{state.pk}", initial={"interval_minutes": _minutes(state)}
+            ),
         }
         for state in states
     ]
     context = {"rows": rows, "runs": runs_for(organization)}
     return render_page(request, "inbox/sync.html", context)
+
+
+def _minutes(state: CompanySync) -> int:
+    """The interval the schedule uses: the company's own, or the organization's default."""
+    return int(interval_of(state) / timedelta(minutes=1))
 
 
 @org_view(admin=True)

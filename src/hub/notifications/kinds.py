@@ -8,6 +8,7 @@ worded here as `%(reason)s` in the language active at rendering (the recipient's
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.urls import Resolver404, resolve
@@ -15,6 +16,7 @@ from django.utils import formats
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from hub.core.events import Kind
 from hub.core.problems import problem_message
@@ -97,12 +99,12 @@ BODIES: dict[Kind, Promise] = {
         "The e-Factura messages of %(company)s (CIF %(cif)s) cannot be downloaded since %(since)s: %(reason)s"
     ),
     Kind.INBOX_RETENTION_RISK: _(
-        "The e-Factura messages of %(company)s (CIF %(cif)s) have not been downloaded for %(days)s days "
+        "The e-Factura messages of %(company)s (CIF %(cif)s) have not been downloaded for %(days_left)s "
         "(since %(since)s). ANAF deletes messages after 60 days: fix the sync before they are lost. "
         "Cause: %(reason)s"
     ),
     Kind.INBOX_MESSAGES_EXPIRED: _(
-        "%(count)s e-Factura messages of %(company)s (CIF %(cif)s) were not downloaded in time and ANAF no "
+        "%(messages)s of %(company)s (CIF %(cif)s) were not downloaded in time and ANAF no "
         "longer serves them (past its 60 days). Ask the senders for copies. Message ids: %(ids)s"
     ),
     Kind.INBOX_ARCHIVE_DAMAGED: _(
@@ -111,7 +113,7 @@ BODIES: dict[Kind, Promise] = {
         "(docs/operations.md)."
     ),
     Kind.INVOICE_RECEIVED: _("%(seller)s sent invoice %(number)s of %(amount)s %(currency)s to %(company)s."),
-    Kind.INVOICE_DIGEST: _("%(count)s new supplier invoices arrived for %(organization)s: %(summary)s"),
+    Kind.INVOICE_DIGEST: _("%(invoices)s arrived for %(organization)s: %(summary)s"),
 }
 
 
@@ -129,8 +131,33 @@ class _Params(dict[str, Any]):
         return "—"
 
 
+def _counted(params: dict[str, Any]) -> dict[str, str]:
+    """Counts worded with the language's plural rule (Romanian: "1 zi", "2 zile", "27 de zile")."""
+    worded: dict[str, str] = {}
+    if isinstance(params.get("days"), int):
+        worded["days_left"] = ngettext("%(num)d day", "%(num)d days", params["days"]) % {
+            "num": params["days"]
+        }
+    if isinstance(params.get("count"), int):
+        count = params["count"]
+        worded["messages"] = ngettext("%(num)d e-Factura message", "%(num)d e-Factura messages", count) % {
+            "num": count
+        }
+        worded["invoices"] = ngettext(
+            "%(num)d new supplier invoice", "%(num)d new supplier invoices", count
+        ) % {"num": count}
+    return worded
+
+
 def _formatted(params: dict[str, Any]) -> dict[str, Any]:
     shown = _Params(params)
+    shown.update(_counted(params))
+    try:
+        amount = Decimal(str(shown["amount"])) if "amount" in shown else None
+    except InvalidOperation:
+        amount = None
+    if amount is not None:
+        shown["amount"] = formats.number_format(amount, 2, force_grouping=True)
     if "code" in shown:  # an older event without a code keeps the `reason` it stored
         shown["reason"] = reason_for(str(shown["code"] or ""))
     if isinstance(shown.get("days"), int):

@@ -12,7 +12,7 @@ from django.test import Client
 from hub.accounts.errors import MemberError, MembershipError
 from hub.accounts.models import Membership, Organization, Role, User
 from hub.accounts.services import member_change_role, membership_set
-from tests.hub.helpers import login
+from tests.hub.helpers import form_once, login
 
 pytestmark = pytest.mark.django_db
 
@@ -208,7 +208,10 @@ def test_a_new_organization_makes_its_creator_owner_and_can_be_switched_to(
     page = client.get(f"/o/{organization.slug}/integrations/").content.decode()
     assert 'value="/organizations/new/"' in page  # the switcher offers a new organization
     assert client.post("/organizations/new/", {"name": ""}).status_code == 400
-    response = client.post("/organizations/new/", {"name": "Cabinet Mihai Contabil"})
+    token = form_once(client, "/organizations/new/")
+    response = client.post("/organizations/new/", {"name": "Cabinet Mihai Contabil", "form_once": token})
+    again = client.post("/organizations/new/", {"name": "Cabinet Mihai Contabil", "form_once": token})
+    assert again.status_code == 302  # the same form sent twice (a double click): created once
     created = Organization.objects.get(name="Cabinet Mihai Contabil")
     assert response["Location"] == members_url(created)
     assert membership(created, member).role == Role.OWNER
@@ -226,6 +229,7 @@ def test_a_user_without_organization_can_create_one(make_user: Any) -> None:
     client = login(loner)
     page = client.get("/").content.decode()
     assert "New organization" in page
-    response = client.post("/organizations/new/", {"name": "Lina SRL"})
+    token = form_once(client, "/organizations/new/")
+    response = client.post("/organizations/new/", {"name": "Lina SRL", "form_once": token})
     assert response.status_code == 302
     assert client.get("/").status_code == 302  # one organization: home goes straight to it

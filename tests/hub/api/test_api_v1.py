@@ -10,7 +10,7 @@ from django.test import Client
 from hub.accounts.models import Organization, User
 from hub.api.services import api_key_create, api_key_revoke
 from hub.core import clock
-from hub.inbox.models import Invoice
+from hub.inbox.models import Invoice, SyncRun
 from hub.inbox.services.sync import inbox_sync_company
 from hub.webhooks import services as webhook_services
 from hub.webhooks.models import Delivery
@@ -114,11 +114,14 @@ def test_files_and_the_openapi_schema(synced: Organization, owner: User) -> None
 def test_the_api_key_page_shows_a_key_once_and_revokes_it(
     synced: Organization, owner: User, viewer: User
 ) -> None:
-    from tests.hub.helpers import login
+    from tests.hub.helpers import login, post_once
 
     client = login(owner)
-    page = client.post(f"/o/{synced.slug}/api-keys/", {"name": "erp", "scopes": ["read"]}).content.decode()
+    page = post_once(
+        client, f"/o/{synced.slug}/api-keys/", {"name": "erp", "scopes": ["read"]}
+    ).content.decode()
     assert 'data-field="api-key">efh_' in page
+    assert '<td data-field="scopes">Citire' in page  # the permission worded, not its code
     key = page.split('data-field="api-key">', 1)[1].split("<", 1)[0]
     assert _api(key).get("/api/v1/companies").status_code == 200
     assert login(viewer).get(f"/o/{synced.slug}/api-keys/").status_code == 403
@@ -143,3 +146,19 @@ def test_an_invoice_has_one_shape_in_the_api_and_in_webhooks(
     assert set(announced) <= set(listed)
     for invoice_id, data in announced.items():
         assert data == listed[invoice_id]
+
+
+def test_sync_takes_a_cif_or_an_id_and_refuses_an_unknown_company(synced: Organization, owner: User) -> None:
+    _row, key = api_key_create(organization=synced, name="erp", scopes=["sync"], user=owner)
+    api = _api(key)
+    alfa = company(synced, ALFA)
+    for named in (ALFA, f"RO{ALFA}", str(alfa.pk)):
+        runs = SyncRun.objects.filter(company=alfa).count()
+        answer = api.post(f"/api/v1/sync?company={named}")
+        assert answer.status_code == 200, named
+        assert answer.json() == {"queued": [alfa.pk]}
+        assert SyncRun.objects.filter(company=alfa).count() == runs + 1  # the eager worker ran it
+    for unknown in ("99999999", "RO12", "nimic"):
+        answer = api.post(f"/api/v1/sync?company={unknown}")
+        assert answer.status_code == 404, unknown
+        assert "99999999" not in answer.json().get("queued", [])

@@ -20,13 +20,8 @@ def shared_database(tmp_path: Path) -> SharedDatabase:
 
 
 @pytest.fixture
-def sync_process(
-    hub_sandbox: Any, settings: Any, shared_database: SharedDatabase
-) -> Iterator[Callable[..., subprocess.Popen[str]]]:
-    """Starts `efactura sync --company ALFA` as a real process configured like a deployment would be.
-
-    `env` adds settings; `publish=False` starts it beside a running one (SQLite: no new copy of the file).
-    """
+def child_env(hub_sandbox: Any, settings: Any, shared_database: SharedDatabase) -> dict[str, str]:
+    """The environment of a real hub process configured like a deployment, on the test's database."""
     base_env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
     base_env.update(
         DJANGO_SETTINGS_MODULE="hub.settings",
@@ -44,13 +39,28 @@ def sync_process(
         EMAIL_URL="memory://",
         LOG_LEVEL="WARNING",
     )
+    return base_env
+
+
+@pytest.fixture
+def sync_process(
+    child_env: dict[str, str], shared_database: SharedDatabase
+) -> Iterator[Callable[..., subprocess.Popen[str]]]:
+    """Starts `efactura sync --company ALFA` as a real process configured like a deployment would be.
+
+    `env` adds settings; `publish=False` starts it beside a running one (SQLite: no new copy of the file);
+    `cif` syncs another company.
+    """
+    base_env = child_env
     started: list[subprocess.Popen[str]] = []
 
-    def start(*, env: dict[str, str] | None = None, publish: bool = True) -> subprocess.Popen[str]:
+    def start(
+        *, env: dict[str, str] | None = None, publish: bool = True, cif: str = ALFA
+    ) -> subprocess.Popen[str]:
         if publish:
             shared_database.publish()
         process = subprocess.Popen(
-            [sys.executable, "-m", "efactura", "sync", "--company", ALFA],
+            [sys.executable, "-m", "efactura", "sync", "--company", cif],
             env={**base_env, **(env or {})},
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

@@ -85,7 +85,7 @@ class SharedDatabase:
         """Before a child starts: the test's writes become visible to it."""
         if self.connection.vendor == "sqlite":
             self.connection.ensure_connection()
-            for leftover in (self.file, Path(f"{self.file}-journal"), Path(f"{self.file}-wal")):
+            for leftover in (self.file, *(Path(f"{self.file}-{end}") for end in ("journal", "wal", "shm"))):
                 leftover.unlink(missing_ok=True)
             with closing(sqlite3.connect(self.file)) as target:
                 self.connection.connection.backup(target)

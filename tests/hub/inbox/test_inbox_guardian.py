@@ -11,9 +11,10 @@ from django.utils import translation
 
 from hub.accounts.models import Organization
 from hub.core import clock
+from hub.core.events import Kind
 from hub.inbox.models import CompanySync
-from hub.inbox.services.alarms import retention_guard
-from hub.inbox.services.sync import inbox_sync_company
+from hub.inbox.services.alarms import at_risk_since, retention_guard
+from hub.inbox.services.sync import company_sync_state, inbox_sync_company
 from hub.integrations.models import Integration
 from hub.notifications.models import Channel, Event, Notification
 from tests.hub.inbox.helpers import ALFA, company
@@ -74,3 +75,14 @@ def test_the_alarm_fires_at_30_then_45_then_55_days_when_the_clock_moves(
         with translation.override("ro"):
             ro_title = event.title
         assert any(titles[threshold] in subject or ro_title in subject for subject in subjects), threshold
+
+
+def test_a_never_listed_company_is_at_risk_for_anaf_s_whole_window_and_alarmed_once(
+    hub_sandbox: Any, authorized: Organization
+) -> None:
+    state = company_sync_state(company(authorized, ALFA))  # tracked from now, never listed
+    assert clock.now() - at_risk_since(state) >= timedelta(days=59, hours=23)
+    assert retention_guard() >= 1
+    clock.advance(timedelta(hours=1))
+    assert retention_guard() == 0
+    assert Event.objects.filter(kind=Kind.INBOX_RETENTION_RISK, params__cif=ALFA).count() == 1

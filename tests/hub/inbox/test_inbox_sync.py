@@ -15,23 +15,14 @@ from hub.inbox.services import sync as sync_service
 from hub.inbox.services.sync import inbox_sync_company
 from hub.notifications.models import Event
 from tests.hub.helpers import advance_clocks
-from tests.hub.inbox.helpers import ALFA, BUCATARIA, TESATORIA, company, downloads, listed_ids
+from tests.hub.inbox.helpers import ALFA, BUCATARIA, TESATORIA, company, downloads, listed_ids, several_pages
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def sandbox_seed(sandbox_seed: dict[str, Any]) -> dict[str, Any]:
-    """Several pages per company: 40 messages a page, 10 supplier invoices a day over 12 days, two CIFs."""
-    sandbox_seed["limits"] = {"page_size": 40}
-    sandbox_seed["traffic"] = {
-        "invoices_per_company_per_day": 10,
-        "days": 12,
-        "seed": 3,
-        "credit_note_ratio": 0.1,
-        "companies": [ALFA, BUCATARIA],
-    }
-    return sandbox_seed
+    return several_pages(sandbox_seed)
 
 
 def test_it_archives_every_message_of_every_page_and_company_once(

@@ -5,8 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
+import openpyxl
 import pytest
 
 from hub.accounts.models import Organization, User
@@ -82,13 +85,44 @@ def test_exports_follow_the_filters(synced: Organization, viewer: User) -> None:
     supplier = Invoice.objects.filter(organization=synced).values_list("seller_cif", flat=True).first()
     expected = Invoice.objects.filter(organization=synced, seller_cif=supplier).count()
     exported = client.get(f"/o/{synced.slug}/inbox/export.csv", {"supplier": supplier})
-    rows = list(csv.DictReader(io.StringIO(b"".join(exported.streaming_content).decode("utf-8-sig"))))  # type: ignore[attr-defined]
+    data = b"".join(exported.streaming_content)  # type: ignore[attr-defined]
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, as Romanian Excel reads it
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == expected
-    assert {row["seller_cif"] for row in rows} == {supplier}
+    assert {row["CIF furnizor"] for row in rows} == {supplier}
+    assert all("," in row["De plată"] and "." not in row["De plată"] for row in rows)  # decimal comma
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"/o/{synced.slug}/inbox/export.xlsx", {"supplier": supplier}).content)
+    )
+    sheet = workbook.active
+    assert sheet is not None
+    header, *cells = list(sheet.iter_rows(values_only=True))
+    assert len(cells) == expected
+    assert isinstance(cells[0][header.index("De plată")], float | int)
+    assert isinstance(cells[0][header.index("Data emiterii")], datetime)
     bundle = client.get(f"/o/{synced.slug}/inbox/export.zip", {"supplier": supplier})
     names = zipfile.ZipFile(io.BytesIO(b"".join(bundle.streaming_content))).namelist()  # type: ignore[attr-defined]
     assert len([name for name in names if name.endswith(".zip")]) == expected
     assert "facturi.csv" in names
+
+
+def test_search_ignores_case_and_diacritics_and_amounts_read_the_romanian_way(
+    synced: Organization, viewer: User
+) -> None:
+    client = login(viewer)
+    bakery = Invoice.objects.filter(organization=synced, seller_name__startswith="Brut")
+    assert bakery.exists()
+    for typed in ("Brutaria", "brutăria", "BRUTARIA STEFANESCU", "ștefănescu"):
+        page = client.get(f"/o/{synced.slug}/inbox/", {"q": typed}).content.decode()
+        assert page.count("data-invoice=") == min(bakery.count(), 50), typed
+    floor = Decimal("1000.50")
+    expected = Invoice.objects.filter(organization=synced, payable__gte=floor).count()
+    for typed in ("1000,50", "1.000,50", "1000.50"):
+        page = client.get(f"/o/{synced.slug}/inbox/", {"amount_min": typed}).content.decode()
+        assert "data-filter-errors" not in page
+        assert page.count("data-invoice=") == min(expected, 50), typed
+    refused = client.get(f"/o/{synced.slug}/inbox/", {"amount_min": "o mie"}).content.decode()
+    assert "data-filter-errors" in refused
 
 
 def test_an_outsider_sees_nothing(synced: Organization, outsider: User) -> None:

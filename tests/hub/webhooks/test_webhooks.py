@@ -23,7 +23,7 @@ from hub.webhooks.models import Delivery
 from hub.webhooks.network import UnsafeUrl, resolve
 from hub.webhooks.services import endpoint_create, webhook_emit
 from hub.webhooks.tasks import webhooks_retry_due_task
-from tests.hub.helpers import login
+from tests.hub.helpers import login, post_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -175,7 +175,9 @@ def test_the_delivery_log_page_is_for_admins_only(
     organization: Organization, owner: User, viewer: User, outsider: User, receiver: str
 ) -> None:
     client = login(owner)
-    page = client.post(f"/o/{organization.slug}/webhooks/", {"url": receiver, "events": ["invoice.received"]})
+    page = post_once(
+        client, f"/o/{organization.slug}/webhooks/", {"url": receiver, "events": ["invoice.received"]}
+    )
     assert 'data-field="secret">whsec_' in page.content.decode()
     webhook_emit(organization=organization, event="invoice.received", data={"id": 1})
     assert "HTTP 200" in client.get(f"/o/{organization.slug}/webhooks/").content.decode()

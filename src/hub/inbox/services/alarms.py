@@ -30,6 +30,7 @@ from hub.integrations.ro_efactura.services.links import reauthorization_link
 from hub.notifications.services import event_raise
 
 ALARM_DAYS = (30, 45, 55)
+ANAF_KEEPS = timedelta(days=60)  # ANAF deletes a message 60 days after it was created
 
 
 def _recipients(state: CompanySync) -> list[User]:
@@ -102,10 +103,11 @@ def messages_expired_raise(*, state_id: int, run_id: int, download_ids: list[str
 def at_risk_since(state: CompanySync) -> datetime:
     """The creation time of the oldest message that might not be archived yet.
 
-    Everything after the watermark is unknown, so the watermark (or, before any complete listing, the
-    moment the hub started tracking the company) bounds it; ledger rows still not archived may be older.
+    Everything after the watermark is unknown, so the watermark bounds it. Before the first complete
+    listing nothing is known: every message ANAF still keeps may be missing, so the bound is the start of
+    ANAF's 60-day window (docs/anaf.md §2.4). Ledger rows still not archived may be older.
     """
-    since = state.watermark or state.tracked_since
+    since = state.watermark or clock.now() - ANAF_KEEPS
     oldest = Message.objects.filter(
         company_id=state.company_id, state__in=[MessageState.LISTED, MessageState.STORED]
     ).aggregate(oldest=Min("created_at"))["oldest"]
@@ -124,10 +126,11 @@ def retention_guard() -> int:
             continue
         threshold = max(reached)
         company = state.company
+        episode = since.isoformat() if state.watermark else "never-listed"  # that bound moves with the clock
         event = event_raise(
             organization=company.organization,
             kind=Kind.INBOX_RETENTION_RISK,
-            key=f"inbox-retention:{company.pk}:{since.isoformat()}:{threshold}",
+            key=f"inbox-retention:{company.pk}:{episode}:{threshold}",
             params={
                 "company": company.name or company.cif,
                 "cif": company.cif,

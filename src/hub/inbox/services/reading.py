@@ -16,6 +16,7 @@ from django.db import transaction
 import einvoice
 from hub.accounts.cif import without_ro_prefix
 from hub.core import clock
+from hub.core.text import fold, search_text
 from hub.documents.reading import Reading
 from hub.inbox.models import (
     DocumentKind,
@@ -103,21 +104,16 @@ def invoice_upsert(*, message: Message, reading: Reading) -> Invoice:
         "signature_valid": reading.signature_valid,
     }
     if not invoice:
-        details_cifs = message.details
-        values["search"] = _cut(details_cifs.lower(), 600)
+        values["search"] = _cut(fold(message.details), 600)
     else:
         values["search"] = _cut(
-            " ".join(
-                part
-                for part in (
-                    values["seller_name"],
-                    values["number"],
-                    values["seller_cif"],
-                    values["buyer_name"],
-                    values["buyer_cif"],
-                )
-                if part
-            ).lower(),
+            search_text(
+                values["seller_name"],
+                values["number"],
+                values["seller_cif"],
+                values["buyer_name"],
+                values["buyer_cif"],
+            ),
             600,
         )
     with transaction.atomic():

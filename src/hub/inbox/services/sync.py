@@ -121,6 +121,18 @@ class SyncResult:
     expired: list[str] = field(default_factory=list)
     authorization_id: int | None = None
     sweep: set[str] | None = None  # a sweep: the ids ANAF listed over its 60 days
+    run_id: int | None = None
+
+    def report_progress(self) -> None:
+        """Write the counters so far on the running `SyncRun` (the sync page polls them)."""
+        if self.run_id is not None:
+            SyncRun.objects.filter(pk=self.run_id, outcome=SyncOutcome.RUNNING).update(
+                listed=self.listed,
+                new=self.new,
+                downloaded=self.downloaded,
+                archived=self.archived,
+                failed=self.failed,
+            )
 
 
 def company_sync_state(company: Company) -> CompanySync:
@@ -174,7 +186,7 @@ def inbox_sync_company(*, company_id: int, trigger: str = "schedule") -> SyncRes
         return SyncResult(company_id=company_id, outcome="busy")
     runs_interrupted_close(company_id=company_id)  # this claim took over: no earlier run is alive
     run = SyncRun.objects.create(company=company, started=clock.now(), trigger=trigger)
-    result = SyncResult(company_id=company_id, outcome=SyncOutcome.RUNNING)
+    result = SyncResult(company_id=company_id, outcome=SyncOutcome.RUNNING, run_id=run.pk)
     if trigger == SWEEP:
         result.sweep = set()
     try:
@@ -232,6 +244,7 @@ def _list(
             _record(company, batch, result)
             batch = []
     _record(company, batch, result)
+    result.report_progress()
     lease.renew()
     lease.holding().update(watermark=listed_until)
     state.watermark = listed_until
@@ -279,6 +292,7 @@ def _archive_pending(client: EFacturaClient, company: Company, lease: Lease, res
     for message in pending_messages(company):
         lease.renew()  # after the previous download
         message_archive(client=client, message=message, result=result)
+        result.report_progress()
 
 
 def stops_the_run(exc: Exception) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from anaf import AnafEndpoints, EFacturaClient, OAuthClient, TokenProvider
+from anaf import AnafEndpoints, EFacturaClient, OAuthClient, Quotas, TokenProvider
 from hub.core import clock
 from hub.integrations.ro_efactura.quota import shared_limiter
 
@@ -55,6 +55,7 @@ def efactura_client(*, environment: str, access_token: str | TokenProvider) -> E
         environment=api_environment(environment),  # type: ignore[arg-type]
         endpoints=endpoints,
         limiter=shared_limiter(endpoints.api_base),
+        quotas=Quotas(global_per_minute=settings.EFACTURA_QUOTA_PER_MINUTE),
     )
     # Our clock's offset (zero in production) is our best first guess of ANAF's; the client refines it.
     client.clock_skew = clock.offset()

@@ -181,3 +181,28 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} at {self.created}"
+
+
+class QuotaCounter(models.Model):
+    """Calls counted against one of ANAF's budgets (`quota.py`), shared by every process of the hub.
+
+    `budget` names ANAF, the scope, the key (CIF, message) and the window; `bucket` is a slot of a short
+    window (a minute's budget counts in 60 slots) or a Romanian calendar day (daily budgets); the row of
+    bucket `HEAD` is the one locked while a call is counted. A row counts for nothing after `expires`.
+    """
+
+    HEAD = -1
+
+    budget = models.CharField(max_length=300)
+    bucket = models.BigIntegerField()
+    calls = models.PositiveIntegerField(default=0)
+    expires = models.FloatField()  # epoch seconds
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=["budget", "bucket"], name="ro_efactura_quota_counter_unique"),
+        )
+        indexes = (models.Index(fields=["expires"], name="ro_efactura_quota_expires"),)
+
+    def __str__(self) -> str:
+        return f"{self.budget} [{self.bucket}]: {self.calls}"

@@ -1,26 +1,169 @@
-"""ANAF's call budgets shared by every client of the process, and of all workers when Redis is configured.
+"""ANAF's call budgets, shared by every process of the hub: in the database, or in Redis when configured.
 
-docs/anaf.md §3: 1000 calls a minute per application, and daily budgets per CIF and per message. The
-Redis limiter keeps a sliding window per budget (a sorted set of call times) and checks and counts in one
-Lua script, so two workers never both take the last call of a window.
+docs/anaf.md §3: 1000 calls a minute per application, and daily budgets per CIF and per message, counted
+by ANAF in Romanian calendar days. Both limiters check and count in one atomic step (a transaction holding
+the budget's row, or one Lua script), so two processes never both take the last call of a window, and both
+keep the daily counts outside the process, so a restart forgets none. `MarginLimiter` keeps a small share
+of every short window unused (`EFACTURA_QUOTA_MARGIN`): our clock and ANAF's never count a call at
+exactly the same instant.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import secrets
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import redis
 from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Sum
 
-from anaf import MemoryQuotaLimiter, QuotaLimiter, RateLimited
+from anaf import QuotaLimiter, RateLimited
+from hub.core import clock
+from hub.integrations.ro_efactura.models import QuotaCounter
 
 log = logging.getLogger(__name__)
+
+BUCHAREST = ZoneInfo("Europe/Bucharest")
+DAY = timedelta(days=1)
+SLOTS = 60  # a short window counts in this many slots
+PURGE_EVERY = 60.0  # seconds between two purges of expired counters by one process
+# A call is counted when it leaves and reaches ANAF a little later: a short window keeps each call this much
+# longer (the database's slots do it by counting the oldest slot whole).
+TRANSIT = 1.0
+
+
+def hub_time() -> float:
+    """Epoch seconds on the hub's clock (wall time in production; tests and the demo may move it)."""
+    return clock.now().timestamp()
+
+
+def _calendar_day(now: float) -> tuple[date, float]:
+    """The Romanian calendar day of `now` and when it ends (epoch seconds)."""
+    day = datetime.fromtimestamp(now, BUCHAREST).date()
+    following = day + timedelta(days=1)
+    ends = datetime(following.year, following.month, following.day, tzinfo=BUCHAREST).timestamp()
+    return day, ends
+
+
+def _refused(scope: str, key: str, limit: int, window: timedelta, reset: float) -> RateLimited:
+    reset_at = datetime.fromtimestamp(reset, UTC)
+    return RateLimited(
+        f"Shared quota {scope!r} for {key} is spent ({limit} calls per {window}); "
+        f"it frees up at {reset_at:%Y-%m-%d %H:%M:%S} UTC.",
+        quota=scope,
+        reset_at=reset_at,
+    )
+
+
+class DatabaseQuotaLimiter:
+    """The `anaf.QuotaLimiter` protocol on the hub's database (`QuotaCounter`), for every process at once.
+
+    A short window (ANAF's minute) is a sliding window of `SLOTS` slots, counted with the slot the oldest
+    call fell in (never fewer calls than ANAF counts); a window of a day or more is ANAF's calendar day.
+    A refusal that clears within `max_wait` is waited out, outside any transaction.
+    """
+
+    def __init__(
+        self,
+        prefix: str,
+        *,
+        max_wait: timedelta = timedelta(seconds=60),
+        clock: Callable[[], float] = hub_time,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._prefix, self._max_wait = prefix, max_wait.total_seconds()
+        self._clock, self._sleep = clock, sleep
+        self._purged = float("-inf")
+
+    def acquire(self, scope: str, key: str, limit: int, window: timedelta) -> None:
+        budget = self._budget(scope, key, window)
+        while True:
+            now = self._clock()
+            reset = self._count(budget, limit, window.total_seconds(), now)
+            if reset is None:
+                self._purge(now)
+                return
+            if reset - now > self._max_wait:
+                raise _refused(scope, key, limit, window, reset)
+            self._sleep(max(reset - now, 0.001))
+
+    def used(self, scope: str, key: str, window: timedelta) -> int:
+        """How many calls of `scope`/`key` the current window holds (for tests and dashboards)."""
+        first, last, _ = self._buckets(window.total_seconds(), self._clock())
+        counted = QuotaCounter.objects.filter(
+            budget=self._budget(scope, key, window), bucket__gte=first, bucket__lte=last
+        ).aggregate(total=Sum("calls"))
+        return int(counted["total"] or 0)
+
+    def _budget(self, scope: str, key: str, window: timedelta) -> str:
+        return f"{self._prefix}|{scope}|{key}|{int(window.total_seconds())}"
+
+    @staticmethod
+    def _buckets(span: float, now: float) -> tuple[int, int, float]:
+        """The buckets the window at `now` counts (first, last) and when the last one stops counting."""
+        if span >= DAY.total_seconds():
+            day, ends = _calendar_day(now)
+            return day.toordinal(), day.toordinal(), ends
+        size = span / SLOTS
+        last = math.floor(now / size)
+        return last - SLOTS, last, (last + 1) * size + span
+
+    def _count(self, budget: str, limit: int, span: float, now: float) -> float | None:
+        """Count one call and return None, or return when the window will have room (epoch seconds)."""
+        first, last, expires = self._buckets(span, now)
+        with transaction.atomic():
+            # The head row serializes the budget: a row lock on PostgreSQL; SQLite's IMMEDIATE
+            # transactions already take the database's write lock when they begin.
+            head, _ = QuotaCounter.objects.select_for_update().get_or_create(
+                budget=budget, bucket=QuotaCounter.HEAD, defaults={"expires": expires}
+            )
+            slots = list(
+                QuotaCounter.objects.filter(budget=budget, bucket__gte=first, bucket__lte=last)
+                .order_by("bucket")
+                .values_list("bucket", "calls")
+            )
+            if sum(calls for _, calls in slots) >= limit:
+                if span >= DAY.total_seconds():
+                    return expires
+                return (slots[0][0] + SLOTS + 1) * (span / SLOTS)
+            counted = QuotaCounter.objects.filter(budget=budget, bucket=last).update(calls=F("calls") + 1)
+            if not counted:
+                QuotaCounter.objects.create(budget=budget, bucket=last, calls=1, expires=expires)
+            if head.expires < expires:
+                QuotaCounter.objects.filter(pk=head.pk).update(expires=expires)
+        return None
+
+    def _purge(self, now: float) -> None:
+        """Drop the counters that count for nothing any more (at most once a `PURGE_EVERY` per process)."""
+        if time.monotonic() - self._purged < PURGE_EVERY:
+            return
+        self._purged = time.monotonic()
+        QuotaCounter.objects.filter(expires__lt=now).delete()
+
+
+class MarginLimiter:
+    """Keeps `percent` of every window shorter than a day unused (at least one call), then asks `inner`.
+
+    Our limiter counts a call when it leaves, ANAF when it arrives: without a margin, a call that took
+    longer on the way than the one a minute after it makes ANAF count one more than we did.
+    """
+
+    def __init__(self, inner: QuotaLimiter, percent: float) -> None:
+        self.inner, self.percent = inner, percent
+
+    def acquire(self, scope: str, key: str, limit: int, window: timedelta) -> None:
+        if window < DAY and self.percent > 0:
+            limit = max(1, limit - math.ceil(limit * self.percent / 100))
+        self.inner.acquire(scope, key, limit, window)
+
 
 # KEYS[1] the budget; ARGV: now (s), window (s), limit, a unique member. Returns "" when the call is
 # counted, else the seconds until the oldest call leaves the window.
@@ -36,9 +179,23 @@ local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return tostring(tonumber(oldest[2]) + span - now)
 """
 
+# KEYS[1] the day's counter; ARGV: limit, seconds it is kept. "" when counted, else "spent".
+_ACQUIRE_DAY = """
+if tonumber(redis.call('GET', KEYS[1]) or '0') < tonumber(ARGV[1]) then
+  redis.call('INCR', KEYS[1])
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
+  return ''
+end
+return 'spent'
+"""
+
 
 class RedisQuotaLimiter:
-    """The `anaf.QuotaLimiter` protocol on Redis: waits out a refusal that clears within `max_wait`."""
+    """The `anaf.QuotaLimiter` protocol on Redis: waits out a refusal that clears within `max_wait`.
+
+    A window shorter than a day is sliding (a sorted set of call times); a day is ANAF's calendar day (one
+    counter per day, kept a day past its end).
+    """
 
     def __init__(
         self,
@@ -51,37 +208,44 @@ class RedisQuotaLimiter:
     ) -> None:
         self._redis: Any = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
         self._script = self._redis.register_script(_ACQUIRE)
+        self._day_script = self._redis.register_script(_ACQUIRE_DAY)
         self._prefix, self._max_wait = prefix, max_wait.total_seconds()
         self._clock, self._sleep = clock, sleep
 
     def acquire(self, scope: str, key: str, limit: int, window: timedelta) -> None:
         span = window.total_seconds()
         budget = f"{self._prefix}:{scope}:{key}:{int(span)}"
+        if window >= DAY:
+            now = self._clock()
+            day, ends = _calendar_day(now)
+            keep = math.ceil(ends - now + DAY.total_seconds())  # relative: right on any clock
+            if self._day_script(keys=[f"{budget}:{day}"], args=[limit, keep]):
+                raise _refused(scope, key, limit, window, ends)
+            return
         while True:
             now = self._clock()
-            answer = self._script(keys=[budget], args=[repr(now), repr(span), limit, secrets.token_hex(8)])
+            answer = self._script(
+                keys=[budget], args=[repr(now), repr(span + TRANSIT), limit, secrets.token_hex(8)]
+            )
             if not answer:
                 return
             wait = float(answer)
             if wait > self._max_wait:
-                reset_at = datetime.fromtimestamp(now + wait, UTC)
-                raise RateLimited(
-                    f"Shared quota {scope!r} for {key} is spent ({limit} calls per {window}); "
-                    f"it frees up at {reset_at:%Y-%m-%d %H:%M:%S} UTC.",
-                    quota=scope,
-                    reset_at=reset_at,
-                )
+                raise _refused(scope, key, limit, window, now + wait)
             self._sleep(max(wait, 0.001))
 
     def used(self, scope: str, key: str, window: timedelta) -> int:
         """How many calls of `scope`/`key` the current window holds (for tests and dashboards)."""
         span = window.total_seconds()
         budget = f"{self._prefix}:{scope}:{key}:{int(span)}"
-        return int(self._redis.zcount(budget, f"({self._clock() - span}", "+inf"))
+        if window >= DAY:
+            day, _ = _calendar_day(self._clock())
+            return int(self._redis.get(f"{budget}:{day}") or 0)
+        return int(self._redis.zcount(budget, f"({self._clock() - span - TRANSIT}", "+inf"))
 
 
 class _FallbackLimiter:
-    """Redis first; while Redis is unreachable, the process's own budgets (logged), never no limit at all."""
+    """Redis first; while Redis is unreachable, the database's budgets (logged), never no limit at all."""
 
     def __init__(self, shared: QuotaLimiter, local: QuotaLimiter) -> None:
         self.shared, self.local = shared, local
@@ -91,26 +255,28 @@ class _FallbackLimiter:
             self.shared.acquire(scope, key, limit, window)
         except redis.RedisError as exc:
             log.warning(
-                "shared quota store unreachable (%s); using this process's budgets", type(exc).__name__
+                "shared quota store unreachable (%s); using the database's budgets", type(exc).__name__
             )
             self.local.acquire(scope, key, limit, window)
 
 
-_limiters: dict[tuple[str, str], QuotaLimiter] = {}
+_limiters: dict[tuple[str, str, float], MarginLimiter] = {}
 _lock = threading.Lock()
 
 
-def shared_limiter(api_base: str) -> QuotaLimiter:
+def shared_limiter(api_base: str) -> MarginLimiter:
     """The one limiter of this process for the ANAF at `api_base` (each ANAF, or sandbox, has its budgets).
 
-    On Redis when `EFACTURA_REDIS_URL` is set (all workers share it), else in this process's memory.
+    On Redis when `EFACTURA_REDIS_URL` is set, else in the database: either way every process shares it.
     """
-    url = settings.EFACTURA_REDIS_URL
+    url, margin = settings.EFACTURA_REDIS_URL, settings.EFACTURA_QUOTA_MARGIN
     with _lock:
-        limiter = _limiters.get((url, api_base))
+        limiter = _limiters.get((url, api_base, margin))
         if limiter is None:
-            local = MemoryQuotaLimiter()
-            shared = RedisQuotaLimiter(url, prefix=f"efactura:quota:{api_base}") if url else None
-            limiter = _FallbackLimiter(shared, local) if shared else local
-            _limiters[(url, api_base)] = limiter
+            inner: QuotaLimiter = DatabaseQuotaLimiter(api_base)
+            if url:
+                shared = RedisQuotaLimiter(url, prefix=f"efactura:quota:{api_base}", clock=hub_time)
+                inner = _FallbackLimiter(shared, inner)
+            limiter = MarginLimiter(inner, margin)
+            _limiters[(url, api_base, margin)] = limiter
         return limiter

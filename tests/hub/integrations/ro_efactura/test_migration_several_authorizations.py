@@ -12,8 +12,8 @@ from django.utils import timezone
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("ro_efactura", "0003_certificate_valid_until")]
-AFTER = [("ro_efactura", "0004_several_authorizations")]
+BEFORE = [("ro_efactura", "0004_quota_counters")]
+AFTER = [("ro_efactura", "0005_several_authorizations")]
 
 
 def test_existing_data_keeps_working_after_the_migration() -> None:

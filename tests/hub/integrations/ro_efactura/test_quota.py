@@ -1,15 +1,23 @@
-"""ANAF's call budgets are shared: by every client of a process, and by all workers through Redis."""
+"""ANAF's call budgets are shared by every process: in the database by default, through Redis when set."""
 
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import time as dt_time
 from typing import Any
 
 import pytest
 
 from hub.integrations.ro_efactura import gateway
-from hub.integrations.ro_efactura.quota import RedisQuotaLimiter, shared_limiter
+from hub.integrations.ro_efactura.models import QuotaCounter
+from hub.integrations.ro_efactura.quota import (
+    BUCHAREST,
+    DatabaseQuotaLimiter,
+    MarginLimiter,
+    RedisQuotaLimiter,
+    shared_limiter,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +57,8 @@ def test_two_redis_limiters_share_one_budget(redis_prefix: str) -> None:
 
 @pytest.mark.redis
 def test_a_redis_limiter_waits_out_a_short_refusal(redis_prefix: str) -> None:
-    """Sliding window: the fourth call of a 3-per-second budget waits for the first to leave the window."""
+    """Sliding window: the fourth call of a 3-per-second budget waits for the first to leave the window, and
+    its second of transit to ANAF (`TRANSIT`)."""
     now = [1000.0]
     slept: list[float] = []
 
@@ -62,7 +71,7 @@ def test_a_redis_limiter_waits_out_a_short_refusal(redis_prefix: str) -> None:
         now[0] = 1000.0 + step * 0.25
         limiter.acquire("global", "api", 3, timedelta(seconds=1))
     limiter.acquire("global", "api", 3, timedelta(seconds=1))
-    assert slept == [pytest.approx(0.5)]
+    assert slept == [pytest.approx(1.5)]
     assert limiter.used("global", "api", timedelta(seconds=1)) == 3
 
 
@@ -81,7 +90,8 @@ def test_with_redis_configured_clients_use_the_shared_budgets(settings: Any, red
     settings.EFACTURA_SANDBOX_URL = f"http://{redis_prefix}"
     settings.EFACTURA_REDIS_URL = REDIS_URL
     client = gateway.efactura_client(environment="sandbox", access_token="a")
-    assert isinstance(getattr(client.limiter, "shared", None), RedisQuotaLimiter)
+    assert isinstance(client.limiter, MarginLimiter)
+    assert isinstance(getattr(client.limiter.inner, "shared", None), RedisQuotaLimiter)
     client.limiter.acquire("list", "16000015", 1, timedelta(minutes=1))
     other = RedisQuotaLimiter(
         REDIS_URL, prefix=f"efactura:quota:http://{redis_prefix}", max_wait=timedelta(0)
@@ -89,7 +99,7 @@ def test_with_redis_configured_clients_use_the_shared_budgets(settings: Any, red
     assert other.used("list", "16000015", timedelta(minutes=1)) == 1
 
 
-def test_an_unreachable_redis_falls_back_to_the_process_budgets(settings: Any) -> None:
+def test_an_unreachable_redis_falls_back_to_the_database_budgets(settings: Any) -> None:
     settings.EFACTURA_REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
     limiter = shared_limiter("http://127.0.0.1:8")
     limiter.acquire("list", "16000015", 1, timedelta(days=1))
@@ -97,3 +107,99 @@ def test_an_unreachable_redis_falls_back_to_the_process_budgets(settings: Any) -
 
     with pytest.raises(RateLimited):
         limiter.acquire("list", "16000015", 1, timedelta(days=1))
+    assert DatabaseQuotaLimiter("http://127.0.0.1:8").used("list", "16000015", timedelta(days=1)) == 1
+
+
+def test_two_database_limiters_share_one_budget_and_a_new_one_keeps_the_daily_count() -> None:
+    """Two processes' limiters count in the same rows; one made after a restart reads the same counts."""
+    from anaf import RateLimited
+
+    first = DatabaseQuotaLimiter("http://anaf", max_wait=timedelta(0))
+    second = DatabaseQuotaLimiter("http://anaf", max_wait=timedelta(0))
+    for limiter in (first, second, first):
+        limiter.acquire("download", "3001", 3, timedelta(days=1))
+    with pytest.raises(RateLimited) as refused:
+        second.acquire("download", "3001", 3, timedelta(days=1))
+    assert refused.value.quota == "download"
+    assert refused.value.reset_at is not None
+    assert refused.value.reset_at.astimezone(BUCHAREST).time() == dt_time(0)  # ANAF's next calendar day
+    second.acquire("download", "3002", 3, timedelta(days=1))  # another message, another budget
+
+    restarted = DatabaseQuotaLimiter("http://anaf", max_wait=timedelta(0))
+    assert restarted.used("download", "3001", timedelta(days=1)) == 3
+    with pytest.raises(RateLimited):
+        restarted.acquire("download", "3001", 3, timedelta(days=1))
+    assert DatabaseQuotaLimiter("http://other-anaf").used("download", "3001", timedelta(days=1)) == 0
+
+
+def test_a_database_limiter_waits_for_the_oldest_slot_to_leave_the_minute() -> None:
+    now = [1_000_000.5]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    limiter = DatabaseQuotaLimiter("http://anaf", clock=lambda: now[0], sleep=sleep)
+    for step in range(3):
+        now[0] = 1_000_000.5 + step * 10
+        limiter.acquire("global", "api", 3, timedelta(minutes=1))
+    limiter.acquire("global", "api", 3, timedelta(minutes=1))
+    # The first call's one-second slot (1000000) counts until 61 s after it began: never early.
+    assert slept == [pytest.approx(1_000_061 - 1_000_020.5)]
+    assert limiter.used("global", "api", timedelta(minutes=1)) == 3
+
+
+def test_expired_counters_are_purged() -> None:
+    now = [2_000_000.0]
+    limiter = DatabaseQuotaLimiter("http://anaf", clock=lambda: now[0])
+    limiter.acquire("global", "api", 5, timedelta(minutes=1))
+    assert QuotaCounter.objects.filter(budget__startswith="http://anaf|global").count() == 2  # head + slot
+    now[0] += 3600
+    DatabaseQuotaLimiter("http://anaf", clock=lambda: now[0]).acquire("list", "1", 5, timedelta(days=1))
+    assert not QuotaCounter.objects.filter(budget__startswith="http://anaf|global").exists()
+
+
+def test_the_margin_keeps_a_share_of_each_minute_unused_but_not_of_a_day() -> None:
+    from anaf import RateLimited
+
+    limiter = MarginLimiter(DatabaseQuotaLimiter("http://anaf", max_wait=timedelta(0)), 2)
+    for _ in range(49):
+        limiter.acquire("global", "api", 50, timedelta(minutes=1))
+    with pytest.raises(RateLimited):
+        limiter.acquire("global", "api", 50, timedelta(minutes=1))  # 50 - 2 % = 49
+    for _ in range(10):
+        limiter.acquire("download", "3001", 10, timedelta(days=1))  # ANAF's 10 a day, all usable
+
+
+def test_the_margin_and_the_minute_budget_come_from_the_settings(settings: Any) -> None:
+    settings.EFACTURA_QUOTA_MARGIN = 5.0
+    settings.EFACTURA_QUOTA_PER_MINUTE = 400
+    settings.EFACTURA_REDIS_URL = ""
+    client = gateway.efactura_client(environment="prod", access_token="a")
+    assert isinstance(client.limiter, MarginLimiter)
+    assert client.limiter.percent == 5.0
+    assert isinstance(client.limiter.inner, DatabaseQuotaLimiter)
+    assert client.quotas.global_per_minute == 400
+
+
+@pytest.mark.redis
+def test_redis_daily_counts_are_per_calendar_day_and_expire(redis_prefix: str) -> None:
+    import redis
+
+    from anaf import RateLimited
+
+    moment = datetime(2026, 3, 10, 23, 30, tzinfo=BUCHAREST).timestamp()
+    now = [moment]
+    limiter = RedisQuotaLimiter(REDIS_URL, prefix=redis_prefix, clock=lambda: now[0])
+    for _ in range(2):
+        limiter.acquire("download", "3001", 2, timedelta(days=1))
+    with pytest.raises(RateLimited) as refused:
+        limiter.acquire("download", "3001", 2, timedelta(days=1))
+    assert refused.value.reset_at == datetime(2026, 3, 11, tzinfo=BUCHAREST)
+    keys = list(redis.Redis.from_url(REDIS_URL).scan_iter(f"{redis_prefix}:*"))
+    assert len(keys) == 1
+    assert 0 < redis.Redis.from_url(REDIS_URL).ttl(keys[0]) <= 2 * 86400  # kept a day past its own end
+    now[0] += 3600  # 00:30 the next day at ANAF: a new day's budget
+    limiter.acquire("download", "3001", 2, timedelta(days=1))
+    assert limiter.used("download", "3001", timedelta(days=1)) == 1

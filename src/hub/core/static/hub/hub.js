@@ -12,6 +12,14 @@
     form.querySelector("input[name=popup]").value = "1";
     form.target = "anaf-spv";
   });
+  // A creating form (`data-once`) disables its buttons once sent: a convenience, the server refuses repeats.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-once]")) return;
+    window.setTimeout(function () {
+      form.querySelectorAll("button[type=submit]").forEach(function (button) { button.disabled = true; });
+    }, 0);
+  });
   document.addEventListener("change", function (event) {
     var select = event.target;
     if (select.matches && select.matches("select[data-navigate]") && select.value) window.location.href = select.value;

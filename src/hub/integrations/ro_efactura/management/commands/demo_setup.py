@@ -43,7 +43,7 @@ def _user(username: str, first: str, last: str, email: str, password: str) -> Us
         user = User.objects.create_user(
             username=username, password=password, first_name=first, last_name=last, email=email
         )
-    else:
+    elif not user.check_password(password):  # a new hash would log every session out on each restart
         user.set_password(password)
         user.save(update_fields=["password"])
     return user

@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_invitations_unique_email'),
-        ('ro_efactura', '0003_certificate_valid_until'),
+        ('ro_efactura', '0004_quota_counters'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
