@@ -15,6 +15,7 @@ from hub.accounts.services import company_add, membership_set, organization_crea
 from hub.integrations.ro_efactura.models import SpvAuthorization
 from hub.integrations.services import integration_activate
 from tests.hub.helpers import CALLBACK_PATH, PASSWORD, authorize_over_http, login
+from tests.hub.workers import broker_use
 
 
 @pytest.fixture(autouse=True)
@@ -36,11 +37,12 @@ def hub_settings(settings: Any, tmp_path: Any) -> Any:
 def eager_celery() -> Iterator[None]:
     from hub.celery import app
 
-    app.conf.broker_url = "memory://"  # nothing of a test reaches a real broker unless it asks
+    broker_use(app, "memory://")  # nothing of a test reaches a real broker unless it asks
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager = False
+    broker_use(app, "memory://")  # whatever the test did, the next one starts clean
 
 
 @pytest.fixture

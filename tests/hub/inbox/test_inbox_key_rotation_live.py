@@ -4,7 +4,6 @@ authorization (ANAF rotates the refresh token on every renewal), and no token is
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from hub.integrations.ro_efactura.models import SpvAuthorization
 from hub.integrations.ro_efactura.services.renewal import authorization_renew
 from hub.integrations.ro_efactura.tasks import authorization_renew_task
 from tests.hub.inbox.helpers import database_url
+from tests.hub.workers import broker_use, worker_stop
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(300)]
 
@@ -51,10 +51,9 @@ def test_rotating_keys_under_a_renewing_worker_loses_no_token(
     from hub.celery import app
 
     app.conf.task_always_eager = False
-    app.conf.broker_url = broker
-    app._pool = None
-    app.amqp._producer_pool = None
-    with (tmp_path / "worker.log").open("wb") as log:
+    broker_use(app, broker)
+    log_path = tmp_path / "worker.log"
+    with log_path.open("wb") as log:
         worker = subprocess.Popen(
             [sys.executable, "-m", "efactura", "worker", "--concurrency", "1"],
             env=env,
@@ -68,17 +67,16 @@ def test_rotating_keys_under_a_renewing_worker_loses_no_token(
         rotations = 0
         deadline = time.monotonic() + 180
         while SpvAuthorization.objects.get(pk=authorization.pk).renewal_count < RENEWALS:
-            assert time.monotonic() < deadline, (tmp_path / "worker.log").read_text(errors="replace")[-3000:]
+            assert time.monotonic() < deadline, log_path.read_text(errors="replace")[-3000:]
             assert worker.poll() is None
             rotate_all()  # 2. re-encrypt, again and again while the worker renews
             rotations += 1
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait(timeout=30)
-        app.conf.broker_url = "memory://"
-        app._pool = None
-        app.amqp._producer_pool = None
-        app.conf.task_always_eager = True
+        try:
+            worker_stop(worker, log_path)
+        finally:
+            broker_use(app, "memory://")
+            app.conf.task_always_eager = True
     assert rotations >= RENEWALS
     rotate_all()
     settings.EFACTURA_ENCRYPTION_KEYS = [new_key]  # 3. drop the old key

@@ -25,6 +25,7 @@ from hub.core.problems import SyncProblem
 from hub.inbox.models import Invoice, Message, MessageState, SyncOutcome, SyncRun
 from tests.hub.helpers import login
 from tests.hub.inbox.helpers import ALFA, company, database_url, listed_ids
+from tests.hub.workers import broker_use, worker_stop
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(400)]
 
@@ -89,7 +90,7 @@ def worker(
         EMAIL_URL="memory://",
     )
     env.pop("CELERY_TASK_ALWAYS_EAGER", None)
-    started: list[subprocess.Popen[bytes]] = []
+    started: list[tuple[str, subprocess.Popen[bytes]]] = []
 
     def start(name: str) -> subprocess.Popen[bytes]:
         with (tmp_path / f"{name}.log").open("wb") as log:
@@ -100,18 +101,12 @@ def worker(
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        started.append(process)
+        started.append((name, process))
         return process
 
     yield start
-    for process in started:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+    for name, process in started:
+        worker_stop(process, tmp_path / f"{name}.log")
 
 
 @pytest.fixture
@@ -120,13 +115,9 @@ def real_broker(broker_url: str) -> Iterator[Any]:
     from hub.celery import app
 
     app.conf.task_always_eager = False
-    app.conf.broker_url = broker_url
-    app._pool = None
-    app.amqp._producer_pool = None
+    broker_use(app, broker_url)
     yield app
-    app.conf.broker_url = "memory://"
-    app._pool = None
-    app.amqp._producer_pool = None
+    broker_use(app, "memory://")
 
 
 def test_a_worker_killed_mid_download_loses_nothing_and_the_sync_resumes_by_itself(  # noqa: PLR0917  (pytest fixtures)

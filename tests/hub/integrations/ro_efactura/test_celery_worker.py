@@ -13,6 +13,7 @@ import pytest
 from hub.accounts.models import Organization, User
 from hub.integrations.ro_efactura.models import SpvAuthorization
 from tests.hub.helpers import advance_clocks, authorize_over_http, login
+from tests.hub.workers import broker_use
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis]
 
@@ -42,8 +43,7 @@ def broker_worker(request: pytest.FixtureRequest) -> Iterator[Any]:
 
     saved = app.conf.broker_url
     app.conf.task_always_eager = False
-    app.conf.broker_url = url
-    _drop_connections(app)
+    broker_use(app, url)
     app.conf.broker_connection_retry_on_startup = False
     try:
         with app.connection_for_write() as connection:
@@ -52,15 +52,8 @@ def broker_worker(request: pytest.FixtureRequest) -> Iterator[Any]:
         with start_worker(app, pool="threads", concurrency=1, perform_ping_check=False, shutdown_timeout=20):
             yield app
     finally:
-        app.conf.broker_url = saved
+        broker_use(app, saved)
         app.conf.task_always_eager = True
-        _drop_connections(app)
-
-
-def _drop_connections(app: Any) -> None:
-    """Forget (without closing: kombu's global pools still hold them) connections to another broker URL."""
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 def test_a_worker_renews_through_the_broker(
