@@ -29,6 +29,7 @@ KINDS = (
     "maintenance",
     "login_wall",
     "truncated",
+    "token_refused",
 )
 # §1.9: the live /revoke answered like any path behind F5's login wall.
 LOGIN_WALL = "/my.policy"
@@ -74,10 +75,11 @@ def pick(sandbox: Sandbox, method: str, path: str, body: bytes | None = None) ->
     return None
 
 
-async def apply(fault: dict[str, Any], timestamp: str) -> Response | None:
+async def apply(fault: dict[str, Any], timestamp: str, invalid_token_status: int = 401) -> Response | None:
     """The response a fault gives, or None when the call goes on afterwards (``slow``).
 
-    ``timestamp`` is the sandbox time as ``dd-MM-yyyy HH:mm:ss`` for the JSON error body of HTTP 500.
+    ``timestamp`` is the sandbox time as ``dd-MM-yyyy HH:mm:ss`` for the JSON error body of HTTP 500;
+    ``invalid_token_status`` is how the Bearer check refuses a token (``token_refused`` answers the same).
     """
     kind = fault["kind"]
     seconds = float(fault.get("seconds", DEFAULT_SECONDS.get(kind, 0.0)))
@@ -96,6 +98,10 @@ async def apply(fault: dict[str, Any], timestamp: str) -> Response | None:
         return PlainTextResponse(MAINTENANCE_TEXT, status_code=503)
     if kind == "login_wall":
         return RedirectResponse(LOGIN_WALL, status_code=302)
+    if kind == "token_refused":  # any valid token refused, as the Bearer check refuses a dead one
+        return Response(
+            status_code=invalid_token_status, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}
+        )
     status = int(kind.removeprefix("http_"))
     if status == 500:
         # §2.1: HTTP 500 uses the CustomErrorMessage schema.

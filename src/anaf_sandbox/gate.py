@@ -115,7 +115,9 @@ class Gate:
         fault = faults.pick(sandbox, request.method, path, request_body)
         if fault is not None:
             record["fault"] = fault["kind"]
-            faulted = await faults.apply(fault, anaf_seconds(sandbox.now()))
+            faulted = await faults.apply(
+                fault, anaf_seconds(sandbox.now()), sandbox.seed.processing.invalid_token_status
+            )
             if faulted is not None:
                 return faulted
         request.state.grant = None

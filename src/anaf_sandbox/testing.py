@@ -108,8 +108,8 @@ class SandboxHandle:
         """Add faults, e.g. ``add_faults({"path": "/prod/FCTEL/rest/descarcare", "kind": "http_502",
         "count": 1})``.
 
-        Kinds: http_500, http_502, http_504, timeout, slow, waf, maintenance, login_wall, truncated;
-        ``rate`` or ``count``; ``seconds`` for slow/timeout. ``path`` is an fnmatch pattern.
+        Kinds: http_500, http_502, http_504, timeout, slow, waf, maintenance, login_wall, truncated,
+        token_refused; ``rate`` or ``count``; ``seconds`` for slow/timeout. ``path`` is an fnmatch pattern.
         """
         result: list[dict[str, Any]] = self._control("POST", "faults", {"faults": list(faults)})["faults"]
         return result

@@ -5,6 +5,10 @@ from __future__ import annotations
 import anaf
 from hub.core.errors import ErrorCode
 
+# ANAF refusing a token in use: only a later successful use clears it (a renewal that works does not prove
+# ANAF accepts the new token).
+TOKEN_REFUSALS = (ErrorCode.INVALID_TOKEN, ErrorCode.REAUTHORIZATION_REQUIRED)
+
 
 def code_for(exc: anaf.AnafError) -> ErrorCode:
     if isinstance(exc, anaf.ReauthorizationRequired):

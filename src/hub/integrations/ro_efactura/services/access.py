@@ -22,7 +22,7 @@ from hub.core import clock
 from hub.core.errors import ErrorCode
 from hub.core.problems import SyncError, SyncProblem
 from hub.integrations.ro_efactura import gateway
-from hub.integrations.ro_efactura.anaf_errors import code_for
+from hub.integrations.ro_efactura.anaf_errors import TOKEN_REFUSALS, code_for
 from hub.integrations.ro_efactura.models import AuthorizationStatus, SpvAuthorization
 from hub.integrations.ro_efactura.selectors import integration_of, serving_authorization
 from hub.integrations.ro_efactura.services.renewal import RenewalTransientError, authorization_renew
@@ -31,7 +31,6 @@ from hub.integrations.ro_efactura.services.serving import companies_assign
 
 log = logging.getLogger(__name__)
 RENEW_MARGIN = timedelta(minutes=10)
-TOKEN_REFUSALS = (ErrorCode.INVALID_TOKEN, ErrorCode.REAUTHORIZATION_REQUIRED)
 
 
 def usable_authorization(company: Company) -> SpvAuthorization:

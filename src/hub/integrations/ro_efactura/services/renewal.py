@@ -22,7 +22,7 @@ import anaf
 from hub.core import clock
 from hub.core.events import Kind
 from hub.integrations.ro_efactura import gateway
-from hub.integrations.ro_efactura.anaf_errors import code_for, is_definitive
+from hub.integrations.ro_efactura.anaf_errors import TOKEN_REFUSALS, code_for, is_definitive
 from hub.integrations.ro_efactura.models import AuditKind, AuthorizationStatus, SpvAuthorization
 from hub.integrations.ro_efactura.selectors import notification_recipients
 from hub.integrations.ro_efactura.services.audit import audit_record
@@ -117,8 +117,9 @@ def authorization_renew(
             authorization.refresh_expires_at = tokens.refresh_expires_at
             authorization.last_renewed_at = now
             authorization.renewal_count += 1
-            authorization.last_error = ""
-            authorization.failing_since = None
+            if authorization.last_error not in TOKEN_REFUSALS:  # a use refusal waits for a use that works
+                authorization.last_error = ""
+                authorization.failing_since = None
             authorization.save()
             audit_record(
                 organization=authorization.organization,
