@@ -278,7 +278,7 @@ def list_invoices(request: HttpRequest, query: Query[InvoiceQuery]) -> dict[str,
         direction=query.direction,
         state=query.state,
     )
-    rows = invoices_for(key.organization, filters).select_related("message")
+    rows = invoices_for(key.organization, filters).select_related("company", "message")
     if query.since:
         rows = rows.filter(created__gt=query.since)
     return cursor_page(rows, cursor=query.cursor, limit=query.limit, shape=_invoice_out)

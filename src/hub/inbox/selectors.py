@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.http import Http404
 
 from hub.accounts.cif import without_ro_prefix
@@ -67,6 +67,12 @@ def invoices_for(organization: Organization, filters: InvoiceFilters | None = No
     if filters.state:
         rows = rows.filter(state=filters.state)
     return rows.order_by(*SORTS.get(filters.sort, SORTS["received"]))
+
+
+def invoice_rows(rows: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    """`rows` with what a list shows beside the invoice itself, in the same query: the company (its CIF) and
+    the message's download id (`download_id`, the number's stand-in); a page costs the same at any size."""
+    return rows.select_related("company").annotate(download_id=F("message__download_id"))
 
 
 def bounded_count(rows: QuerySet[Any], limit: int = COUNT_LIMIT) -> tuple[int, bool]:

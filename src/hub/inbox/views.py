@@ -37,6 +37,7 @@ from hub.inbox.selectors import (
     bounded_count,
     expired_counts,
     invoice_get,
+    invoice_rows,
     invoices_for,
     ledger_counts,
     preference_for,
@@ -66,7 +67,7 @@ def _organization(request: HttpRequest) -> Organization:
 def inbox_list(request: HttpRequest) -> HttpResponse:
     organization = _organization(request)
     form = FilterForm(request.GET or None, organization=organization)
-    rows = invoices_for(organization, form.filters()).select_related("company")
+    rows = invoices_for(organization, form.filters())
     total, more = bounded_count(rows)
     try:
         page = max(1, int(request.GET.get("page", "1")))
@@ -74,11 +75,12 @@ def inbox_list(request: HttpRequest) -> HttpResponse:
         page = 1
     last_page = max(1, -(-total // PAGE_SIZE))
     page = min(page, last_page)
-    invoices = list(rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
+    invoices = list(invoice_rows(rows)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
     query = {key: value for key, value in request.GET.items() if key != "page" and value}
     context: dict[str, Any] = {
         "form": form,
         "invoices": invoices,
+        "invoice_base": reverse("inbox", kwargs={"slug": organization.slug}),  # each row's link: base + id
         "total": total,
         "more": more,
         "page": page,
