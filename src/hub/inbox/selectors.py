@@ -26,6 +26,7 @@ SORTS = {
     "number": ("number", "id"),
 }
 COUNT_LIMIT = 10_000  # counts stop here: "more than 10,000" stays fast at any size
+NARROW = 2_000  # a search matching at most this many documents is paged among their ids
 
 
 @dataclass
@@ -73,6 +74,21 @@ def invoice_rows(rows: QuerySet[Invoice]) -> QuerySet[Invoice]:
     """`rows` with what a list shows beside the invoice itself, in the same query: the company (its CIF) and
     the message's download id (`download_id`, the number's stand-in); a page costs the same at any size."""
     return rows.select_related("company").annotate(download_id=F("message__download_id"))
+
+
+def counted(rows: QuerySet[Invoice], filters: InvoiceFilters) -> tuple[int, bool, QuerySet[Invoice]]:
+    """The count of `rows` up to `COUNT_LIMIT`, whether there are more, and the rows to take a page from.
+
+    A search that matches few documents is the slow case of a substring search (it reads the whole search
+    index to find them, then walking the date order finds no early match): its matching ids are read once
+    (the count), and the page is ordered among them alone.
+    """
+    if filters.q:
+        ids = list(rows.order_by().values_list("pk", flat=True)[: NARROW + 1])
+        if len(ids) <= NARROW:
+            return len(ids), False, Invoice.objects.filter(pk__in=ids).order_by(*rows.query.order_by)
+    total, more = bounded_count(rows)
+    return total, more, rows
 
 
 def bounded_count(rows: QuerySet[Any], limit: int = COUNT_LIMIT) -> tuple[int, bool]:

@@ -35,6 +35,7 @@ from hub.inbox.forms import FilterForm, IntervalForm, PreferenceForm, SyncNowFor
 from hub.inbox.models import CompanySync, Invoice, MessageState
 from hub.inbox.selectors import (
     bounded_count,
+    counted,
     expired_counts,
     invoice_get,
     invoice_rows,
@@ -67,8 +68,8 @@ def _organization(request: HttpRequest) -> Organization:
 def inbox_list(request: HttpRequest) -> HttpResponse:
     organization = _organization(request)
     form = FilterForm(request.GET or None, organization=organization)
-    rows = invoices_for(organization, form.filters())
-    total, more = bounded_count(rows)
+    filters = form.filters()
+    total, more, rows = counted(invoices_for(organization, filters), filters)
     try:
         page = max(1, int(request.GET.get("page", "1")))
     except ValueError:
