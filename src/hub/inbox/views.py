@@ -49,7 +49,7 @@ from hub.inbox.selectors import (
 from hub.inbox.services.alarms import at_risk_since
 from hub.inbox.services.rendering import PdfState, pdf_cached, pdf_request
 from hub.inbox.services.requests import inbox_sync_request
-from hub.inbox.services.sync import interval_of
+from hub.inbox.services.scheduling import intervals_for
 from hub.integrations.ro_efactura.anaf_errors import code_for
 from hub.integrations.ro_efactura.services.access import client_for
 
@@ -307,6 +307,7 @@ def sync_status(request: HttpRequest) -> HttpResponse:
     states = sync_states_for(organization)
     lost = expired_counts(organization)
     damaged = ledger_counts(organization, MessageState.DAMAGED)
+    intervals = intervals_for(states)
     rows = [
         {
             "state": state,
@@ -314,9 +315,13 @@ def sync_status(request: HttpRequest) -> HttpResponse:
             "lost": lost.get(state.company_id, 0),
             "damaged": damaged.get(state.company_id, 0),
             "error": problem_message(state.last_error) if state.last_error else "",
-            "interval": _minutes(state),
+            "interval": _minutes(intervals[state.company_id]),
+            "adaptive": not state.interval_minutes,
+            "next_sync_at": state.next_sync_at,
             "form": IntervalForm(
-                instance=state, prefix=f"c{state.pk}", initial={"interval_minutes": _minutes(state)}
+                instance=state,
+                prefix=f"c{state.pk}",
+                initial={"interval_minutes": _minutes(intervals[state.company_id])},
             ),
         }
         for state in states
@@ -325,9 +330,8 @@ def sync_status(request: HttpRequest) -> HttpResponse:
     return render_page(request, "inbox/sync.html", context)
 
 
-def _minutes(state: CompanySync) -> int:
-    """The interval the schedule uses: the company's own, or the organization's default."""
-    return int(interval_of(state) / timedelta(minutes=1))
+def _minutes(interval: timedelta) -> int:
+    return round(interval / timedelta(minutes=1))
 
 
 @org_view(admin=True)
