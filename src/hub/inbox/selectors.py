@@ -80,13 +80,14 @@ def counted(rows: QuerySet[Invoice], filters: InvoiceFilters) -> tuple[int, bool
     """The count of `rows` up to `COUNT_LIMIT`, whether there are more, and the rows to take a page from.
 
     A search that matches few documents is the slow case of a substring search (it reads the whole search
-    index to find them, then walking the date order finds no early match): its matching ids are read once
-    (the count), and the page is ordered among them alone.
+    index to find them, then walking the date order finds no early match): the matching ids are read once
+    (they are the count), and when they are few the page is ordered among them alone.
     """
     if filters.q:
-        ids = list(rows.order_by().values_list("pk", flat=True)[: NARROW + 1])
+        ids = list(rows.order_by().values_list("pk", flat=True)[: COUNT_LIMIT + 1])  # the count's one scan
         if len(ids) <= NARROW:
             return len(ids), False, Invoice.objects.filter(pk__in=ids).order_by(*rows.query.order_by)
+        return min(len(ids), COUNT_LIMIT), len(ids) > COUNT_LIMIT, rows
     total, more = bounded_count(rows)
     return total, more, rows
 
