@@ -5,7 +5,8 @@
 
 Uses a throw-away SQLite file (or the PostgreSQL database named by DATABASE_URL, which it empties), fills it
 with synthetic invoices through the ORM, then times full page renders with Django's test client and the
-API's cursor pages. Figures are medians of 5 runs after a warm-up; see docs/api.md for what was measured.
+API's cursor pages. Each line is the p50 and p95 of `--runs` requests (20 by default) after a warm-up, and
+the queries one request made; see docs/performance.md for what was measured.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 SUPPLIERS = [
     ("Țesătoria Bistrița SRL", "18547290"),
@@ -46,6 +48,7 @@ def setup(invoices: int) -> tuple[object, object, object]:
         call_command("flush", interactive=False, verbosity=0)
     from hub.accounts.models import Company, User
     from hub.accounts.services import organization_create
+    from hub.core.text import fold
     from hub.inbox.models import Invoice, Message
 
     user = User.objects.create_user(username="bench", password="bench-password-123")
@@ -90,7 +93,7 @@ def setup(invoices: int) -> tuple[object, object, object]:
                     seller_cif=cif,
                     payable=Decimal(rng.randrange(100, 10_000_000)) / 100,
                     received_at=message.created_at,
-                    search=f"{name} {number} {cif}".lower(),
+                    search=fold(f"{name} {number} {cif}"),  # as `services.reading` stores it
                     created=message.created_at,
                 )
             )
@@ -102,44 +105,71 @@ def setup(invoices: int) -> tuple[object, object, object]:
     return organization, user, companies[0]
 
 
+RUNS = 20
+
+
 def timed(label: str, action: Callable[[], object]) -> None:
-    action()
+    from django.db import connection
+
+    queries = []  # counted by a wrapper: the request's end closes the connection, a wrapper survives it
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        action()
     runs = []
-    for _ in range(5):
+    for _ in range(RUNS):
         started = time.perf_counter()
         action()
         runs.append((time.perf_counter() - started) * 1000)
-    print(f"{label:<48} {statistics.median(runs):8.1f} ms")
+    p95 = statistics.quantiles(runs, n=20, method="inclusive")[18]
+    print(f"{label:<48} p50 {statistics.median(runs):7.1f} ms  p95 {p95:7.1f} ms  {len(queries):3d} queries")
 
 
 SEARCHES = ("brutăria", "fct-0054321", "fct-00543", "nimic-de-gasit")
+
+
+def search_page(organization: object, term: str) -> object:
+    """What the list does for a search: the bounded count (or the few matching ids), then one page."""
+    from hub.inbox.selectors import InvoiceFilters, counted, invoice_rows, invoices_for
+
+    filters = InvoiceFilters(q=term)
+    _total, _more, rows = counted(invoices_for(organization, filters), filters)  # type: ignore[arg-type]
+    return list(invoice_rows(rows)[:50])
 
 
 def search_queries(organization: object) -> None:
     """The search alone, without the page render: first page of ids and the bounded count, plus the plan."""
     from django.db import connection
 
-    from hub.inbox.selectors import InvoiceFilters, bounded_count, invoices_for
+    from hub.inbox.selectors import InvoiceFilters, invoices_for
 
     for term in SEARCHES:
-        rows = invoices_for(organization, InvoiceFilters(q=term))  # type: ignore[arg-type]
-        timed(
-            f"query, search {term!r}: page + count",
-            lambda rows=rows: (list(rows.values_list("pk")[:50]), bounded_count(rows)),
-        )
+        timed(f"query, search {term!r}: count + page", lambda term=term: search_page(organization, term))
     if connection.vendor == "postgresql":
         rows = invoices_for(organization, InvoiceFilters(q="fct-0054321"))  # type: ignore[arg-type]
         print("EXPLAIN of the count for 'fct-0054321':")
         print(rows.order_by()[:10_001].values("pk").explain())
+        print("EXPLAIN of the first page of 'brutaria':")
+        print(invoices_for(organization, InvoiceFilters(q="brutaria"))[:50].explain())  # type: ignore[arg-type]
+    else:
+        rows = invoices_for(organization, InvoiceFilters(q="fct-0054321"))  # type: ignore[arg-type]
+        print("EXPLAIN QUERY PLAN of the ids of 'fct-0054321':")
+        print(rows.order_by()[:2001].values("pk").explain())
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--invoices", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=20, help="timed requests per line")
     parser.add_argument(
         "--without-trigram", action="store_true", help="PostgreSQL: drop the search index, for a before/after"
     )
     args = parser.parse_args()
+    global RUNS  # noqa: PLW0603 (a bench's knob)
+    RUNS = max(2, args.runs)
     started = time.perf_counter()
     organization, user, company = setup(args.invoices)
     from django.db import connection
@@ -150,6 +180,7 @@ def main() -> int:
     from django.test import Client
 
     from hub.api.services import api_key_create
+    from hub.inbox.selectors import InvoiceFilters, invoices_for
 
     print(f"{connection.vendor}: {args.invoices} invoices loaded in {time.perf_counter() - started:.0f} s")
     client = Client()
@@ -166,8 +197,10 @@ def main() -> int:
 
     timed("list, first page (newest received)", page({}))
     timed("list, page 200 (offset 9,950)", page({"page": "200"}))
+    timed("list, page 2, htmx fragment", lambda: client.get(base, {"page": "2"}, HTTP_HX_REQUEST="true"))
     timed("list, one company", page({"company": str(company.pk)}))  # type: ignore[attr-defined]
     timed("list, search 'brutăria'", page({"q": "brutăria"}))
+    timed("list, search without diacritics 'brutaria'", page({"q": "brutaria"}))
     timed("list, search a number 'fct-0054321'", page({"q": "fct-0054321"}))
     timed("list, supplier CIF + sort by amount", page({"supplier": "18547290", "sort": "amount"}))
     timed("list, sort by issue date", page({"sort": "issued"}))
@@ -180,6 +213,19 @@ def main() -> int:
     api = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
     timed("API /invoices, first 100", lambda: api.get("/api/v1/invoices", {"limit": "100"}))
     timed("API /invoices, cursor deep in the table", lambda: api.get("/api/v1/invoices", {"cursor": "90000"}))
+    timed(
+        "API /invoices, search a number 'fct-0054321'",
+        lambda: api.get("/api/v1/invoices", {"q": "fct-0054321"}),
+    )
+    timed("API /invoices, search 'brutaria'", lambda: api.get("/api/v1/invoices", {"q": "brutaria"}))
+    timed(
+        "API /invoices, one company + supplier",
+        lambda: api.get("/api/v1/invoices", {"company": str(company.pk), "supplier": "18547290"}),  # type: ignore[attr-defined]
+    )
+    if connection.vendor == "sqlite":
+        rows = invoices_for(organization, InvoiceFilters(supplier="18547290", sort="amount"))  # type: ignore[arg-type]
+        print("EXPLAIN QUERY PLAN of supplier + sort by amount:")
+        print(rows.values("pk")[:50].explain())
     return 0
 
 

@@ -275,6 +275,12 @@ CELERY_BEAT_SCHEDULE = {
 EFACTURA_SYNC_OVERLAP_MINUTES = env_int("EFACTURA_SYNC_OVERLAP_MINUTES", 24 * 60)
 EFACTURA_SYNC_SKEW_MARGIN_MINUTES = env_int("EFACTURA_SYNC_SKEW_MARGIN_MINUTES", 10)
 EFACTURA_SYNC_LEASE_SECONDS = env_int("EFACTURA_SYNC_LEASE_SECONDS", 180)
+# Each company's interval follows its traffic within these bounds (the maximum is at most a day).
+EFACTURA_SYNC_MIN_INTERVAL_MINUTES = env_int("EFACTURA_SYNC_MIN_INTERVAL_MINUTES", 5)
+EFACTURA_SYNC_MAX_INTERVAL_MINUTES = env_int("EFACTURA_SYNC_MAX_INTERVAL_MINUTES", 24 * 60)
+EFACTURA_SYNC_TRAFFIC_DAYS = env_int("EFACTURA_SYNC_TRAFFIC_DAYS", 7)
+# Share of ANAF's minute budget the beat plans for scheduled syncs (the rest: "Sync now", the API, retries).
+EFACTURA_SCHEDULE_BUDGET_SHARE = float(env_str("EFACTURA_SCHEDULE_BUDGET_SHARE", "0.8"))
 # PDFs are rendered in the worker, in a child process under these ceilings (docs/configuration.md).
 EFACTURA_PDF_MAX_LINES = env_int("EFACTURA_PDF_MAX_LINES", 5000)
 EFACTURA_PDF_TIME_LIMIT = env_int("EFACTURA_PDF_TIME_LIMIT", 120)

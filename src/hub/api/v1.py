@@ -6,7 +6,7 @@ Lists use cursor pagination over the id (stable while new rows arrive); `since` 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -32,6 +32,7 @@ from hub.inbox.selectors import (
 )
 from hub.inbox.services.rendering import PdfState, pdf_cached, pdf_request
 from hub.inbox.services.requests import inbox_sync_request
+from hub.inbox.services.scheduling import intervals_for
 from hub.inbox.shapes import invoice_summary
 from hub.integrations.ro_efactura.lifetime import AccessStatus
 from hub.integrations.ro_efactura.models import SpvAuthorization
@@ -67,6 +68,9 @@ class CompanyOut(Schema):
     last_sync_at: datetime | None
     last_sync_error: str
     listed_until: datetime | None
+    next_sync_at: datetime | None
+    sync_interval_minutes: int
+    sync_interval_adaptive: bool
 
 
 class AuthorizationOut(Schema):
@@ -196,6 +200,8 @@ def _invoice_out(invoice: Invoice) -> dict[str, Any]:
 @api.get("/companies", response=list[CompanyOut], tags=["companies"])
 def list_companies(request: HttpRequest) -> list[dict[str, Any]]:
     key = _key(request, Scope.READ)
+    states = sync_states_for(key.organization)
+    intervals = intervals_for(states)
     return [
         {
             "id": state.company.pk,
@@ -204,8 +210,11 @@ def list_companies(request: HttpRequest) -> list[dict[str, Any]]:
             "last_sync_at": state.last_success_at,
             "last_sync_error": state.last_error,
             "listed_until": state.watermark,
+            "next_sync_at": state.next_sync_at,
+            "sync_interval_minutes": round(intervals[state.company_id] / timedelta(minutes=1)),
+            "sync_interval_adaptive": not state.interval_minutes,
         }
-        for state in sync_states_for(key.organization)
+        for state in states
     ]
 
 
@@ -278,7 +287,7 @@ def list_invoices(request: HttpRequest, query: Query[InvoiceQuery]) -> dict[str,
         direction=query.direction,
         state=query.state,
     )
-    rows = invoices_for(key.organization, filters).select_related("message")
+    rows = invoices_for(key.organization, filters).select_related("company", "message")
     if query.since:
         rows = rows.filter(created__gt=query.since)
     return cursor_page(rows, cursor=query.cursor, limit=query.limit, shape=_invoice_out)

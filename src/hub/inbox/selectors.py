@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.http import Http404
 
 from hub.accounts.cif import without_ro_prefix
@@ -26,6 +26,7 @@ SORTS = {
     "number": ("number", "id"),
 }
 COUNT_LIMIT = 10_000  # counts stop here: "more than 10,000" stays fast at any size
+NARROW = 2_000  # a search matching at most this many documents is paged among their ids
 
 
 @dataclass
@@ -67,6 +68,28 @@ def invoices_for(organization: Organization, filters: InvoiceFilters | None = No
     if filters.state:
         rows = rows.filter(state=filters.state)
     return rows.order_by(*SORTS.get(filters.sort, SORTS["received"]))
+
+
+def invoice_rows(rows: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    """`rows` with what a list shows beside the invoice itself, in the same query: the company (its CIF) and
+    the message's download id (`download_id`, the number's stand-in); a page costs the same at any size."""
+    return rows.select_related("company").annotate(download_id=F("message__download_id"))
+
+
+def counted(rows: QuerySet[Invoice], filters: InvoiceFilters) -> tuple[int, bool, QuerySet[Invoice]]:
+    """The count of `rows` up to `COUNT_LIMIT`, whether there are more, and the rows to take a page from.
+
+    A search that matches few documents is the slow case of a substring search (it reads the whole search
+    index to find them, then walking the date order finds no early match): the matching ids are read once
+    (they are the count), and when they are few the page is ordered among them alone.
+    """
+    if filters.q:
+        ids = list(rows.order_by().values_list("pk", flat=True)[: COUNT_LIMIT + 1])  # the count's one scan
+        if len(ids) <= NARROW:
+            return len(ids), False, Invoice.objects.filter(pk__in=ids).order_by(*rows.query.order_by)
+        return min(len(ids), COUNT_LIMIT), len(ids) > COUNT_LIMIT, rows
+    total, more = bounded_count(rows)
+    return total, more, rows
 
 
 def bounded_count(rows: QuerySet[Any], limit: int = COUNT_LIMIT) -> tuple[int, bool]:

@@ -11,13 +11,14 @@ from hub.inbox.services.alarms import retention_guard
 from hub.inbox.services.announce import digests_send
 from hub.inbox.services.integrity import archive_verify
 from hub.inbox.services.recovery import interrupted_syncs_reap
-from hub.inbox.services.sync import SWEEP, companies_due, companies_swept, inbox_sync_company
+from hub.inbox.services.scheduling import companies_planned, companies_swept
+from hub.inbox.services.sync import SWEEP, inbox_sync_company
 
 
 @shared_task
 def inbox_sync_due_task() -> int:
-    """Beat (every minute): enqueue a sync for each company whose own interval has elapsed."""
-    due = companies_due()
+    """Beat (every minute): enqueue the due companies that fit in this minute's share of ANAF's budget."""
+    due = companies_planned()
     for company_id in due:
         inbox_sync_company_task.delay(company_id)
     return len(due)

@@ -35,8 +35,10 @@ from hub.inbox.forms import FilterForm, IntervalForm, PreferenceForm, SyncNowFor
 from hub.inbox.models import CompanySync, Invoice, MessageState
 from hub.inbox.selectors import (
     bounded_count,
+    counted,
     expired_counts,
     invoice_get,
+    invoice_rows,
     invoices_for,
     ledger_counts,
     preference_for,
@@ -47,7 +49,7 @@ from hub.inbox.selectors import (
 from hub.inbox.services.alarms import at_risk_since
 from hub.inbox.services.rendering import PdfState, pdf_cached, pdf_request
 from hub.inbox.services.requests import inbox_sync_request
-from hub.inbox.services.sync import interval_of
+from hub.inbox.services.scheduling import intervals_for
 from hub.integrations.ro_efactura.anaf_errors import code_for
 from hub.integrations.ro_efactura.services.access import client_for
 
@@ -66,19 +68,20 @@ def _organization(request: HttpRequest) -> Organization:
 def inbox_list(request: HttpRequest) -> HttpResponse:
     organization = _organization(request)
     form = FilterForm(request.GET or None, organization=organization)
-    rows = invoices_for(organization, form.filters()).select_related("company")
-    total, more = bounded_count(rows)
+    filters = form.filters()
+    total, more, rows = counted(invoices_for(organization, filters), filters)
     try:
         page = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page = 1
     last_page = max(1, -(-total // PAGE_SIZE))
     page = min(page, last_page)
-    invoices = list(rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
+    invoices = list(invoice_rows(rows)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
     query = {key: value for key, value in request.GET.items() if key != "page" and value}
     context: dict[str, Any] = {
         "form": form,
         "invoices": invoices,
+        "invoice_base": reverse("inbox", kwargs={"slug": organization.slug}),  # each row's link: base + id
         "total": total,
         "more": more,
         "page": page,
@@ -304,6 +307,7 @@ def sync_status(request: HttpRequest) -> HttpResponse:
     states = sync_states_for(organization)
     lost = expired_counts(organization)
     damaged = ledger_counts(organization, MessageState.DAMAGED)
+    intervals = intervals_for(states)
     rows = [
         {
             "state": state,
@@ -311,9 +315,13 @@ def sync_status(request: HttpRequest) -> HttpResponse:
             "lost": lost.get(state.company_id, 0),
             "damaged": damaged.get(state.company_id, 0),
             "error": problem_message(state.last_error) if state.last_error else "",
-            "interval": _minutes(state),
+            "interval": _minutes(intervals[state.company_id]),
+            "adaptive": not state.interval_minutes,
+            "next_sync_at": state.next_sync_at,
             "form": IntervalForm(
-                instance=state, prefix=f"c{state.pk}", initial={"interval_minutes": _minutes(state)}
+                instance=state,
+                prefix=f"c{state.pk}",
+                initial={"interval_minutes": _minutes(intervals[state.company_id])},
             ),
         }
         for state in states
@@ -322,9 +330,8 @@ def sync_status(request: HttpRequest) -> HttpResponse:
     return render_page(request, "inbox/sync.html", context)
 
 
-def _minutes(state: CompanySync) -> int:
-    """The interval the schedule uses: the company's own, or the organization's default."""
-    return int(interval_of(state) / timedelta(minutes=1))
+def _minutes(interval: timedelta) -> int:
+    return round(interval / timedelta(minutes=1))
 
 
 @org_view(admin=True)

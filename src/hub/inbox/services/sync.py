@@ -55,9 +55,8 @@ from hub.inbox.services.alarms import messages_expired_raise, sync_failure_raise
 from hub.inbox.services.announce import invoices_announce_pending
 from hub.inbox.services.reading import invoice_upsert
 from hub.inbox.services.recovery import runs_interrupted_close
-from hub.integrations.models import Integration
+from hub.inbox.services.scheduling import interval_of
 from hub.integrations.ro_efactura.anaf_errors import code_for
-from hub.integrations.ro_efactura.selectors import conf_of
 from hub.integrations.ro_efactura.services import access
 
 log = logging.getLogger(__name__)
@@ -138,12 +137,6 @@ class SyncResult:
 def company_sync_state(company: Company) -> CompanySync:
     state, _ = CompanySync.objects.get_or_create(company=company, defaults={"tracked_since": clock.now()})
     return state
-
-
-def interval_of(state: CompanySync) -> timedelta:
-    if state.interval_minutes:
-        return timedelta(minutes=max(5, state.interval_minutes))
-    return timedelta(minutes=conf_of(state.company.organization).sync_interval_minutes)
 
 
 class Lease:
@@ -474,33 +467,3 @@ def _raise_expired_event(state: CompanySync, run: SyncRun, result: SyncResult) -
         return
     ids = list(result.expired)
     transaction.on_commit(lambda: messages_expired_raise(state_id=state.pk, run_id=run.pk, download_ids=ids))
-
-
-def companies_due(now: datetime | None = None) -> list[int]:
-    """Companies whose next sync is due (or never synced), in organizations with the module active.
-
-    An organization that has never authorized is left out: its module card already asks for the
-    authorization, and a sync could only fail and alarm every admin once per company. The 60-day guardian
-    still watches it, and "Sincronizează acum" still reports the cause.
-    """
-    now = now or clock.now()
-    due = Company.objects.filter(organization_id__in=_active_organizations()).filter(
-        Q(inbox_sync__isnull=True)
-        | Q(inbox_sync__next_sync_at__isnull=True)
-        | Q(inbox_sync__next_sync_at__lte=now)
-    )
-    return list(due.values_list("pk", flat=True))
-
-
-def companies_swept() -> list[int]:
-    """Every company the daily sweep compares with ANAF (the same organizations as `companies_due`)."""
-    return list(
-        Company.objects.filter(organization_id__in=_active_organizations()).values_list("pk", flat=True)
-    )
-
-
-def _active_organizations() -> Any:
-
-    return Integration.objects.filter(
-        kind="ro-efactura", active=True, organization__spv_authorizations__isnull=False
-    ).values("organization_id")
