@@ -188,6 +188,9 @@ def send_twice_at_once(page: Any, form: str) -> list[int]:
 def test_a_double_click_or_f5_creates_once(
     authorized: Organization, owner: User, live_server: Any, browser: Callable[..., Any], settings: Any
 ) -> None:
+    from django.core import mail
+
+    from hub.accounts.models import Company, Invitation
     from hub.api.models import ApiKey
     from hub.webhooks.models import Endpoint
 
@@ -224,6 +227,33 @@ def test_a_double_click_or_f5_creates_once(
         lambda: sorted(Endpoint.objects.filter(organization=authorized).values_list("url", flat=True))
     )
     assert urls == ["http://127.0.0.1:9/efactura", "http://127.0.0.1:9/efactura-2"]
+
+    page.goto(f"{base}/o/{slug}/members/")
+    page.fill("#id_email", "dublu@firma.ro")
+    assert send_twice_at_once(page, "#member-add") == [200, 200]
+    page.goto(f"{base}/o/{slug}/members/")
+    page.fill("#id_email", "dublu-2@firma.ro")
+    page.locator("#member-add button[type=submit]").dblclick()
+    page.locator('tr[data-invited="dublu-2@firma.ro"]').wait_for()
+    page.reload()
+    invited = in_thread(
+        lambda: sorted(Invitation.objects.filter(organization=authorized).values_list("email", flat=True))
+    )
+    assert invited == ["dublu-2@firma.ro", "dublu@firma.ro"]
+    assert sorted(message.to[0] for message in mail.outbox if message.to[0] in invited) == invited  # one each
+
+    before = in_thread(lambda: Company.objects.filter(organization=authorized).count())
+    page.goto(f"{base}/o/{slug}/integrations/ro-efactura/configure/")
+    page.fill("input[name=cif]", "18547290")
+    assert send_twice_at_once(page, "#company-list form[data-once]") == [200, 200]
+    page.goto(f"{base}/o/{slug}/integrations/ro-efactura/configure/")
+    page.fill("input[name=cif]", "14399840")
+    page.fill("input[name=name]", "Dublu Clic SRL")
+    page.get_by_role("button", name="Adaugă firma").dblclick()
+    page.locator('#company-list tr[data-cif="14399840"]').wait_for()
+    page.reload()
+    assert page.locator('#company-list tr[data-cif="14399840"]').count() == 1
+    assert in_thread(lambda: Company.objects.filter(organization=authorized).count()) == before + 2
 
 
 def test_every_main_page_fits_a_phone(
