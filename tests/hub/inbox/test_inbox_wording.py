@@ -98,7 +98,8 @@ def test_document_problems_are_sentences_in_english_too() -> None:
     with translation.override("en"):
         sentence, detail = problem_sentences(damaged.problem, damaged.kind)
         assert sentence.startswith("The archive received from ANAF could not be opened safely")
-        assert detail.startswith("Not a ZIP archive") and "Nu este" not in detail
+        assert detail.startswith("Not a ZIP archive")
+        assert "Nu este" not in detail
         assert warning_message("BT-35 seller address street is empty") == (
             "Empty in the document: BT-35 seller address street."
         )
