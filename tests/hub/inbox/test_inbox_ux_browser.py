@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,15 +16,19 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 
 from hub.accounts.models import Organization, User
-from tests.hub.helpers import PASSWORD
+from tests.hub.browser import (
+    DESKTOP,
+    PHONE,
+    SCREENSHOTS,
+    SMALL_PHONE,
+    in_thread,
+    log_in,
+    no_horizontal_scroll,
+)
 from tests.hub.inbox.helpers import ALFA
-from tests.hub.inbox.test_inbox_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, in_thread
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
-SMALL_PHONE = {"width": 360, "height": 740}
 SCREENSHOT_PAGES = {"webhooks/": "webhooks", "api-keys/": "api-keys", "notifications/": "notifications"}
 
 
@@ -32,40 +36,6 @@ SCREENSHOT_PAGES = {"webhooks/": "webhooks", "api-keys/": "api-keys", "notificat
 def sandbox_seed(sandbox_seed: dict[str, Any]) -> dict[str, Any]:
     sandbox_seed["traffic"] = {"invoices_per_company_per_day": 2, "days": 4, "seed": 11, "companies": [ALFA]}
     return sandbox_seed
-
-
-@pytest.fixture
-def browser(live_server: Any, settings: Any) -> Iterator[Callable[..., Any]]:
-    """Opens a page of a new Chromium context at the given viewport (Romanian, downloads allowed)."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian chromium is not installed: run ./dev test, which installs it")
-    from playwright.sync_api import sync_playwright
-
-    settings.SITE_URL = live_server.url
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        contexts: list[Any] = []
-
-        def open_page(viewport: dict[str, int]) -> Any:
-            context = chromium.new_context(viewport=viewport, locale="ro-RO", accept_downloads=True)
-            context.set_default_timeout(60_000)
-            contexts.append(context)
-            return context.new_page()
-
-        try:
-            yield open_page
-        finally:
-            for context in contexts:
-                context.close()
-            chromium.close()
-
-
-def log_in(page: Any, base: str, user: User) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Autentificare").click()
-    page.wait_for_url(lambda url: "/login/" not in url)
 
 
 def listed_ids(page: Any) -> list[int]:
@@ -86,11 +56,6 @@ def downloaded(page: Any, selector: str) -> bytes:
 def unaccented_upper(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(char for char in decomposed if not unicodedata.combining(char)).upper()
-
-
-def no_horizontal_scroll(page: Any) -> None:
-    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert width[0] <= width[1], f"{page.url}: page {width[0]} px wide on a {width[1]} px screen"
 
 
 def test_live_progress_then_search_and_filtered_exports(  # noqa: PLR0917  (pytest fixtures)
@@ -254,6 +219,21 @@ def test_a_double_click_or_f5_creates_once(
     page.reload()
     assert page.locator('#company-list tr[data-cif="14399840"]').count() == 1
     assert in_thread(lambda: Company.objects.filter(organization=authorized).count()) == before + 2
+
+    phone = browser(PHONE)  # the same on a phone: a double tap invites once and adds one key
+    log_in(phone, base, owner)
+    phone.goto(f"{base}/o/{slug}/members/")
+    phone.fill("#id_email", "telefon@firma.ro")
+    phone.locator("#member-add button[type=submit]").dblclick()
+    phone.locator('tr[data-invited="telefon@firma.ro"]').wait_for()
+    no_horizontal_scroll(phone)
+    phone.goto(f"{base}/o/{slug}/api-keys/")
+    phone.fill("#name", "telefon")
+    phone.get_by_role("button", name="Creează cheie API").dblclick()
+    phone.locator("[data-field=api-key]").wait_for()
+    no_horizontal_scroll(phone)
+    assert in_thread(lambda: Invitation.objects.filter(email="telefon@firma.ro").count()) == 1
+    assert in_thread(lambda: ApiKey.objects.filter(organization=authorized, name="telefon").count()) == 1
 
 
 def test_every_main_page_fits_a_phone(
