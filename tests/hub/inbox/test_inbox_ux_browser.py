@@ -78,6 +78,8 @@ def test_live_progress_then_search_and_filtered_exports(  # noqa: PLR0917  (pyte
     app.conf.task_always_eager = False  # the view only enqueues; the worker below runs the sync
     desktop = browser(DESKTOP)
     log_in(desktop, base, owner)
+    phone = browser(PHONE)
+    log_in(phone, base, owner)
     desktop.goto(f"{base}/o/{slug}/inbox/")
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         desktop.get_by_role("button", name="Sincronizează acum").click()
@@ -87,6 +89,13 @@ def test_live_progress_then_search_and_filtered_exports(  # noqa: PLR0917  (pyte
         desktop.screenshot(path=str(SCREENSHOTS / "inbox-sync-progress.png"), full_page=True)
         desktop.locator(f"tr[data-progress='{ALFA}'][data-state=ok]").wait_for()
         desktop.locator("tr[data-invoice]").nth(7).wait_for()  # the list filled in without a reload
+        # On a phone the progress block fits the screen too (nothing new to download this time).
+        phone.goto(f"{base}/o/{slug}/inbox/")
+        phone.get_by_role("button", name="Sincronizează acum").click()
+        phone.locator(f"tr[data-progress='{ALFA}'][data-state=ok]").wait_for()
+        assert phone.locator(f"tr[data-progress='{ALFA}'] [data-field=listed]").is_visible()
+        no_horizontal_scroll(phone)
+        phone.screenshot(path=str(SCREENSHOTS / "inbox-sync-progress-phone.png"), full_page=True)
     app.conf.task_always_eager = True
     progress = desktop.locator(f"tr[data-progress='{ALFA}']")
     assert progress.locator("[data-field=listed]").inner_text() == "8"
@@ -112,8 +121,6 @@ def test_live_progress_then_search_and_filtered_exports(  # noqa: PLR0917  (pyte
         )
     )
     word = unaccented_upper(seller.split()[0])  # "Brutăria" typed as "BRUTARIA"
-    phone = browser(PHONE)
-    log_in(phone, base, owner)
     for page, suffix in ((desktop, ""), (phone, "-phone")):
         page.goto(f"{base}/o/{slug}/inbox/")
         page.fill("#id_q", word)
