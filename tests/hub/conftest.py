@@ -14,6 +14,7 @@ from hub.accounts.models import Company, Organization, Role, User
 from hub.accounts.services import company_add, membership_set, organization_create
 from hub.integrations.ro_efactura.models import SpvAuthorization
 from hub.integrations.services import integration_activate
+from tests.hub.browser import chromium_pages
 from tests.hub.helpers import CALLBACK_PATH, PASSWORD, authorize_over_http, login
 from tests.hub.workers import broker_use
 
@@ -158,3 +159,12 @@ def smtp_server(settings: Any) -> Iterator[MailCatcher]:
         yield catcher
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def browser(live_server: Any, settings: Any) -> Iterator[Callable[..., Any]]:
+    """`browser(DESKTOP)` or `browser(PHONE)`: a page of real Chromium (`tests.hub.browser`) at that viewport,
+    with the hub's links pointing at the live server."""
+    settings.SITE_URL = live_server.url
+    with chromium_pages() as open_page:
+        yield open_page

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from hub.core import clock
+
 
 class User(AbstractUser):
     language = models.CharField(
@@ -71,7 +73,7 @@ class Company(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="companies")
     cif = models.CharField("CIF", max_length=12)
     name = models.CharField(_("name"), max_length=200, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(default=clock.now)  # the hub's clock: the 60-day guardian counts from it
 
     class Meta:
         constraints = (

@@ -137,6 +137,9 @@ def member_add_view(request: HttpRequest) -> HttpResponse:
     form = MemberAddForm(request.POST)
     if not form.is_valid():
         return _members_page(request, form=form, status=400)
+    if not form_once_consume(request):  # a double click or a resent form: one invitation, one e-mail
+        messages.info(request, _("This form was already sent; nothing was created again."))
+        return redirect("members", slug=actor.organization.slug)
     try:
         invitation = member_add(actor=actor, **form.cleaned_data)
     except MembershipError as exc:

@@ -18,6 +18,7 @@ class SyncProblem(StrEnum):
     INTERNAL = "inbox_internal"
     LEASE_LOST = "inbox_lease_lost"
     INTERRUPTED = "inbox_interrupted"
+    NEVER_SYNCED = "inbox_never_synced"
 
 
 MESSAGES: dict[SyncProblem, Promise] = {
@@ -36,6 +37,10 @@ MESSAGES: dict[SyncProblem, Promise] = {
     ),
     SyncProblem.INTERRUPTED: _(
         "The worker running this sync stopped before it finished; the sync was resumed automatically."
+    ),
+    SyncProblem.NEVER_SYNCED: _(
+        "No sync of this company has completed since it was added. Authorize with ANAF SPV if nobody did, "
+        'then press "Sync now" and read the cause shown.'
     ),
 }
 

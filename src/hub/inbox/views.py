@@ -19,6 +19,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -308,10 +309,14 @@ def sync_status(request: HttpRequest) -> HttpResponse:
     lost = expired_counts(organization)
     damaged = ledger_counts(organization, MessageState.DAMAGED)
     intervals = intervals_for(states)
+    now = clock.now()
+    risks = [(state, at_risk_since(state)) for state in states]
     rows = [
         {
             "state": state,
-            "at_risk_since": at_risk_since(state),
+            "at_risk_since": at_risk,
+            # Aged on the hub's clock (the `timesince` filter reads the wall clock, wrong once time travels).
+            "at_risk_age": timesince(at_risk, now=now),
             "lost": lost.get(state.company_id, 0),
             "damaged": damaged.get(state.company_id, 0),
             "error": problem_message(state.last_error) if state.last_error else "",
@@ -324,7 +329,7 @@ def sync_status(request: HttpRequest) -> HttpResponse:
                 initial={"interval_minutes": _minutes(intervals[state.company_id])},
             ),
         }
-        for state in states
+        for state, at_risk in risks
     ]
     context = {"rows": rows, "runs": runs_for(organization)}
     return render_page(request, "inbox/sync.html", context)

@@ -15,6 +15,7 @@ from django.urls import Resolver404, resolve
 from django.utils import formats
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import Promise
+from django.utils.timezone import is_aware, localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -165,8 +166,9 @@ def _formatted(params: dict[str, Any]) -> dict[str, Any]:
     for key in ("deadline", "since"):
         raw = shown.get(key)
         parsed: datetime | None = parse_datetime(raw) if isinstance(raw, str) else None
-        if parsed is not None:
-            shown[key] = formats.date_format(parsed, "DATE_FORMAT")
+        if parsed is not None:  # stored in UTC; shown on the hub's local calendar, as the pages show it
+            local = localtime(parsed) if is_aware(parsed) else parsed
+            shown[key] = formats.date_format(local, "DATE_FORMAT")
     return shown
 
 

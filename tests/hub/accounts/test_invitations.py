@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 
 from hub.accounts.models import Invitation, Membership, Organization, Role, User
-from tests.hub.helpers import PASSWORD, login
+from tests.hub.helpers import PASSWORD, form_once, login
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +21,15 @@ NEW_PASSWORD = "Parola-Noua-Sigura-2026"
 
 
 def invite(client: Client, organization: Organization, email: str, language: str = "ro") -> Any:
+    """The add form sent once, as from the members page (with its one-time token)."""
     return client.post(
         f"/o/{organization.slug}/members/add/",
-        {"email": email, "role": Role.ACCOUNTANT, "language": language},
+        {
+            "email": email,
+            "role": Role.ACCOUNTANT,
+            "language": language,
+            "form_once": form_once(client, f"/o/{organization.slug}/members/"),
+        },
     )
 
 
@@ -220,3 +226,29 @@ def test_an_address_belongs_to_one_active_user_whatever_its_case(make_user: Any)
     inactive = User.objects.create_user(username="third", email="alt@example.ro", is_active=False)
     inactive.email = "acelasi@example.ro"
     inactive.save()  # an inactive account does not hold the address
+
+
+def test_a_double_click_on_add_sends_one_invitation_whose_link_works(
+    organization: Organization, owner: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    """GIVEN the add form sent twice with the same one-time token (a double click, F5 on the POST)
+    THEN one invitation and one e-mail exist, both answers land on the members page, and the e-mailed
+    link still works (a second send would have replaced its token)."""
+    client = login(owner)
+    url = f"/o/{organization.slug}/members/add/"
+    data = {
+        "email": "dublu@firma.ro",
+        "role": Role.ACCOUNTANT,
+        "language": "ro",
+        "form_once": form_once(client, f"/o/{organization.slug}/members/"),
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(url, data)
+        again = client.post(url, data)
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"] == f"/o/{organization.slug}/members/"
+    assert Invitation.objects.filter(organization=organization, email="dublu@firma.ro").count() == 1
+    assert [message.to for message in mail.outbox] == [["dublu@firma.ro"]]
+    page = client.get(again["Location"]).content.decode()
+    assert "Formularul a fost deja trimis; nu s-a creat nimic a doua oară." in page
+    assert Client().get(link_in(mail.outbox[0])).status_code == 200  # the one link sent is still valid

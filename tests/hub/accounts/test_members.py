@@ -139,7 +139,13 @@ def test_adding_someone_twice_or_a_bad_address_is_refused(
 ) -> None:
     client = login(owner)
     response = client.post(
-        members_url(organization, "add/"), {"email": member.email, "role": Role.VIEWER, "language": "ro"}
+        members_url(organization, "add/"),
+        {
+            "email": member.email,
+            "role": Role.VIEWER,
+            "language": "ro",
+            "form_once": form_once(client, members_url(organization)),
+        },
     )
     assert response.status_code == 409
     assert "Această persoană este deja membră a organizației." in response.content.decode()

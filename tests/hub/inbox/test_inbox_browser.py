@@ -8,45 +8,19 @@ import hmac
 import json
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 
 import httpx
 import pytest
 
 from hub.accounts.models import Organization, User
+from tests.hub.browser import DESKTOP, SCREENSHOTS, in_thread
 from tests.hub.helpers import PASSWORD
 from tests.hub.inbox.helpers import ALFA
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
-T = TypeVar("T")
-
-
-def in_thread(function: Callable[..., T], *args: Any) -> T:
-    """ORM calls off the test thread: Playwright's sync API keeps an event loop there."""
-
-    def run() -> T:
-        from django.db import connection
-
-        try:
-            return function(*args)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run).result()
 
 
 @pytest.fixture
@@ -79,23 +53,8 @@ def receiver() -> Iterator[str]:
 
 
 @pytest.fixture
-def page(authorized: Organization, live_server: Any, settings: Any) -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian chromium is not installed: run ./dev test, which installs it")
-    from playwright.sync_api import sync_playwright
-
-    settings.SITE_URL = live_server.url
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            viewport={"width": 1280, "height": 900}, locale="ro-RO", accept_downloads=True
-        )
-        context.set_default_timeout(60_000)
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser.close()
+def page(authorized: Organization, browser: Callable[..., Any]) -> Any:
+    return browser(DESKTOP)
 
 
 def test_sync_open_pdf_zip_then_api_and_webhook(  # noqa: PLR0917  (pytest fixtures)

@@ -9,7 +9,8 @@ import pytest
 from django.core import mail
 from django.utils import translation
 
-from hub.accounts.models import Organization
+from hub.accounts.models import Organization, User
+from hub.accounts.services import company_add
 from hub.core import clock
 from hub.core.events import Kind
 from hub.inbox.models import CompanySync
@@ -17,6 +18,7 @@ from hub.inbox.services.alarms import at_risk_since, retention_guard
 from hub.inbox.services.sync import company_sync_state, inbox_sync_company
 from hub.integrations.models import Integration
 from hub.notifications.models import Channel, Event, Notification
+from tests.hub.helpers import advance_clocks, login
 from tests.hub.inbox.helpers import ALFA, company
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -77,12 +79,65 @@ def test_the_alarm_fires_at_30_then_45_then_55_days_when_the_clock_moves(
         assert any(titles[threshold] in subject or ro_title in subject for subject in subjects), threshold
 
 
-def test_a_never_listed_company_is_at_risk_for_anaf_s_whole_window_and_alarmed_once(
-    hub_sandbox: Any, authorized: Organization
+def test_a_never_synced_company_is_alarmed_30_days_after_it_was_added_not_at_once(
+    hub_sandbox: Any, active_module: Organization
 ) -> None:
-    state = company_sync_state(company(authorized, ALFA))  # tracked from now, never listed
-    assert clock.now() - at_risk_since(state) >= timedelta(days=59, hours=23)
-    assert retention_guard() >= 1
-    clock.advance(timedelta(hours=1))
+    """GIVEN an organization that activated the module but never authorized (nothing can be listed)
+    WHEN the clocks move
+    THEN the guardian counts from the module's activation, a company added later from its addition,
+    each alarm once per threshold, with a cause that says the company was never synced."""
+    first = company(active_module, ALFA)
+    active_module.companies.exclude(pk=first.pk).delete()
+    activated = Integration.objects.get(organization=active_module).activated_at
+    assert retention_guard() == 0  # just activated: nothing was missed yet
+    advance_clocks(hub_sandbox, timedelta(days=10))
+    later = company_add(organization=active_module, cif="18547290", name="Adăugată Mai Târziu SRL")
+    advance_clocks(hub_sandbox, timedelta(days=19, hours=23))
     assert retention_guard() == 0
-    assert Event.objects.filter(kind=Kind.INBOX_RETENTION_RISK, params__cif=ALFA).count() == 1
+
+    advance_clocks(hub_sandbox, timedelta(hours=2))  # 30 days after the activation
+    assert retention_guard() == 1
+    event = Event.objects.get(kind=Kind.INBOX_RETENTION_RISK, params__cif=ALFA)
+    assert (event.params["threshold"], event.params["since"]) == (30, activated.isoformat())
+    with translation.override("ro"):
+        assert "Nicio sincronizare a acestei firme nu s-a încheiat" in event.body
+        assert "inbox_never_synced" not in event.body
+    assert retention_guard() == 0  # once per cause
+
+    advance_clocks(hub_sandbox, timedelta(days=10))  # 30 days after the later company was added
+    assert retention_guard() == 1
+    assert Event.objects.get(kind=Kind.INBOX_RETENTION_RISK, params__cif=later.cif).params["threshold"] == 30
+    advance_clocks(hub_sandbox, timedelta(days=5))
+    assert retention_guard() == 1  # the first company at 45 days
+    advance_clocks(hub_sandbox, timedelta(days=10))
+    assert retention_guard() == 2  # the first at 55, the later at 45
+    thresholds = sorted(
+        event.params["threshold"]
+        for event in Event.objects.filter(kind=Kind.INBOX_RETENTION_RISK, params__cif=ALFA)
+    )
+    assert thresholds == [30, 45, 55]
+
+
+def test_the_oldest_possibly_missing_message_is_anaf_s_window_then_the_last_listing(
+    hub_sandbox: Any, authorized: Organization, owner: User
+) -> None:
+    """Never listed: every message ANAF keeps may be missing (60 days back). Listed: whatever came after
+    the listing's end, so 28 minutes after a sync the page says that many minutes ago, in Romanian words."""
+    target = company(authorized, ALFA)
+    client = login(owner)
+    url = f"/o/{authorized.slug}/inbox/sync/"
+    state = company_sync_state(target)  # tracked from now, never listed
+    assert clock.now() - at_risk_since(state) >= timedelta(days=59, hours=23)
+    assert retention_guard() == 0  # authorized a moment ago: no alarm for a company nobody could sync yet
+
+    assert inbox_sync_company(company_id=target.pk).outcome == "ok"
+    advance_clocks(hub_sandbox, timedelta(minutes=28))
+    state.refresh_from_db()
+    assert state.watermark is not None
+    assert at_risk_since(state) == state.watermark  # the listing's end (ANAF's clock less its margin)
+    minutes = int((clock.now() - state.watermark) / timedelta(minutes=1))
+    assert 28 <= minutes <= 30
+    page = client.get(url).content.decode()
+    row = page.split(f'data-company="{ALFA}"', 1)[1]
+    cell = row.split('data-field="at-risk">', 1)[1].split("</td>", 1)[0]
+    assert f"acum {minutes} de minute" in cell.replace("\xa0", " "), cell

@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,15 +16,19 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 
 from hub.accounts.models import Organization, User
-from tests.hub.helpers import PASSWORD
+from tests.hub.browser import (
+    DESKTOP,
+    PHONE,
+    SCREENSHOTS,
+    SMALL_PHONE,
+    in_thread,
+    log_in,
+    no_horizontal_scroll,
+)
 from tests.hub.inbox.helpers import ALFA
-from tests.hub.inbox.test_inbox_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, in_thread
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
-SMALL_PHONE = {"width": 360, "height": 740}
 SCREENSHOT_PAGES = {"webhooks/": "webhooks", "api-keys/": "api-keys", "notifications/": "notifications"}
 
 
@@ -32,40 +36,6 @@ SCREENSHOT_PAGES = {"webhooks/": "webhooks", "api-keys/": "api-keys", "notificat
 def sandbox_seed(sandbox_seed: dict[str, Any]) -> dict[str, Any]:
     sandbox_seed["traffic"] = {"invoices_per_company_per_day": 2, "days": 4, "seed": 11, "companies": [ALFA]}
     return sandbox_seed
-
-
-@pytest.fixture
-def browser(live_server: Any, settings: Any) -> Iterator[Callable[..., Any]]:
-    """Opens a page of a new Chromium context at the given viewport (Romanian, downloads allowed)."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian chromium is not installed: run ./dev test, which installs it")
-    from playwright.sync_api import sync_playwright
-
-    settings.SITE_URL = live_server.url
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        contexts: list[Any] = []
-
-        def open_page(viewport: dict[str, int]) -> Any:
-            context = chromium.new_context(viewport=viewport, locale="ro-RO", accept_downloads=True)
-            context.set_default_timeout(60_000)
-            contexts.append(context)
-            return context.new_page()
-
-        try:
-            yield open_page
-        finally:
-            for context in contexts:
-                context.close()
-            chromium.close()
-
-
-def log_in(page: Any, base: str, user: User) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Autentificare").click()
-    page.wait_for_url(lambda url: "/login/" not in url)
 
 
 def listed_ids(page: Any) -> list[int]:
@@ -88,11 +58,6 @@ def unaccented_upper(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char)).upper()
 
 
-def no_horizontal_scroll(page: Any) -> None:
-    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert width[0] <= width[1], f"{page.url}: page {width[0]} px wide on a {width[1]} px screen"
-
-
 def test_live_progress_then_search_and_filtered_exports(  # noqa: PLR0917  (pytest fixtures)
     authorized: Organization,
     owner: User,
@@ -113,6 +78,8 @@ def test_live_progress_then_search_and_filtered_exports(  # noqa: PLR0917  (pyte
     app.conf.task_always_eager = False  # the view only enqueues; the worker below runs the sync
     desktop = browser(DESKTOP)
     log_in(desktop, base, owner)
+    phone = browser(PHONE)
+    log_in(phone, base, owner)
     desktop.goto(f"{base}/o/{slug}/inbox/")
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         desktop.get_by_role("button", name="Sincronizează acum").click()
@@ -122,6 +89,13 @@ def test_live_progress_then_search_and_filtered_exports(  # noqa: PLR0917  (pyte
         desktop.screenshot(path=str(SCREENSHOTS / "inbox-sync-progress.png"), full_page=True)
         desktop.locator(f"tr[data-progress='{ALFA}'][data-state=ok]").wait_for()
         desktop.locator("tr[data-invoice]").nth(7).wait_for()  # the list filled in without a reload
+        # On a phone the progress block fits the screen too (nothing new to download this time).
+        phone.goto(f"{base}/o/{slug}/inbox/")
+        phone.get_by_role("button", name="Sincronizează acum").click()
+        phone.locator(f"tr[data-progress='{ALFA}'][data-state=ok]").wait_for()
+        assert phone.locator(f"tr[data-progress='{ALFA}'] [data-field=listed]").is_visible()
+        no_horizontal_scroll(phone)
+        phone.screenshot(path=str(SCREENSHOTS / "inbox-sync-progress-phone.png"), full_page=True)
     app.conf.task_always_eager = True
     progress = desktop.locator(f"tr[data-progress='{ALFA}']")
     assert progress.locator("[data-field=listed]").inner_text() == "8"
@@ -147,8 +121,6 @@ def test_live_progress_then_search_and_filtered_exports(  # noqa: PLR0917  (pyte
         )
     )
     word = unaccented_upper(seller.split()[0])  # "Brutăria" typed as "BRUTARIA"
-    phone = browser(PHONE)
-    log_in(phone, base, owner)
     for page, suffix in ((desktop, ""), (phone, "-phone")):
         page.goto(f"{base}/o/{slug}/inbox/")
         page.fill("#id_q", word)
@@ -188,6 +160,9 @@ def send_twice_at_once(page: Any, form: str) -> list[int]:
 def test_a_double_click_or_f5_creates_once(
     authorized: Organization, owner: User, live_server: Any, browser: Callable[..., Any], settings: Any
 ) -> None:
+    from django.core import mail
+
+    from hub.accounts.models import Company, Invitation
     from hub.api.models import ApiKey
     from hub.webhooks.models import Endpoint
 
@@ -224,6 +199,48 @@ def test_a_double_click_or_f5_creates_once(
         lambda: sorted(Endpoint.objects.filter(organization=authorized).values_list("url", flat=True))
     )
     assert urls == ["http://127.0.0.1:9/efactura", "http://127.0.0.1:9/efactura-2"]
+
+    page.goto(f"{base}/o/{slug}/members/")
+    page.fill("#id_email", "dublu@firma.ro")
+    assert send_twice_at_once(page, "#member-add") == [200, 200]
+    page.goto(f"{base}/o/{slug}/members/")
+    page.fill("#id_email", "dublu-2@firma.ro")
+    page.locator("#member-add button[type=submit]").dblclick()
+    page.locator('tr[data-invited="dublu-2@firma.ro"]').wait_for()
+    page.reload()
+    invited = in_thread(
+        lambda: sorted(Invitation.objects.filter(organization=authorized).values_list("email", flat=True))
+    )
+    assert invited == ["dublu-2@firma.ro", "dublu@firma.ro"]
+    assert sorted(message.to[0] for message in mail.outbox if message.to[0] in invited) == invited  # one each
+
+    before = in_thread(lambda: Company.objects.filter(organization=authorized).count())
+    page.goto(f"{base}/o/{slug}/integrations/ro-efactura/configure/")
+    page.fill("input[name=cif]", "18547290")
+    assert send_twice_at_once(page, "#company-list form[data-once]") == [200, 200]
+    page.goto(f"{base}/o/{slug}/integrations/ro-efactura/configure/")
+    page.fill("input[name=cif]", "14399840")
+    page.fill("input[name=name]", "Dublu Clic SRL")
+    page.get_by_role("button", name="Adaugă firma").dblclick()
+    page.locator('#company-list tr[data-cif="14399840"]').wait_for()
+    page.reload()
+    assert page.locator('#company-list tr[data-cif="14399840"]').count() == 1
+    assert in_thread(lambda: Company.objects.filter(organization=authorized).count()) == before + 2
+
+    phone = browser(PHONE)  # the same on a phone: a double tap invites once and adds one key
+    log_in(phone, base, owner)
+    phone.goto(f"{base}/o/{slug}/members/")
+    phone.fill("#id_email", "telefon@firma.ro")
+    phone.locator("#member-add button[type=submit]").dblclick()
+    phone.locator('tr[data-invited="telefon@firma.ro"]').wait_for()
+    no_horizontal_scroll(phone)
+    phone.goto(f"{base}/o/{slug}/api-keys/")
+    phone.fill("#name", "telefon")
+    phone.get_by_role("button", name="Creează cheie API").dblclick()
+    phone.locator("[data-field=api-key]").wait_for()
+    no_horizontal_scroll(phone)
+    assert in_thread(lambda: Invitation.objects.filter(email="telefon@firma.ro").count()) == 1
+    assert in_thread(lambda: ApiKey.objects.filter(organization=authorized, name="telefon").count()) == 1
 
 
 def test_every_main_page_fits_a_phone(

@@ -10,7 +10,7 @@ from django.test import Client
 from hub.accounts.models import Company, Organization, User
 from hub.integrations.models import Integration
 from hub.integrations.ro_efactura.models import AuditEvent
-from tests.hub.helpers import login
+from tests.hub.helpers import form_once, login
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +87,11 @@ def test_configuration_saves_environment_companies_and_recipients(
     assert AuditEvent.objects.filter(kind="configured").exists()
     bad = client.post(f"{base}/companies/add/", {"cif": "12345"}, HTTP_HX_REQUEST="true")
     assert "nu este un CIF" in bad.content.decode()
-    good = client.post(f"{base}/companies/add/", {"cif": "RO18547290", "name": "Nou"}, HTTP_HX_REQUEST="true")
+    good = client.post(
+        f"{base}/companies/add/",
+        {"cif": "RO18547290", "name": "Nou", "form_once": form_once(client, f"{base}/configure/")},
+        HTTP_HX_REQUEST="true",
+    )
     assert 'data-cif="18547290"' in good.content.decode()
     assert "<html" not in good.content.decode()
     company = Company.objects.get(cif="18547290")
@@ -131,3 +135,28 @@ def test_home_sends_a_single_organization_member_to_its_integrations(
 ) -> None:
     response = login(owner).get("/")
     assert response["Location"] == f"/o/{organization.slug}/integrations/"
+
+
+def test_a_company_form_sent_twice_adds_once_and_lands_on_the_same_list(
+    active_module: Organization, owner: User
+) -> None:
+    """GIVEN the add-company form sent twice with one token, by HTMX (a double click) and without (F5)
+    THEN one company exists and each repeat shows the same list, saying nothing was created again."""
+    client = login(owner)
+    base = f"/o/{active_module.slug}/integrations/ro-efactura"
+    before = Company.objects.filter(organization=active_module).count()
+    data = {"cif": "RO18547290", "name": "Nou", "form_once": form_once(client, f"{base}/configure/")}
+    first = client.post(f"{base}/companies/add/", data, HTTP_HX_REQUEST="true")
+    again = client.post(f"{base}/companies/add/", data, HTTP_HX_REQUEST="true")
+    assert 'data-cif="18547290"' in first.content.decode()
+    assert 'data-cif="18547290"' in again.content.decode()
+    assert "Formularul a fost deja trimis" in again.content.decode()
+    assert 'name="form_once"' in again.content.decode()  # a fresh token for the next company
+
+    data = {"cif": "RO14399840", "name": "Fără HTMX", "form_once": form_once(client, f"{base}/configure/")}
+    first = client.post(f"{base}/companies/add/", data)
+    again = client.post(f"{base}/companies/add/", data)
+    assert first.status_code == again.status_code == 302  # POST-redirect-GET
+    assert first["Location"] == again["Location"] == f"{base}/configure/"
+    assert "Formularul a fost deja trimis" in client.get(again["Location"]).content.decode()
+    assert Company.objects.filter(organization=active_module).count() == before + 2

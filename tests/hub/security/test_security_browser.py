@@ -4,49 +4,27 @@ violation."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from hub.accounts.models import Company, Organization, User
+from tests.hub.browser import DESKTOP, in_thread
 from tests.hub.helpers import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-
 
 def companies_of(organization: Organization) -> list[str]:
-    def read() -> list[str]:
-        from django.db import connection
-
-        try:
-            return sorted(Company.objects.filter(organization=organization).values_list("cif", flat=True))
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:  # Playwright's loop forbids ORM calls in this thread
-        return pool.submit(read).result()
+    return in_thread(
+        lambda: sorted(Company.objects.filter(organization=organization).values_list("cif", flat=True))
+    )
 
 
 @pytest.fixture
-def page(live_server: Any, organization: Organization) -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian chromium is not installed: run ./dev test, which installs it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        context = browser.new_context(locale="ro-RO")
-        context.set_default_timeout(20_000)
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser.close()
+def page(organization: Organization, browser: Callable[..., Any]) -> Any:
+    return browser(DESKTOP)
 
 
 def test_htmx_and_the_switcher_work_with_no_csp_violation(

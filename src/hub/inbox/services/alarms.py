@@ -14,13 +14,14 @@ from datetime import datetime, timedelta
 from django.db.models import Min
 from django.urls import reverse
 
-from hub.accounts.models import User
+from hub.accounts.models import Company, User
 from hub.accounts.selectors import admins_of
 from hub.core import clock
 from hub.core.errors import ErrorCode
 from hub.core.events import Kind
 from hub.core.problems import SyncProblem
 from hub.inbox.models import CompanySync, Message, MessageState
+from hub.integrations.models import Integration
 from hub.integrations.ro_efactura.selectors import (
     current_authorization,
     notification_recipients,
@@ -114,19 +115,65 @@ def at_risk_since(state: CompanySync) -> datetime:
     return min(since, oldest) if oldest else since
 
 
+def watched_since(company: Company, activated_at: datetime | None) -> datetime | None:
+    """When the hub was first asked to archive the company: the later of the module's activation and the
+    company's addition (None if the module was never activated). The authorization is no precondition:
+    ANAF deletes messages whether or not anyone authorized, and a missing authorization is one of the
+    causes the alarm exists to report."""
+    if activated_at is None:
+        return None
+    return max(activated_at, company.created)
+
+
+def _alarm_origin(state: CompanySync, activated_at: datetime | None) -> tuple[datetime, str] | None:
+    """Where the alarm's age counts from, and the episode it belongs to (part of the event key).
+
+    Listed at least once: from the oldest possibly missing message (`at_risk_since`). Never listed: from
+    when the hub was asked to watch the company, not from ANAF's window, which would alarm a company
+    added a minute ago as if it had failed for 60 days.
+    """
+    if state.watermark is not None:
+        since = at_risk_since(state)
+        return since, since.isoformat()
+    oldest = Message.objects.filter(
+        company_id=state.company_id, state__in=[MessageState.LISTED, MessageState.STORED]
+    ).aggregate(oldest=Min("created_at"))["oldest"]
+    start = watched_since(state.company, activated_at)
+    if start is None:
+        return None
+    return (min(start, oldest) if oldest else start), f"never-listed:{start.isoformat()}"
+
+
+def _watched_states() -> list[CompanySync]:
+    """Every company's sync state, also of companies never synced (an unsaved blank state)."""
+    companies = Company.objects.select_related("organization")
+    saved = {state.company_id: state for state in CompanySync.objects.all()}
+    states = []
+    for company in companies:
+        state = saved.get(company.pk) or CompanySync(company=company)
+        state.company = company
+        states.append(state)
+    return states
+
+
 def retention_guard() -> int:
     """Raise the 30/45/55-day alarms where messages could age past ANAF's 60 days; returns events raised."""
     now = clock.now()
     raised = 0
-    for state in CompanySync.objects.select_related("company__organization"):
-        since = at_risk_since(state)
+    activated = dict(
+        Integration.objects.filter(kind="ro-efactura").values_list("organization_id", "activated_at")
+    )
+    for state in _watched_states():
+        company = state.company
+        origin = _alarm_origin(state, activated.get(company.organization_id))
+        if origin is None:
+            continue
+        since, episode = origin
         age_days = math.floor((now - since) / timedelta(days=1))
         reached = [days for days in ALARM_DAYS if age_days >= days]
         if not reached:
             continue
         threshold = max(reached)
-        company = state.company
-        episode = since.isoformat() if state.watermark else "never-listed"  # that bound moves with the clock
         event = event_raise(
             organization=company.organization,
             kind=Kind.INBOX_RETENTION_RISK,
@@ -137,7 +184,7 @@ def retention_guard() -> int:
                 "days": age_days,
                 "threshold": threshold,
                 "since": since.isoformat(),
-                "code": state.last_error,
+                "code": state.last_error or (SyncProblem.NEVER_SYNCED if state.watermark is None else ""),
             },
             recipients=_recipients(state),
             link=_link(state),

@@ -19,6 +19,7 @@ from hub.accounts.models import Organization
 from hub.accounts.services import company_add, company_remove
 from hub.core.errors import ErrorCode, message_for
 from hub.core.htmx import render_page
+from hub.core.once import form_once_consume
 from hub.integrations.ro_efactura import module
 from hub.integrations.ro_efactura.forms import CertificateValidityForm, CompanyForm, ConfigurationForm
 from hub.integrations.ro_efactura.models import IN_USE, AuditKind, AuthorizationStatus, SpvAuthorization
@@ -189,12 +190,26 @@ def configure(request: HttpRequest) -> HttpResponse:
 @require_POST
 @org_view(admin=True)
 def company_add_view(request: HttpRequest) -> HttpResponse:
+    """Adds a company; a repeat of the same form (double click, F5) adds nothing and shows the same list.
+
+    HTMX swaps the list in place; without HTMX the POST redirects to the configuration page
+    (POST-redirect-GET).
+    """
     organization = _organization(request)
     form = CompanyForm(request.POST)
+    repeat = False
     if form.is_valid():
-        company_add(organization=organization, cif=form.cleaned_data["cif"], name=form.cleaned_data["name"])
+        if form_once_consume(request):
+            cif, name = form.cleaned_data["cif"], form.cleaned_data["name"]
+            company_add(organization=organization, cif=cif, name=name)
+        else:
+            repeat = True
+        if not getattr(request, "htmx", False):
+            if repeat:
+                messages.info(request, _("This form was already sent; nothing was created again."))
+            return redirect("ro-efactura-configure", slug=organization.slug)
         form = CompanyForm()
-    context = {"company_form": form, **_status_context(request)}
+    context = {"company_form": form, "company_repeat": repeat, **_status_context(request)}
     return render_page(request, "ro_efactura/configure.html", context, fragment="ro_efactura/_companies.html")
 
 

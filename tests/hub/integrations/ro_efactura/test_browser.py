@@ -6,11 +6,9 @@ API keeps an event loop in the test thread, where Django refuses synchronous dat
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from django.utils import formats
@@ -19,37 +17,10 @@ from django.utils.timezone import localtime
 from hub.accounts.models import Organization, User
 from hub.integrations.ro_efactura.models import AuthorizationStatus, SpvAuthorization
 from hub.notifications.models import Event
+from tests.hub.browser import DESKTOP, PHONE, SCREENSHOTS, in_thread, log_in, no_horizontal_scroll
 from tests.hub.helpers import CALLBACK_PATH, NEW_CERT, OLD_CERT, PASSWORD, advance_clocks
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SCREENSHOTS = Path(__file__).resolve().parents[4] / "docs" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-T = TypeVar("T")
-
-
-def in_thread(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(_closing(function), *args, **kwargs).result()
-
-
-def _closing(function: Callable[..., T]) -> Callable[..., T]:
-    def run(*args: Any, **kwargs: Any) -> T:
-        from django.db import connection
-
-        try:
-            return function(*args, **kwargs)
-        finally:
-            connection.close()
-
-    return run
 
 
 @pytest.fixture
@@ -60,26 +31,12 @@ def sandbox_seed(sandbox_seed: dict[str, Any], live_server: Any) -> dict[str, An
 
 @pytest.fixture
 def browser_page(
-    hub_sandbox: Any, live_server: Any, settings: Any, organization: Organization
-) -> Iterator[Any]:
-    """Chromium on a fresh context; depends on the rows so that they exist before Playwright starts."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian chromium is not installed: run ./dev test, which installs it")
-    from playwright.sync_api import sync_playwright
-
+    hub_sandbox: Any, live_server: Any, settings: Any, organization: Organization, browser: Callable[..., Any]
+) -> Any:
+    """A desktop page; depends on the rows so that they exist before Playwright starts."""
     settings.ANAF_REDIRECT_URI = f"{live_server.url}{CALLBACK_PATH}"
-    settings.SITE_URL = live_server.url
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="ro-RO")
-        context.set_default_timeout(20_000)
-        page = context.new_page()
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
+    return browser(DESKTOP)
 
 
 def _shot(page: Any, name: str) -> None:
@@ -115,6 +72,7 @@ def _authorize_in_popup(page: Any, serial: str, pins: list[str], shot: str | Non
 
 def test_the_whole_flow_in_chromium(  # noqa: PLR0917  (pytest fixtures)
     browser_page: Any,
+    browser: Callable[..., Any],
     live_server: Any,
     hub_sandbox: Any,
     organization: Organization,
@@ -169,6 +127,17 @@ def test_the_whole_flow_in_chromium(  # noqa: PLR0917  (pytest fixtures)
     page.goto(f"{base}/o/{slug}/integrations/")
     assert page.locator('[data-kind="ro-efactura"] .check').is_visible()
     _shot(page, "06-integrari-autorizat")
+    phone = browser(PHONE)  # the same result on a phone: the green check and the fields, no sideways scroll
+    log_in(phone, base, owner)
+    phone.goto(f"{base}/o/{slug}/integrations/ro-efactura/")
+    assert phone.locator('[data-testid="green-check"]').is_visible()
+    assert _field(phone, "access-ends") == _when(authorization.access_end.at, "SHORT_DATE_FORMAT")
+    no_horizontal_scroll(phone)
+    _shot(phone, "05-ro-efactura-autorizat-phone")
+    phone.goto(f"{base}/o/{slug}/integrations/")
+    assert phone.locator('[data-kind="ro-efactura"] .check').is_visible()
+    no_horizontal_scroll(phone)
+    _shot(phone, "06-integrari-autorizat-phone")
 
     # 5. Automatic renewal: both clocks to 9 days before the access token expires
     lifetime = authorization.access_expires_at - authorization.authorized_at
@@ -227,33 +196,28 @@ def test_the_whole_flow_in_chromium(  # noqa: PLR0917  (pytest fixtures)
     _shot(page, "09-ajutor-editare-profil-oauth")
 
 
-def test_without_javascript_the_flow_is_a_plain_redirect(
-    hub_sandbox: Any, live_server: Any, active_module: Organization, owner: User, settings: Any
+def test_without_javascript_the_flow_is_a_plain_redirect(  # noqa: PLR0917  (pytest fixtures)
+    hub_sandbox: Any,
+    live_server: Any,
+    active_module: Organization,
+    owner: User,
+    settings: Any,
+    browser: Callable[..., Any],
 ) -> None:
-    in_thread(lambda: None)
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian chromium is not installed: run ./dev test, which installs it")
-    from playwright.sync_api import sync_playwright
-
     settings.ANAF_REDIRECT_URI = f"{live_server.url}{CALLBACK_PATH}"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(java_script_enabled=False)
-        page = context.new_page()
-        page.goto(f"{live_server.url}/login/")
-        page.fill("#id_username", owner.username)
-        page.fill("#id_password", PASSWORD)
-        page.get_by_role("button", name="Autentificare").click()
-        page.goto(f"{live_server.url}/o/{active_module.slug}/integrations/ro-efactura/")
-        page.get_by_role("button", name="Autorizare cu ANAF SPV").click()
-        page.get_by_role("button", name="Nu am token-ul introdus / No token inserted").click()
-        page.wait_for_url(f"{live_server.url}/o/{active_module.slug}/integrations/ro-efactura/")
-        assert "anulată sau refuzată" in page.locator(".messages").inner_text()
-        page.get_by_role("button", name="Autorizare cu ANAF SPV").click()
-        page.select_option("#serial", OLD_CERT)
-        page.fill("#pin", "1234")
-        page.get_by_role("button", name="Autentificare / Log in").click()
-        page.wait_for_url(f"{live_server.url}/o/{active_module.slug}/integrations/ro-efactura/")
-        assert "Autorizarea cu ANAF SPV a reușit" in page.locator(".messages").inner_text()
-        context.close()
-        browser.close()
+    page = browser(DESKTOP, java_script_enabled=False)
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", owner.username)
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Autentificare").click()
+    page.goto(f"{live_server.url}/o/{active_module.slug}/integrations/ro-efactura/")
+    page.get_by_role("button", name="Autorizare cu ANAF SPV").click()
+    page.get_by_role("button", name="Nu am token-ul introdus / No token inserted").click()
+    page.wait_for_url(f"{live_server.url}/o/{active_module.slug}/integrations/ro-efactura/")
+    assert "anulată sau refuzată" in page.locator(".messages").inner_text()
+    page.get_by_role("button", name="Autorizare cu ANAF SPV").click()
+    page.select_option("#serial", OLD_CERT)
+    page.fill("#pin", "1234")
+    page.get_by_role("button", name="Autentificare / Log in").click()
+    page.wait_for_url(f"{live_server.url}/o/{active_module.slug}/integrations/ro-efactura/")
+    assert "Autorizarea cu ANAF SPV a reușit" in page.locator(".messages").inner_text()

@@ -4,26 +4,20 @@ every company uses its own authorization's token (the sandbox's call log)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from hub.accounts.models import Organization, User
 from hub.inbox.models import Invoice
+from tests.hub.browser import SCREENSHOTS, WIDTHS, in_thread
 from tests.hub.helpers import CALLBACK_PATH, OLD_CERT, PASSWORD
 from tests.hub.inbox.helpers import ALFA, BUCATARIA, TESATORIA
-from tests.hub.integrations.ro_efactura.test_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    _authorize_in_popup,
-    in_thread,
-)
+from tests.hub.integrations.ro_efactura.test_browser import _authorize_in_popup
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[4] / "docs" / "screenshots"
 ACCOUNTANT_CERT = "1c:00:00:07:42:de:30:03:9a:00:00:00:03:7c"
 LIST_PATH = "/test/FCTEL/rest/listaMesajePaginatieFactura"
 
@@ -40,26 +34,17 @@ def sandbox_seed(sandbox_seed: dict[str, Any], live_server: Any) -> dict[str, An
     return sandbox_seed
 
 
-@pytest.fixture(params=[1280, 390], ids=["desktop", "phone"])
-def page(
-    request: Any, hub_sandbox: Any, live_server: Any, settings: Any, active_module: Organization
-) -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian chromium is not installed: run ./dev test, which installs it")
-    from playwright.sync_api import sync_playwright
-
+@pytest.fixture(params=list(WIDTHS))
+def page(  # noqa: PLR0917  (pytest fixtures)
+    request: Any,
+    hub_sandbox: Any,
+    live_server: Any,
+    settings: Any,
+    active_module: Organization,
+    browser: Callable[..., Any],
+) -> Any:
     settings.ANAF_REDIRECT_URI = f"{live_server.url}{CALLBACK_PATH}"
-    settings.SITE_URL = live_server.url
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": request.param, "height": 900}, locale="ro-RO")
-        context.set_default_timeout(20_000)
-        page = context.new_page()
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
+    return browser(WIDTHS[request.param])
 
 
 def _served(page: Any, serial: str) -> str:

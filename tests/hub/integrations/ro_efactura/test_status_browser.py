@@ -8,11 +8,9 @@ ORM calls run in a helper thread: Playwright's sync API keeps an event loop in t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from django.utils import formats, translation
@@ -23,35 +21,13 @@ from hub.core import clock
 from hub.integrations.ro_efactura.models import AuthorizationStatus, SpvAuthorization
 from hub.integrations.ro_efactura.tasks import authorizations_remind_task, authorizations_renew_due_task
 from hub.notifications.models import Event
+from tests.hub.browser import SCREENSHOTS, WIDTHS, in_thread
 from tests.hub.helpers import CALLBACK_PATH, NEW_CERT, OLD_CERT, PASSWORD, advance_clocks
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[4] / "docs" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+VIEWPORTS = WIDTHS
 STEP = timedelta(days=80)  # the access token lives 90 days; the beat renews it 10 days before it ends
-T = TypeVar("T")
-
-
-def in_thread(function: Callable[..., T], *args: Any) -> T:
-    def run() -> T:
-        from django.db import connection
-
-        try:
-            return function(*args)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run).result()
 
 
 @pytest.fixture
@@ -66,25 +42,17 @@ def width(request: Any) -> str:
 
 
 @pytest.fixture
-def page(
-    width: str, hub_sandbox: Any, live_server: Any, settings: Any, active_module: Organization
-) -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian chromium is not installed: run ./dev test, which installs it")
-    from playwright.sync_api import sync_playwright
-
+def page(  # noqa: PLR0917  (pytest fixtures)
+    width: str,
+    hub_sandbox: Any,
+    live_server: Any,
+    settings: Any,
+    active_module: Organization,
+    browser: Callable[..., Any],
+) -> Any:
     settings.ANAF_REDIRECT_URI = f"{live_server.url}{CALLBACK_PATH}"
-    settings.SITE_URL = live_server.url
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport=VIEWPORTS[width], locale="ro-RO")
-        context.set_default_timeout(30_000)
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser.close()
+    return browser(VIEWPORTS[width])
 
 
 def _shot(page: Any, name: str, width: str) -> None:
