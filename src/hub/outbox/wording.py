@@ -59,3 +59,16 @@ def explanation(finding: dict[str, str]) -> str:
                 "ANAF failed on its side; the hub checks whether the upload arrived before trying again."
             )
     return ""
+
+
+def explained(errors: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The stored findings, each with its explanation in the active language."""
+    return [{**error, "explanation": explanation(error)} for error in errors]
+
+
+def refusal_message(code: str) -> str:
+    if code == "empty":
+        return _("The file is empty: attach the invoice's XML.")
+    if code == "too_large":
+        return _("The file is larger than ANAF's 10 MB limit.")
+    return code
