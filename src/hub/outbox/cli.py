@@ -77,7 +77,10 @@ def send_command(
     wait: bool = False,
     as_json: bool = False,
     timeout: float = 900,
-    **flags: bool,
+    extern: bool = False,
+    self_billed: bool = False,
+    enforcement: bool = False,
+    deliberate_resend: bool = False,
 ) -> int:
     company = _company(cif, organization)
     if isinstance(company, str):
@@ -87,7 +90,14 @@ def send_command(
     for path in files:
         try:
             intake = outgoing_intake(
-                company=company, xml=path.read_bytes(), filename=path.name, source="cli", **flags
+                company=company,
+                xml=path.read_bytes(),
+                filename=path.name,
+                source="cli",
+                extern=extern,
+                self_billed=self_billed,
+                enforcement=enforcement,
+                deliberate_resend=deliberate_resend,
             )
         except OSError as exc:
             results.append(
