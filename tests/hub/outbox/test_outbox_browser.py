@@ -47,6 +47,7 @@ def test_upload_invalid_then_valid_invoice(
     page = browser(viewport)
     log_in(page, live_server.url, owner)
     page.goto(f"{live_server.url}/o/{authorized.slug}/outbox/")
+    assert page.locator("h1").inner_text() == "Facturi emise"
     _fits(page)
 
     page.set_input_files("input[name=files]", str(invalid))
