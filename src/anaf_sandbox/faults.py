@@ -3,7 +3,9 @@
 Faults are seed data (``faults`` in the seed, or ``POST /_sandbox/faults``), never code branches: each has
 an fnmatch ``path`` pattern, a ``kind``, and either a ``rate`` (probability per call) or a ``count`` (the
 next N matching calls); ``body_contains`` limits it to bodies holding a text (§2.7: the WAF blocks
-invoices with ``;CP `` in an address or a relative ``xsi:schemaLocation``).
+invoices with ``;CP `` in an address or a relative ``xsi:schemaLocation``). With ``after`` the call is
+handled first (an upload is recorded) and the fault replaces its answer: the client never learns what
+happened (§6 "an upload whose answer was lost is uncertain").
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ KINDS = (
     "login_wall",
     "truncated",
     "token_refused",
+    "technical_error",
 )
 # §1.9: the live /revoke answered like any path behind F5's login wall.
 LOGIN_WALL = "/my.policy"
@@ -41,6 +44,9 @@ WAF_PAGE = (
     "Please consult with your administrator.<br><br>Your support ID is: {support_id}"
     "<br><br><a href='javascript:history.back();'>[Go Back]</a></body></html>"
 )
+# §2.1: ANAF's technical-error answer to an upload (HTTP 200, ExecutionStatus 1); users report code 1814.
+TECHNICAL_ERROR = "A aparut o eroare tehnica. Cod: 1814"
+UPLOAD_NS = "mfp:anaf:dgti:spv:respUploadFisier:v1"
 # Not in the contract: ANAF's maintenance notices are plain Romanian text; the sandbox serves one (503).
 MAINTENANCE_TEXT = (
     "Serviciul este temporar indisponibil din cauza unor lucrari de mentenanta. "
@@ -91,7 +97,14 @@ async def apply(fault: dict[str, Any], timestamp: str, invalid_token_status: int
     if kind == "timeout":
         # Hold the connection past any sensible client timeout, then give up like a gateway.
         await asyncio.sleep(seconds)
-        return _gateway_page(504, "Gateway Time-out")
+        return gateway_page(504, "Gateway Time-out")
+    if kind == "technical_error":
+        return Response(
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<header xmlns="{UPLOAD_NS}" ExecutionStatus="1">\n'
+            f'    <Errors errorMessage="{TECHNICAL_ERROR}"/>\n</header>',
+            media_type="application/xml",
+        )
     if kind == "waf":
         return HTMLResponse(WAF_PAGE.format(support_id=secrets.randbelow(10**19)), status_code=200)
     if kind == "maintenance":
@@ -113,14 +126,23 @@ async def apply(fault: dict[str, Any], timestamp: str, invalid_token_status: int
         }
         return JSONResponse(body, status_code=500)
     titles = {500: "Internal Server Error", 502: "Bad Gateway", 504: "Gateway Time-out"}
-    return _gateway_page(status, titles[status])
+    return gateway_page(status, titles[status])
 
 
-def _gateway_page(status: int, title: str) -> HTMLResponse:
+def gateway_page(status: int, title: str) -> HTMLResponse:
     return HTMLResponse(
         f"<html><head><title>{status} {title}</title></head><body><h1>{title}</h1></body></html>",
         status_code=status,
     )
+
+
+def discarding(send: Send) -> Send:
+    """A ``send`` that drops the real answer (an ``after`` fault answers in its place)."""
+
+    async def drop(message: Message) -> None:
+        return None
+
+    return drop
 
 
 def truncating(send: Send) -> Send:

@@ -82,6 +82,9 @@ class Gate:
                     record["status"] = message["status"]
                 await send(message)
 
+            if record.get("fault_after"):
+                await self.app(scope, receive, faults.discarding(send_and_record))
+                return
             if record.get("fault") == "truncated":
                 await self.app(scope, receive, faults.truncating(send_and_record))
                 return
@@ -115,11 +118,14 @@ class Gate:
         fault = faults.pick(sandbox, request.method, path, request_body)
         if fault is not None:
             record["fault"] = fault["kind"]
-            faulted = await faults.apply(
-                fault, anaf_seconds(sandbox.now()), sandbox.seed.processing.invalid_token_status
-            )
-            if faulted is not None:
-                return faulted
+            if fault.get("after"):
+                record["fault_after"] = True
+            else:
+                faulted = await faults.apply(
+                    fault, anaf_seconds(sandbox.now()), sandbox.seed.processing.invalid_token_status
+                )
+                if faulted is not None:
+                    return faulted
         request.state.grant = None
         token = _bearer(request)
         needs_token = bool(PROTECTED.match(path)) and not OPTIONAL_AUTH.match(path)
@@ -143,4 +149,7 @@ class Gate:
                 }
                 return JSONResponse(body, status_code=429, headers={"Retry-After": str(int(wait + 0.999))})
         await call_next()
+        if fault is not None and fault.get("after"):
+            lost = await faults.apply(fault, anaf_seconds(sandbox.now()))
+            return lost or faults.gateway_page(504, "Gateway Time-out")
         return None

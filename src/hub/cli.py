@@ -45,6 +45,18 @@ def register(subparsers: Any) -> None:
     sync.add_argument("--company", metavar="CIF", help="only this company (CIF); default: every company")
     sync.set_defaults(func=_sync)
 
+    send = subparsers.add_parser("send", help="send issued invoices (XML files) to ANAF for one company")
+    send.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    send.add_argument("--company", metavar="CIF", required=True, help="the issuing company's CIF")
+    send.add_argument("--organization", metavar="SLUG", help="when the CIF is in several organizations")
+    send.add_argument("--wait", action="store_true", help="wait for ANAF's final answer")
+    send.add_argument("--json", action="store_true", help="print JSON")
+    send.add_argument("--extern", action="store_true", help="ANAF's extern flag")
+    send.add_argument("--autofactura", action="store_true", help="self-billed invoice")
+    send.add_argument("--executare", action="store_true", help="enforcement (executare silita)")
+    send.add_argument("--deliberate-resend", action="store_true", help="send even if sent before")
+    send.set_defaults(func=_send)
+
     archive = subparsers.add_parser("archive", help="the archive of original ANAF ZIPs")
     archive_commands = archive.add_subparsers(dest="archive_command", metavar="ACTION", required=True)
     verify = archive_commands.add_parser(
@@ -146,6 +158,24 @@ def _sync(args: argparse.Namespace) -> int:
     from hub.inbox.cli import sync_command
 
     return sync_command(cif=args.company)
+
+
+def _send(args: argparse.Namespace) -> int:
+    _setup()
+    _data_dir()
+    from hub.outbox.cli import send_command
+
+    return send_command(
+        files=args.files,
+        cif=args.company,
+        organization=args.organization,
+        wait=args.wait,
+        as_json=args.json,
+        extern=args.extern,
+        self_billed=args.autofactura,
+        enforcement=args.executare,
+        deliberate_resend=args.deliberate_resend,
+    )
 
 
 def _archive_verify(args: argparse.Namespace) -> int:

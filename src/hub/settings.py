@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "hub.integrations",
     "hub.integrations.ro_efactura",
     "hub.inbox",
+    "hub.outbox",
     "hub.webhooks",
     "hub.api",
 ]
@@ -244,6 +245,7 @@ EFACTURA_REDIS_URL = env_secret(
     "EFACTURA_REDIS_URL", CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
 )
 EFACTURA_QUOTA_PER_MINUTE = env_int("EFACTURA_QUOTA_PER_MINUTE", 1000)  # ANAF's, for the whole application
+EFACTURA_ANAF_TIMEOUT_SECONDS = env_int("EFACTURA_ANAF_TIMEOUT_SECONDS", 30)  # for one answer of ANAF
 EFACTURA_QUOTA_MARGIN = float(env_str("EFACTURA_QUOTA_MARGIN", "2"))  # % of each minute's budget kept unused
 
 
@@ -285,6 +287,7 @@ EFACTURA_SCHEDULE_BUDGET_SHARE = float(env_str("EFACTURA_SCHEDULE_BUDGET_SHARE",
 EFACTURA_PDF_MAX_LINES = env_int("EFACTURA_PDF_MAX_LINES", 5000)
 EFACTURA_PDF_TIME_LIMIT = env_int("EFACTURA_PDF_TIME_LIMIT", 120)
 EFACTURA_PDF_MEMORY_MB = env_int("EFACTURA_PDF_MEMORY_MB", 1536)
+EFACTURA_OUTBOX_SETTLE_MINUTES = env_int("EFACTURA_OUTBOX_SETTLE_MINUTES", 20)
 EFACTURA_WEBHOOKS_ALLOW_PRIVATE = env_bool("EFACTURA_WEBHOOKS_ALLOW_PRIVATE", False)
 CELERY_BEAT_SCHEDULE.update(
     {
@@ -317,6 +320,11 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "hub.inbox.tasks.inbox_digest_task",
             "schedule": _cron("EFACTURA_DIGEST_CRON", "0 7 * * *"),
             "options": {"expires": 23 * 3600},
+        },
+        "outbox-due": {  # issued invoices: sends, checks of uncertain uploads and status polls that are due
+            "task": "hub.outbox.tasks.outbox_due_task",
+            "schedule": _cron("EFACTURA_OUTBOX_CRON", "* * * * *"),
+            "options": {"expires": 55},
         },
         "webhooks-retry-due": {
             "task": "hub.webhooks.tasks.webhooks_retry_due_task",

@@ -11,6 +11,7 @@ class Scope(models.TextChoices):
     READ = "read", _("Read companies, authorizations, messages and invoices")
     DOWNLOAD = "download", _("Download originals (ZIP, XML) and PDFs")
     SYNC = "sync", _("Start a sync")
+    SEND = "send", _("Send issued invoices to ANAF")
 
 
 class ApiKey(models.Model):

@@ -11,6 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils import translation
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
@@ -20,6 +22,7 @@ from hub.api.models import ApiKey, Scope
 from hub.api.pagination import cursor_page
 from hub.api.services import api_key_check
 from hub.core.downloads import content_disposition
+from hub.documents import archive
 from hub.inbox import documents
 from hub.inbox.models import Invoice, Message
 from hub.inbox.selectors import (
@@ -37,6 +40,10 @@ from hub.inbox.shapes import invoice_summary
 from hub.integrations.ro_efactura.lifetime import AccessStatus
 from hub.integrations.ro_efactura.models import SpvAuthorization
 from hub.integrations.ro_efactura.selectors import access_status_of, authorizations_for, served_cifs
+from hub.outbox.models import OutgoingInvoice
+from hub.outbox.selectors import OutgoingFilters, outgoing_for, outgoing_get, outgoing_history
+from hub.outbox.services.intake import DuplicateInvoice, IntakeRefused, outgoing_intake
+from hub.outbox.wording import explained, refusal_message
 
 
 class KeyAuth(HttpBearer):
@@ -364,3 +371,201 @@ def start_sync(request: HttpRequest, company: str = "") -> dict[str, Any]:
             raise HttpError(404, f"no company {company!r} in this organization")
         company_id = found.pk
     return {"queued": inbox_sync_request(organization=key.organization, company_id=company_id, trigger="api")}
+
+
+class OutgoingErrorOut(Schema):
+    rule: str
+    message: str
+    value: str
+    location: str
+    source: str
+    explanation: str
+
+
+class OutgoingOut(Schema):
+    id: int
+    url: str
+    company: str
+    state: str
+    number: str
+    issue_date: date | None
+    standard: str
+    b2c: bool
+    extern: bool
+    self_billed: bool
+    enforcement: bool
+    buyer_id: str
+    buyer_name: str
+    total: Decimal | None
+    currency: str
+    upload_id: str | None
+    download_id: str | None
+    created: datetime
+    finished_at: datetime | None
+    corrects: int | None
+    errors: list[OutgoingErrorOut]
+
+
+class OutgoingDetail(OutgoingOut):
+    signature_valid: bool | None
+    attempts: list[dict[str, Any]]
+    history: list[int]
+
+
+class OutgoingPage(Schema):
+    items: list[OutgoingOut]
+    next_cursor: int | None
+
+
+class DuplicateOut(Schema):
+    detail: str
+    first: OutgoingOut
+
+
+class RefusedOut(Schema):
+    detail: str
+
+
+class SendQuery(Schema):
+    company: str  # CIF (with or without RO) or id
+    extern: bool = False
+    autofactura: bool = False
+    executare: bool = False
+    deliberate_resend: bool = False
+    corrects: int | None = None  # the rejected invoice this one corrects
+    lang: str = ""
+
+
+class OutboxQuery(Schema):
+    company: int | None = None
+    state: str = ""
+    q: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    since: datetime | None = None
+    cursor: int | None = None
+    limit: int = 100
+    lang: str = ""
+
+
+def _outgoing_out(row: OutgoingInvoice) -> dict[str, Any]:
+    return {
+        "id": row.pk,
+        "url": reverse("api-v1:get_outgoing", kwargs={"invoice_id": row.pk}),
+        "company": row.company.cif,
+        "state": row.state,
+        "number": row.number,
+        "issue_date": row.issue_date,
+        "standard": row.standard,
+        "b2c": row.b2c,
+        "extern": row.extern,
+        "self_billed": row.self_billed,
+        "enforcement": row.enforcement,
+        "buyer_id": row.buyer_id,
+        "buyer_name": row.buyer_name,
+        "total": row.total,
+        "currency": row.currency,
+        "upload_id": row.upload_id or None,
+        "download_id": row.download_id or None,
+        "created": row.created,
+        "finished_at": row.finished_at,
+        "corrects": row.corrects_id,
+        "errors": explained(row.errors),
+    }
+
+
+def _language(request: HttpRequest, lang: str) -> str:
+    return "en" if (lang or getattr(request, "LANGUAGE_CODE", "ro")).startswith("en") else "ro"
+
+
+@api.post(
+    "/outbox",
+    response={
+        200: OutgoingOut,
+        201: OutgoingOut,
+        404: RefusedOut,
+        409: DuplicateOut,
+        422: OutgoingOut,
+        400: RefusedOut,
+    },
+    tags=["outbox"],
+)
+def send_outgoing(request: HttpRequest, query: Query[SendQuery]) -> tuple[int, dict[str, Any]]:
+    """Take in one issued invoice: the request body is its XML (UBL invoice, UBL credit note or CII).
+
+    Send an `Idempotency-Key` header to make retries safe: the same key for the same company gives back the
+    first answer's invoice (HTTP 200) and never a second upload. 201: queued for ANAF (or already on its
+    way); 422: kept but invalid, with every error explained, not sent; 409: the same seller, number and
+    issue date was sent already (`first`), unless `deliberate_resend`.
+    """
+    key = _key(request, Scope.SEND)
+    with translation.override(_language(request, query.lang)):
+        found = company_lookup(key.organization, query.company)
+        if found is None:
+            return 404, {"detail": f"no company {query.company!r} in this organization"}
+        previous = outgoing_get(key.organization, query.corrects) if query.corrects else None
+        try:
+            intake = outgoing_intake(
+                company=found,
+                xml=request.body,
+                source="api",
+                extern=query.extern,
+                self_billed=query.autofactura,
+                enforcement=query.executare,
+                deliberate_resend=query.deliberate_resend,
+                idempotency_key=request.headers.get("Idempotency-Key", "").strip()[:200] or None,
+                corrects=previous,
+            )
+        except IntakeRefused as exc:
+            return 400, {"detail": str(refusal_message(exc.code))}
+        except DuplicateInvoice as exc:
+            return 409, {
+                "detail": "this invoice (seller, number, issue date) was sent already",
+                "first": _outgoing_out(exc.first),
+            }
+        invoice = OutgoingInvoice.objects.select_related("company").get(pk=intake.invoice.pk)
+        body = _outgoing_out(invoice)
+    if intake.replayed:
+        return 200, body
+    return (422 if invoice.state == "invalid" else 201), body
+
+
+@api.get("/outbox", response=OutgoingPage, tags=["outbox"])
+def list_outgoing(request: HttpRequest, query: Query[OutboxQuery]) -> dict[str, Any]:
+    """Issued invoices in intake order (ascending id), with the same cursor as `/invoices`; `since` keeps
+    only those taken in after that moment."""
+    key = _key(request, Scope.READ)
+    filters = OutgoingFilters(
+        company=query.company, state=query.state, q=query.q, date_from=query.date_from, date_to=query.date_to
+    )
+    rows = outgoing_for(key.organization, filters)
+    if query.since:
+        rows = rows.filter(created__gt=query.since)
+    with translation.override(_language(request, query.lang)):
+        return cursor_page(rows, cursor=query.cursor, limit=query.limit, shape=_outgoing_out)
+
+
+@api.get("/outbox/{invoice_id}", response=OutgoingDetail, tags=["outbox"], url_name="get_outgoing")
+def get_outgoing(request: HttpRequest, invoice_id: int, lang: str = "") -> dict[str, Any]:
+    key = _key(request, Scope.READ)
+    invoice = outgoing_get(key.organization, invoice_id)
+    with translation.override(_language(request, lang)):
+        return {
+            **_outgoing_out(invoice),
+            "signature_valid": invoice.signature_valid,
+            "attempts": [
+                {"started": a.started.isoformat(), "outcome": a.outcome, "upload_id": a.upload_id}
+                for a in invoice.attempts.all()
+            ],
+            "history": [row.pk for row in outgoing_history(invoice)],
+        }
+
+
+@api.get("/outbox/{invoice_id}/answer", tags=["files"], response={200: None})
+def get_outgoing_answer(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    """ANAF's answer ZIP as archived: the signed invoice (`ok`) or the error report (`nok`)."""
+    invoice = outgoing_get(_key(request, Scope.DOWNLOAD).organization, invoice_id)
+    if not invoice.answer_sha256:
+        raise HttpError(404, "ANAF has not answered yet")
+    name = f"{invoice.upload_id or invoice.pk}.zip"
+    return _file(archive.blob_get(invoice.answer_sha256), name, "application/zip")

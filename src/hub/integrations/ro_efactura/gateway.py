@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 from django.conf import settings
 
 from anaf import AnafEndpoints, EFacturaClient, OAuthClient, Quotas, TokenProvider
@@ -56,6 +57,7 @@ def efactura_client(*, environment: str, access_token: str | TokenProvider) -> E
         endpoints=endpoints,
         limiter=shared_limiter(endpoints.api_base),
         quotas=Quotas(global_per_minute=settings.EFACTURA_QUOTA_PER_MINUTE),
+        timeout=httpx.Timeout(settings.EFACTURA_ANAF_TIMEOUT_SECONDS, connect=10.0),
     )
     # Our clock's offset (zero in production) is our best first guess of ANAF's; the client refines it.
     client.clock_skew = clock.offset()

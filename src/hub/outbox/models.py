@@ -1,0 +1,130 @@
+"""Issued invoices on their way to ANAF (`OutgoingInvoice`) and every upload tried for them (`UploadAttempt`).
+
+The state machine (docs/outbox.md):
+
+    invalid                       local validation found errors: never sent
+    queued -> sending -> sent -> ok | nok
+                  \\-> uncertain -> sent (found at ANAF) | queued (established that nothing arrived)
+                  \\-> failed      refused before anything was filed (authorization, rights): resend by hand
+                  \\-> nok         refused on the spot by ANAF (XSD, parameters): nothing filed
+
+An upload may leave only from `sending`, claimed by a conditional update; an `uncertain` invoice is never
+uploaded again before the reconciliation with ANAF's list of sent messages has decided.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hub.accounts.models import Company, Organization
+
+
+class OutgoingState(models.TextChoices):
+    INVALID = "invalid", _("Invalid")
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    UNCERTAIN = "uncertain", _("Uncertain")
+    SENT = "sent", _("Sent, awaiting ANAF")
+    OK = "ok", _("Accepted by ANAF")
+    NOK = "nok", _("Rejected by ANAF")
+    FAILED = "failed", _("Not sent")
+
+
+# States in which an invoice counts as sent or on its way (the duplicate check looks at these).
+IN_FLIGHT = (
+    OutgoingState.QUEUED,
+    OutgoingState.SENDING,
+    OutgoingState.UNCERTAIN,
+    OutgoingState.SENT,
+    OutgoingState.OK,
+)
+FINAL = (OutgoingState.OK, OutgoingState.NOK, OutgoingState.INVALID)
+
+
+class Standard(models.TextChoices):
+    UBL = "UBL", "UBL"
+    CN = "CN", _("UBL credit note")
+    CII = "CII", "CII"
+
+
+class OutgoingInvoice(models.Model):
+    """One issued invoice as received (XML archived byte for byte) and where it stands with ANAF."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="outgoing")
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="outgoing")
+    created = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.CharField(max_length=10, default="ui")  # ui, api, cli
+    filename = models.CharField(max_length=255, blank=True)
+    xml_sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField(default=0)
+    standard = models.CharField(max_length=3, choices=Standard.choices, default=Standard.UBL)
+    extern = models.BooleanField(default=False)
+    self_billed = models.BooleanField(default=False)  # ANAF's `autofactura`
+    enforcement = models.BooleanField(default=False)  # ANAF's `executare`
+    b2c = models.BooleanField(default=False)
+    number = models.CharField(max_length=200, blank=True)
+    issue_date = models.DateField(null=True, blank=True)
+    seller_cif = models.CharField(max_length=20, blank=True)
+    buyer_id = models.CharField(max_length=40, blank=True)
+    buyer_name = models.CharField(max_length=300, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    total = models.DecimalField(max_digits=19, decimal_places=2, null=True, blank=True)
+    state = models.CharField(max_length=10, choices=OutgoingState.choices, db_index=True)
+    errors = models.JSONField(default=list, blank=True)  # local findings or ANAF's errors
+    idempotency_key = models.CharField(max_length=200, blank=True)
+    deliberate_resend = models.BooleanField(default=False)
+    corrects = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="corrections"
+    )
+    upload_id = models.CharField(max_length=40, blank=True, db_index=True)
+    uploaded_at = models.DateTimeField(null=True, blank=True)
+    download_id = models.CharField(max_length=40, blank=True)
+    answer_sha256 = models.CharField(max_length=64, blank=True)
+    signature_valid = models.BooleanField(null=True, blank=True)
+    anaf_state = models.CharField(max_length=40, blank=True)  # stareMesaj's last `stare`
+    polls = models.PositiveIntegerField(default=0)
+    next_action_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=["company", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="outgoing_unique_idempotency_key",
+            ),
+            models.UniqueConstraint(
+                fields=["company", "upload_id"],
+                condition=~models.Q(upload_id=""),
+                name="outgoing_unique_upload_id",
+            ),
+        )
+        indexes = (models.Index(fields=["company", "seller_cif", "number", "issue_date"]),)
+        ordering = ("-created", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.number or '?'} ({self.state})"
+
+
+class UploadAttempt(models.Model):
+    """One upload that left (or may have left) for ANAF, written before the request goes out."""
+
+    invoice = models.ForeignKey(OutgoingInvoice, on_delete=models.CASCADE, related_name="attempts")
+    started = models.DateTimeField()
+    finished = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, blank=True)  # sent, refused, uncertain, failed, found, absent
+    upload_id = models.CharField(max_length=40, blank=True)
+    detail = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ("started", "pk")
+
+    def __str__(self) -> str:
+        return f"attempt {self.pk} of {self.invoice_id}: {self.outcome or 'in progress'}"
