@@ -9,12 +9,10 @@ from typing import Any
 import pytest
 
 from hub.accounts.models import Organization, User
-from tests.hub.inbox.test_inbox_browser import SCREENSHOTS
-from tests.hub.inbox.test_inbox_ux_browser import DESKTOP, PHONE, browser, log_in
+from tests.hub.browser import DESKTOP, PHONE, SCREENSHOTS, log_in
 from tests.hub.outbox.helpers import issued_xml, upload_calls
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-__all__ = ["browser"]  # the fixture, shared with the inbox's browser tests
 
 
 @pytest.fixture
