@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "hub.integrations",
     "hub.integrations.ro_efactura",
     "hub.inbox",
+    "hub.desk",
     "hub.webhooks",
     "hub.api",
 ]
@@ -310,6 +311,11 @@ CELERY_BEAT_SCHEDULE.update(
         "inbox-digest": {
             "task": "hub.inbox.tasks.inbox_digest_task",
             "schedule": _cron("EFACTURA_DIGEST_CRON", "0 7 * * *"),
+            "options": {"expires": 23 * 3600},
+        },
+        "desk-digest": {  # each reviewer: how many supplier invoices wait for them
+            "task": "hub.desk.tasks.desk_digest_task",
+            "schedule": _cron("EFACTURA_DESK_DIGEST_CRON", "30 7 * * 1-5"),
             "options": {"expires": 23 * 3600},
         },
         "webhooks-retry-due": {

@@ -12,6 +12,7 @@ organization_patterns = [
     path("integrations/", include("hub.integrations.urls")),
     path("notifications/", include("hub.notifications.urls")),
     path("inbox/", include("hub.inbox.urls")),
+    path("desk/", include("hub.desk.urls")),
     path("webhooks/", include("hub.webhooks.urls")),
     path("api-keys/", include("hub.api.org_urls")),
     path("members/", include("hub.accounts.org_urls")),
