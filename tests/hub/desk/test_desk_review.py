@@ -88,7 +88,7 @@ def test_bulk_review_with_trail_roles_and_webhooks(synced: Organization, member:
 
     # refusing needs a reason, in the user's language
     page = client.post(desk + "bulk/", {"action": "refuse", "invoice": [received[2]]}, follow=True)
-    assert "Write why the invoice is refused." in page.content.decode()
+    assert "Scrie motivul respingerii facturii." in page.content.decode()
     assert InvoiceReview.objects.get(invoice_id=received[2]).state == ReviewState.TO_REVIEW
     client.post(desk + "bulk/", {"action": "refuse", "invoice": [received[2]], "reason": "Preț greșit"})
     assert InvoiceReview.objects.get(invoice_id=received[2]).reason == "Preț greșit"
