@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "hub.integrations.ro_efactura",
     "hub.inbox",
     "hub.outbox",
+    "hub.desk",
     "hub.webhooks",
     "hub.api",
 ]
@@ -325,6 +326,11 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "hub.outbox.tasks.outbox_due_task",
             "schedule": _cron("EFACTURA_OUTBOX_CRON", "* * * * *"),
             "options": {"expires": 55},
+        },
+        "desk-digest": {  # each reviewer: how many supplier invoices wait for them
+            "task": "hub.desk.tasks.desk_digest_task",
+            "schedule": _cron("EFACTURA_DESK_DIGEST_CRON", "30 7 * * 1-5"),
+            "options": {"expires": 23 * 3600},
         },
         "webhooks-retry-due": {
             "task": "hub.webhooks.tasks.webhooks_retry_due_task",

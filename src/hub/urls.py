@@ -13,6 +13,7 @@ organization_patterns = [
     path("notifications/", include("hub.notifications.urls")),
     path("inbox/", include("hub.inbox.urls")),
     path("outbox/", include("hub.outbox.urls")),
+    path("desk/", include("hub.desk.urls")),
     path("webhooks/", include("hub.webhooks.urls")),
     path("api-keys/", include("hub.api.org_urls")),
     path("members/", include("hub.accounts.org_urls")),

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from hub.api import desk_v1  # noqa: F401  (registers the desk's operations on the API)
 from hub.api.v1 import api
 
 urlpatterns = [path("", api.urls)]

@@ -27,12 +27,16 @@ class Kind(StrEnum):
     INBOX_ARCHIVE_DAMAGED = "inbox.archive_damaged"
     INVOICE_RECEIVED = "invoice.received"
     INVOICE_DIGEST = "invoice.digest"
+    DESK_DIGEST = "desk.digest"
 
 
 class WebhookEvent(StrEnum):
     INVOICE_RECEIVED = "invoice.received"
     INVOICE_SENT_ACCEPTED = "invoice.sent.accepted"
     INVOICE_SENT_REJECTED = "invoice.sent.rejected"
+    INVOICE_RECEIVED_APPROVED = "invoice.received.approved"
+    INVOICE_RECEIVED_REFUSED = "invoice.received.refused"
+    INVOICE_RECEIVED_BOOKED = "invoice.received.booked"
     AUTHORIZATION_EXPIRING = "authorization.expiring"
     AUTHORIZATION_FAILED = "authorization.failed"
 
@@ -41,6 +45,9 @@ WEBHOOK_LABELS: dict[WebhookEvent, Promise] = {
     WebhookEvent.INVOICE_RECEIVED: _("A supplier invoice was received"),
     WebhookEvent.INVOICE_SENT_ACCEPTED: _("An issued invoice was accepted by ANAF"),
     WebhookEvent.INVOICE_SENT_REJECTED: _("An issued invoice was rejected by ANAF"),
+    WebhookEvent.INVOICE_RECEIVED_APPROVED: _("A supplier invoice was approved"),
+    WebhookEvent.INVOICE_RECEIVED_REFUSED: _("A supplier invoice was refused"),
+    WebhookEvent.INVOICE_RECEIVED_BOOKED: _("A supplier invoice was booked"),
     WebhookEvent.AUTHORIZATION_EXPIRING: _("The ANAF authorization expires soon"),
     WebhookEvent.AUTHORIZATION_FAILED: _("The ANAF authorization failed"),
 }

@@ -36,6 +36,7 @@ TITLES: dict[Kind, Promise] = {
     Kind.INBOX_ARCHIVE_DAMAGED: _("The archive of original e-Factura documents has changed"),
     Kind.INVOICE_RECEIVED: _("New supplier invoice"),
     Kind.INVOICE_DIGEST: _("New supplier invoices today"),
+    Kind.DESK_DIGEST: _("Supplier invoices waiting for your review"),
 }
 # Louder titles (and e-mail subjects) as an alarm escalates: (kind, params["threshold"]) -> title.
 ESCALATED_TITLES: dict[tuple[Kind, int], Promise] = {
@@ -64,6 +65,7 @@ LINK_LABELS: dict[str, Promise] = {
     "inbox-sync-status": _("Open the sync status page"),
     "inbox-invoice": _("Open the invoice"),
     "inbox": _("Open the inbox"),
+    "desk": _("Open the invoices to review"),
 }
 DEFAULT_LINK_LABEL = _("Open e-Factura Hub")
 
@@ -115,6 +117,9 @@ BODIES: dict[Kind, Promise] = {
     ),
     Kind.INVOICE_RECEIVED: _("%(seller)s sent invoice %(number)s of %(amount)s %(currency)s to %(company)s."),
     Kind.INVOICE_DIGEST: _("%(invoices)s arrived for %(organization)s: %(summary)s"),
+    Kind.DESK_DIGEST: _(
+        "%(count)s supplier invoices of %(organization)s wait for your review. Oldest first: %(summary)s"
+    ),
 }
 
 

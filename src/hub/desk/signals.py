@@ -1,0 +1,32 @@
+"""A received invoice gets its review as soon as the inbox archives it (`reviews_open` catches up on any
+invoice archived before the desk was installed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hub.core import clock
+from hub.desk.models import CompanyDesk, InvoiceReview
+from hub.inbox.models import Direction, Invoice
+
+
+def invoice_saved(sender: type[Invoice], instance: Invoice, created: bool, **kwargs: Any) -> None:
+    if not created or instance.direction != Direction.RECEIVED:
+        return
+    assignee_id = (
+        CompanyDesk.objects.filter(company_id=instance.company_id)
+        .values_list("default_assignee_id", flat=True)
+        .first()
+    )
+    InvoiceReview.objects.bulk_create(
+        [
+            InvoiceReview(
+                invoice=instance,
+                organization_id=instance.organization_id,
+                company_id=instance.company_id,
+                assignee_id=assignee_id,
+                created=clock.now(),
+            )
+        ],
+        ignore_conflicts=True,
+    )
