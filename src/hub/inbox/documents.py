@@ -23,6 +23,7 @@ import einvoice
 from hub.core.spreadsheet import csv_lines, neutralize
 from hub.documents import archive
 from hub.inbox.models import Invoice
+from hub.inbox.wording import problem_sentences
 
 
 @dataclass
@@ -132,8 +133,16 @@ def _cells(invoice: Invoice) -> list[object]:
         invoice.tax,
         invoice.payable,
         timezone.localtime(invoice.received_at),
-        invoice.problem.replace("\n", " ")[:500],
+        problem_text(invoice)[:500],
     ]
+
+
+def problem_text(invoice: Invoice) -> str:
+    """The recorded problem as the detail page words it, in the active language, on one line."""
+    if not invoice.problem:
+        return ""
+    sentence, detail = problem_sentences(invoice.problem, invoice.kind)
+    return " ".join(part for part in (str(sentence), detail) if part).replace("\n", " ")
 
 
 def _csv_cells(invoice: Invoice, dialect: CsvDialect, language: str) -> list[object]:

@@ -105,3 +105,19 @@ def test_document_problems_are_sentences_in_english_too() -> None:
         )
     with translation.override("ro"):
         assert problem_sentences(damaged.problem, damaged.kind)[1] == "Nu este o arhivă ZIP"
+
+
+def test_the_exports_word_problems_as_the_detail_page_does(
+    organization: Organization, companies: list[Company], owner: User
+) -> None:
+    damaged = read_zip(b"junk")
+    invoice_make(
+        companies[0], kind=DocumentKind.UNKNOWN, state=InvoiceState.UNREADABLE, problem=damaged.problem
+    )
+    client = login(owner)
+    exported = b"".join(client.get(f"/o/{organization.slug}/inbox/export.csv").streaming_content).decode(
+        "utf-8-sig"
+    )
+    assert "Arhiva primită de la ANAF nu a putut fi deschisă în siguranță" in exported
+    assert "Nu este o arhivă ZIP" in exported
+    assert "ZIP: " not in exported
