@@ -118,7 +118,7 @@ BODIES: dict[Kind, Promise] = {
     Kind.INVOICE_RECEIVED: _("%(seller)s sent invoice %(number)s of %(amount)s %(currency)s to %(company)s."),
     Kind.INVOICE_DIGEST: _("%(invoices)s arrived for %(organization)s: %(summary)s"),
     Kind.DESK_DIGEST: _(
-        "%(count)s supplier invoices of %(organization)s wait for your review. Oldest first: %(summary)s"
+        "%(organization)s: %(waiting)s waiting for your review. Oldest first: %(summary)s"
     ),
 }
 
@@ -152,6 +152,9 @@ def _counted(params: dict[str, Any]) -> dict[str, str]:
         worded["invoices"] = ngettext(
             "%(num)d new supplier invoice", "%(num)d new supplier invoices", count
         ) % {"num": count}
+        worded["waiting"] = ngettext("%(num)d supplier invoice", "%(num)d supplier invoices", count) % {
+            "num": count
+        }
     return worded
 
 

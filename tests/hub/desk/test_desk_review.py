@@ -176,7 +176,7 @@ def test_counter_and_daily_digest_tell_the_assignee_oldest_first(
     assert digests_send() == 0  # once a day
     [message] = [m for m in mail.outbox if member.email in m.to]
     body = message.body
-    assert str(waiting) in body
+    assert f"{waiting} facturi primite așteaptă verificarea ta" in body  # the Romanian plural, worded
     oldest = Invoice.objects.get(pk=received[1])
     assert (oldest.number or "?") in body
     assert body.index(oldest.number) < body.index(Invoice.objects.get(pk=received[2]).number)
