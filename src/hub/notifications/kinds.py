@@ -117,9 +117,7 @@ BODIES: dict[Kind, Promise] = {
     ),
     Kind.INVOICE_RECEIVED: _("%(seller)s sent invoice %(number)s of %(amount)s %(currency)s to %(company)s."),
     Kind.INVOICE_DIGEST: _("%(invoices)s arrived for %(organization)s: %(summary)s"),
-    Kind.DESK_DIGEST: _(
-        "%(organization)s: %(waiting)s waiting for your review. Oldest first: %(summary)s"
-    ),
+    Kind.DESK_DIGEST: _("%(organization)s: %(waiting)s waiting for your review. Oldest first: %(summary)s"),
 }
 
 
