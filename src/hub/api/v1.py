@@ -43,7 +43,8 @@ from hub.integrations.ro_efactura.selectors import access_status_of, authorizati
 from hub.outbox.models import OutgoingInvoice
 from hub.outbox.selectors import OutgoingFilters, outgoing_for, outgoing_get, outgoing_history
 from hub.outbox.services.intake import DuplicateInvoice, IntakeRefused, outgoing_intake
-from hub.outbox.wording import explained, refusal_message
+from hub.outbox.shapes import outgoing_summary
+from hub.outbox.wording import refusal_message
 
 
 class KeyAuth(HttpBearer):
@@ -449,29 +450,7 @@ class OutboxQuery(Schema):
 
 
 def _outgoing_out(row: OutgoingInvoice) -> dict[str, Any]:
-    return {
-        "id": row.pk,
-        "url": reverse("api-v1:get_outgoing", kwargs={"invoice_id": row.pk}),
-        "company": row.company.cif,
-        "state": row.state,
-        "number": row.number,
-        "issue_date": row.issue_date,
-        "standard": row.standard,
-        "b2c": row.b2c,
-        "extern": row.extern,
-        "self_billed": row.self_billed,
-        "enforcement": row.enforcement,
-        "buyer_id": row.buyer_id,
-        "buyer_name": row.buyer_name,
-        "total": row.total,
-        "currency": row.currency,
-        "upload_id": row.upload_id or None,
-        "download_id": row.download_id or None,
-        "created": row.created,
-        "finished_at": row.finished_at,
-        "corrects": row.corrects_id,
-        "errors": explained(row.errors),
-    }
+    return {**outgoing_summary(row), "url": reverse("api-v1:get_outgoing", kwargs={"invoice_id": row.pk})}
 
 
 def _language(request: HttpRequest, lang: str) -> str:

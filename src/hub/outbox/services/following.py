@@ -26,6 +26,7 @@ from hub.integrations.ro_efactura.anaf_errors import code_for
 from hub.integrations.ro_efactura.services import access
 from hub.outbox.models import OutgoingInvoice, OutgoingState
 from hub.outbox.services.sending import _claim, _save, anaf_finding
+from hub.outbox.shapes import outgoing_summary
 from hub.webhooks.services import webhook_emit
 
 POLL_DELAYS = (2, 3, 5, 10, 20, 30, 60, 120, 300, 600, 900, 1800)  # seconds; then every hour
@@ -119,22 +120,6 @@ def _answer_errors(raw: bytes) -> list[str]:
         return list(einvoice.open_anaf_zip(raw).errors)
     except einvoice.UnsafeArchive:
         return []
-
-
-def outgoing_summary(invoice: OutgoingInvoice) -> dict[str, Any]:
-    """The invoice as webhooks and the API show it."""
-    return {
-        "id": invoice.pk,
-        "company": invoice.company.cif,
-        "number": invoice.number,
-        "issue_date": invoice.issue_date.isoformat() if invoice.issue_date else None,
-        "state": invoice.state,
-        "upload_id": invoice.upload_id or None,
-        "download_id": invoice.download_id or None,
-        "b2c": invoice.b2c,
-        "standard": invoice.standard,
-        "errors": invoice.errors,
-    }
 
 
 def _announce(invoice: OutgoingInvoice) -> None:
