@@ -105,10 +105,10 @@ def reviews_transition(
     user = membership.user
     outcome = Outcome()
     wanted = sorted(set(invoice_ids))
-    with transaction.atomic():
+    with transaction.atomic():  # lock the reviews only (PostgreSQL refuses the nullable assignee join)
         rows = {
             row.invoice_id: row
-            for row in InvoiceReview.objects.select_for_update()
+            for row in InvoiceReview.objects.select_for_update(of=("self",))
             .filter(organization=organization, invoice_id__in=wanted)
             .select_related("invoice__company", "invoice__message", "assignee")
         }
