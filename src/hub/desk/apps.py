@@ -13,3 +13,16 @@ class DeskConfig(AppConfig):
         from hub.inbox.models import Invoice  # noqa: PLC0415
 
         post_save.connect(invoice_saved, sender=Invoice, dispatch_uid="desk-review-open")
+        self._buyer_messages_connect()
+
+    def _buyer_messages_connect(self) -> None:
+        """Buyer messages (RASP): inbound ones recorded as archived, and their sections on other apps' pages."""
+        from hub.core.panels import panel_register  # noqa: PLC0415
+        from hub.desk import buyer_messages  # noqa: PLC0415
+        from hub.inbox.models import Invoice  # noqa: PLC0415
+
+        post_save.connect(
+            buyer_messages.buyer_message_archived, sender=Invoice, dispatch_uid="desk-buyer-message-archived"
+        )
+        panel_register("inbox-invoice", "buyer-messages", buyer_messages.inbox_panel)
+        panel_register("outbox-invoice", "customer-messages", buyer_messages.outbox_panel)

@@ -70,6 +70,11 @@ class ActionForm(forms.Form):
     )
     reason = forms.CharField(label=_("Reason (for a refusal)"), required=False, max_length=2000)
     assignee = forms.ChoiceField(label=_("Assign to"), required=False)
+    notify_supplier = forms.BooleanField(
+        label=_("Send the supplier a message through ANAF (RASP)"),
+        required=False,
+        help_text=_("With Approve or Refuse: the supplier sees the decision (and the reason) in ANAF's SPV."),
+    )
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from hub.accounts.decorators import org_view
 from hub.accounts.models import Membership, Organization, User
+from hub.desk.buyer_messages import review_tell_supplier, reviews_transition_telling, sent_panel
 from hub.desk.forms import ACTIONS, ActionForm, CommentForm, ReviewFilterForm
 from hub.desk.models import InvoiceReview
 from hub.desk.selectors import desks_of, review_get, reviewers_of, reviews_for
@@ -100,7 +101,10 @@ def _apply(request: HttpRequest, invoice_ids: list[int]) -> Outcome | None:
             if form.cleaned_data["assignee"]:
                 assignee = User.objects.filter(pk=int(form.cleaned_data["assignee"])).first()
             return reviews_assign(membership=membership, invoice_ids=invoice_ids, assignee=assignee)
-        return reviews_transition(
+        transition = (
+            reviews_transition_telling if form.cleaned_data["notify_supplier"] else reviews_transition
+        )
+        return transition(
             membership=membership,
             invoice_ids=invoice_ids,
             to_state=ACTIONS[action],
@@ -178,6 +182,7 @@ def _review_context(request: HttpRequest, review: InvoiceReview) -> dict[str, An
         "entries": review.entries.select_related("user", "assignee"),
         "action_form": ActionForm(organization=organization),
         "comment_form": CommentForm(),
+        "buyer_messages": sent_panel(request, review.invoice, on_desk=True),
     }
 
 
@@ -196,6 +201,21 @@ def desk_comment(request: HttpRequest, invoice_id: int) -> HttpResponse:
             messages.error(request, error_message(exc.code))
     else:
         messages.error(request, error_message("comment_empty"))
+    return redirect("desk-review", slug=organization.slug, invoice_id=invoice_id)
+
+
+@org_view(authorize=True)
+@require_POST
+def desk_rasp(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    """Tell the supplier of the current decision through ANAF, when it was decided without a message."""
+    organization = _organization(request)
+    _review(organization, invoice_id)
+    try:
+        review_tell_supplier(membership=_membership(request), invoice_id=invoice_id)
+    except DeskError as exc:
+        messages.error(request, error_message(exc.code))
+    else:
+        messages.success(request, _("The message to the supplier is on its way to ANAF."))
     return redirect("desk-review", slug=organization.slug, invoice_id=invoice_id)
 
 

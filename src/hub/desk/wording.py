@@ -16,6 +16,15 @@ ERRORS: dict[str, Promise] = {
     "not_allowed": _("Not possible from its current state."),
     "unchanged": _("Already so."),
     "nothing_chosen": _("Choose at least one invoice."),
+    "rasp_not_a_decision": _(
+        "A message to the supplier tells of an acceptance or a refusal: choose Approve or Refuse."
+    ),
+    "rasp_not_an_invoice": _("A message to the supplier answers a received invoice or credit note only."),
+    "rasp_no_upload_index": _(
+        "ANAF's upload index of this invoice is not known, so no message to the supplier can answer it."
+    ),
+    "rasp_reason_required": _("Write the reason of the refusal: the supplier reads it in the message."),
+    "rasp_too_long": _("The message to the supplier is too long (at most 2000 characters)."),
 }
 
 

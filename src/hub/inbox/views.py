@@ -30,6 +30,7 @@ from hub.accounts.models import Organization, User
 from hub.core import clock
 from hub.core.downloads import content_disposition
 from hub.core.htmx import render_page
+from hub.core.panels import panels_for
 from hub.core.problems import SyncError, problem_message
 from hub.inbox import documents
 from hub.inbox.forms import FilterForm, IntervalForm, PreferenceForm, SyncNowForm
@@ -120,6 +121,7 @@ def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
         "xml_name": xml_name,
         "signature_name": signature_name,
         "can_render": invoice.kind in ("invoice", "credit_note"),
+        "panels": panels_for("inbox-invoice", request, invoice),
     }
     return render_page(request, "inbox/detail.html", context)
 

@@ -47,6 +47,7 @@ class Standard(models.TextChoices):
     UBL = "UBL", "UBL"
     CN = "CN", _("UBL credit note")
     CII = "CII", "CII"
+    RASP = "RASP", _("Buyer message (RASP)")
 
 
 class OutgoingInvoice(models.Model):
@@ -62,7 +63,7 @@ class OutgoingInvoice(models.Model):
     filename = models.CharField(max_length=255, blank=True)
     xml_sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField(default=0)
-    standard = models.CharField(max_length=3, choices=Standard.choices, default=Standard.UBL)
+    standard = models.CharField(max_length=4, choices=Standard.choices, default=Standard.UBL)
     extern = models.BooleanField(default=False)
     self_billed = models.BooleanField(default=False)  # ANAF's `autofactura`
     enforcement = models.BooleanField(default=False)  # ANAF's `executare`
@@ -128,3 +129,59 @@ class UploadAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"attempt {self.pk} of {self.invoice_id}: {self.outcome or 'in progress'}"
+
+
+class BuyerDecision(models.TextChoices):
+    ACCEPT = "accept", _("Accepted")
+    REFUSE = "refuse", _("Refused")
+
+
+class BuyerMessageDirection(models.TextChoices):
+    SENT = "sent", _("Sent to the supplier")  # the company is the buyer
+    RECEIVED = "received", _("Received from the customer")  # the company is the seller
+
+
+class BuyerMessage(models.Model):
+    """A buyer message (ANAF's RASP) about one invoice, identified by that invoice's upload index.
+
+    Sent (the company is the buyer): `upload` is the outbox row that carries it to ANAF with standard RASP,
+    so it is claimed, attempted, reconciled and polled exactly like an issued invoice; `key` names the
+    decision it tells of, and is unique per company, so one decision never sends two messages.
+    Received (the company is the seller): the customer's message read from ANAF's list, kept here so that
+    Facturi emise shows it beside the invoice it answers. `document_id` is the archived message in
+    Facturi primite (the inbox's document id), for a link; the desk fills it in.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="buyer_messages")
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="buyer_messages")
+    direction = models.CharField(max_length=10, choices=BuyerMessageDirection.choices)
+    answers_upload_id = models.CharField(max_length=40, db_index=True, help_text="index_incarcare")
+    decision = models.CharField(max_length=10, choices=BuyerDecision.choices, blank=True)
+    text = models.TextField()
+    key = models.CharField(max_length=200, blank=True)
+    upload = models.OneToOneField(
+        OutgoingInvoice, null=True, blank=True, on_delete=models.CASCADE, related_name="buyer_message"
+    )
+    rasp_upload_id = models.CharField(max_length=40, blank=True, help_text="the RASP's own upload index")
+    download_id = models.CharField(max_length=40, blank=True)
+    document_id = models.PositiveBigIntegerField(null=True, blank=True)
+    created = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=["company", "key"], condition=~models.Q(key=""), name="buyer_message_one_per_decision"
+            ),
+            models.UniqueConstraint(
+                fields=["company", "direction", "rasp_upload_id"],
+                condition=~models.Q(rasp_upload_id=""),
+                name="buyer_message_one_per_rasp",
+            ),
+        )
+        ordering = ("created", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.direction} buyer message on {self.answers_upload_id}"

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from hub.accounts.models import Organization
-from hub.outbox.models import OutgoingInvoice
+from hub.outbox.models import OutgoingInvoice, Standard
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,11 @@ def outgoing_for(
     organization: Organization, filters: OutgoingFilters | None = None
 ) -> QuerySet[OutgoingInvoice]:
     filters = filters or OutgoingFilters()
-    rows = OutgoingInvoice.objects.filter(organization=organization).select_related("company")
+    rows = (
+        OutgoingInvoice.objects.filter(organization=organization)
+        .exclude(standard=Standard.RASP)  # buyer messages travel as uploads too: not issued invoices
+        .select_related("company")
+    )
     if filters.company:
         rows = rows.filter(company_id=filters.company)
     if filters.state:

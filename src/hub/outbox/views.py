@@ -16,6 +16,7 @@ from hub.accounts.decorators import org_view
 from hub.accounts.models import Organization
 from hub.core.downloads import content_disposition
 from hub.core.htmx import render_page
+from hub.core.panels import panels_for
 from hub.documents import archive
 from hub.outbox.models import OutgoingState
 from hub.outbox.selectors import OutgoingFilters, outgoing_for, outgoing_get, outgoing_history
@@ -123,6 +124,7 @@ def outbox_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
         "history": outgoing_history(invoice),
         "can_send": request.membership.can_authorize,  # type: ignore[attr-defined]
         "can_correct": invoice.state in (OutgoingState.NOK, OutgoingState.INVALID, OutgoingState.FAILED),
+        "panels": panels_for("outbox-invoice", request, invoice),
     }
     return render_page(request, "outbox/detail.html", context)
 

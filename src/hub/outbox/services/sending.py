@@ -29,7 +29,7 @@ from hub.core.problems import SyncError
 from hub.documents import archive
 from hub.integrations.ro_efactura.anaf_errors import code_for
 from hub.integrations.ro_efactura.services import access
-from hub.outbox.models import OutgoingInvoice, OutgoingState, UploadAttempt
+from hub.outbox.models import OutgoingInvoice, OutgoingState, Standard, UploadAttempt
 from hub.outbox.services.intake import outgoing_xml
 
 log = logging.getLogger(__name__)
@@ -204,7 +204,8 @@ def _find_upload(
         .values_list("upload_id", flat=True)
     )
     ours = outgoing_xml(invoice)
-    for message in client.iter_messages(invoice.company.cif, start=since, filter="T"):
+    listed = "R" if invoice.standard == Standard.RASP else "T"  # a buyer message is listed under R
+    for message in client.iter_messages(invoice.company.cif, start=since, filter=listed):
         if message.upload_id in taken:
             continue
         downloaded = client.download(message.download_id)

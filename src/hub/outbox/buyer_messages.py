@@ -1,0 +1,92 @@
+"""Reading buyer messages (RASP), always scoped to one company, and how each stands, in the reader's language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from hub.accounts.models import Company
+from hub.core.errors import ErrorCode, message_for
+from hub.outbox.models import BuyerMessage, BuyerMessageDirection, OutgoingInvoice, OutgoingState
+
+
+def messages_sent_about(company: Company, upload_id: str) -> QuerySet[BuyerMessage]:
+    """The messages the company sent (as buyer) about the invoice ANAF filed under `upload_id`."""
+    if not upload_id:
+        return BuyerMessage.objects.none()
+    return BuyerMessage.objects.filter(
+        company=company, direction=BuyerMessageDirection.SENT, answers_upload_id=upload_id
+    ).select_related("upload", "created_by")
+
+
+def messages_received_about(invoice: OutgoingInvoice) -> QuerySet[BuyerMessage]:
+    """The customers' messages about one of the company's issued invoices."""
+    if not invoice.upload_id:
+        return BuyerMessage.objects.none()
+    return BuyerMessage.objects.filter(
+        company=invoice.company, direction=BuyerMessageDirection.RECEIVED, answers_upload_id=invoice.upload_id
+    )
+
+
+def message_received_as(company: Company, download_id: str) -> BuyerMessage | None:
+    """The received message recorded for the archived ANAF message `download_id`, if any."""
+    return BuyerMessage.objects.filter(
+        company=company, direction=BuyerMessageDirection.RECEIVED, download_id=download_id
+    ).first()
+
+
+def answered_invoice(message: BuyerMessage) -> OutgoingInvoice | None:
+    """The issued invoice a received message answers (None: not sent through this hub)."""
+    return (
+        OutgoingInvoice.objects.filter(company=message.company, upload_id=message.answers_upload_id)
+        .exclude(standard="RASP")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Standing:
+    state: str
+    label: str
+    badge: str  # ok, warn, bad
+    detail: str
+
+
+def standing(message: BuyerMessage) -> Standing:
+    """Where a sent message stands with ANAF, with what it means for the user."""
+    carrier = message.upload
+    if carrier is None:
+        return Standing("", "", "", "")
+    state = OutgoingState(carrier.state)
+    label = {
+        OutgoingState.QUEUED: _("Waiting to be sent"),
+        OutgoingState.SENDING: _("Being sent"),
+        OutgoingState.UNCERTAIN: _("Checking with ANAF"),
+        OutgoingState.SENT: _("Sent, awaiting ANAF"),
+        OutgoingState.OK: _("Delivered by ANAF to the supplier"),
+        OutgoingState.NOK: _("Rejected by ANAF"),
+        OutgoingState.FAILED: _("Not sent"),
+    }.get(state, carrier.get_state_display())
+    badge = {OutgoingState.OK: "ok", OutgoingState.NOK: "bad", OutgoingState.FAILED: "bad"}.get(state, "warn")
+    detail = ""
+    if state == OutgoingState.QUEUED and carrier.last_error == ErrorCode.RATE_LIMITED:
+        when = timezone.localtime(carrier.next_action_at) if carrier.next_action_at else None
+        detail = _(
+            "ANAF's daily limit of buyer messages for this company is reached. The message is kept and "
+            "leaves by itself at %(when)s."
+        ) % {"when": formats.date_format(when, "SHORT_DATETIME_FORMAT") if when else "00:00"}
+    elif state == OutgoingState.QUEUED and carrier.last_error:
+        detail = message_for(carrier.last_error) + " " + _("The hub tries again by itself.")
+    elif state == OutgoingState.UNCERTAIN:
+        detail = _(
+            "ANAF's answer to the upload was lost. The hub looks for the message in ANAF's list before it "
+            "sends again, so the supplier never gets it twice."
+        )
+    elif state == OutgoingState.FAILED:
+        detail = message_for(carrier.last_error or ErrorCode.ANAF_ERROR)
+    elif state == OutgoingState.NOK:
+        detail = "; ".join(error.get("message", "") for error in carrier.errors) or carrier.anaf_state
+    return Standing(state, label, badge, detail)
