@@ -16,7 +16,7 @@ class DeskConfig(AppConfig):
         self._buyer_messages_connect()
 
     def _buyer_messages_connect(self) -> None:
-        """Buyer messages (RASP): inbound ones recorded as archived, and their sections on other apps' pages."""
+        """Buyer messages (RASP): inbound ones recorded when archived; their sections on others' pages."""
         from hub.core.panels import panel_register  # noqa: PLC0415
         from hub.desk import buyer_messages  # noqa: PLC0415
         from hub.inbox.models import Invoice  # noqa: PLC0415

@@ -31,7 +31,7 @@ from hub.outbox.buyer_messages import (
     standing,
 )
 from hub.outbox.models import BuyerDecision, BuyerMessage, BuyerMessageDirection, OutgoingInvoice
-from hub.outbox.services.rasp import Answered, BuyerMessageRefused, buyer_message_send, buyer_message_received
+from hub.outbox.services.rasp import Answered, BuyerMessageRefused, buyer_message_received, buyer_message_send
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def reviews_transition_telling(
     *, membership: Membership, invoice_ids: Iterable[int], to_state: str, reason: str = ""
 ) -> Outcome:
     """Approve or refuse the invoices and, for each one changed, queue the buyer message that tells its
-    supplier (the reason goes into a refusal's message). An invoice no message can answer is left as it was."""
+    supplier (a refusal's message carries the reason). One no message can answer is left as it was."""
     decision = DECISIONS.get(to_state)
     if decision is None:
         raise DeskError("rasp_not_a_decision")

@@ -1,4 +1,4 @@
-"""Reading buyer messages (RASP), always scoped to one company, and how each stands, in the reader's language."""
+"""Reading buyer messages (RASP), scoped to one company, and how each stands, in the reader's language."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from hub.accounts.models import Company
 from hub.core.errors import ErrorCode, message_for
@@ -62,13 +63,13 @@ def standing(message: BuyerMessage) -> Standing:
         return Standing("", "", "", "")
     state = OutgoingState(carrier.state)
     label = {
-        OutgoingState.QUEUED: _("Waiting to be sent"),
-        OutgoingState.SENDING: _("Being sent"),
-        OutgoingState.UNCERTAIN: _("Checking with ANAF"),
-        OutgoingState.SENT: _("Sent, awaiting ANAF"),
-        OutgoingState.OK: _("Delivered by ANAF to the supplier"),
-        OutgoingState.NOK: _("Rejected by ANAF"),
-        OutgoingState.FAILED: _("Not sent"),
+        OutgoingState.QUEUED: pgettext("buyer message", "Waiting to be sent"),
+        OutgoingState.SENDING: pgettext("buyer message", "Being sent"),
+        OutgoingState.UNCERTAIN: pgettext("buyer message", "Checking with ANAF"),
+        OutgoingState.SENT: pgettext("buyer message", "Sent, awaiting ANAF"),
+        OutgoingState.OK: pgettext("buyer message", "Delivered by ANAF to the supplier"),
+        OutgoingState.NOK: pgettext("buyer message", "Rejected by ANAF"),
+        OutgoingState.FAILED: pgettext("buyer message", "Not sent"),
     }.get(state, carrier.get_state_display())
     badge = {OutgoingState.OK: "ok", OutgoingState.NOK: "bad", OutgoingState.FAILED: "bad"}.get(state, "warn")
     detail = ""

@@ -17,6 +17,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hub.accounts.models import Company, Organization
 
@@ -132,8 +133,8 @@ class UploadAttempt(models.Model):
 
 
 class BuyerDecision(models.TextChoices):
-    ACCEPT = "accept", _("Accepted")
-    REFUSE = "refuse", _("Refused")
+    ACCEPT = "accept", pgettext_lazy("buyer decision", "Accepted")
+    REFUSE = "refuse", pgettext_lazy("buyer decision", "Refused")
 
 
 class BuyerMessageDirection(models.TextChoices):
