@@ -12,7 +12,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from hub.accounts.models import Company, Organization, User
+from hub.accounts.models import Organization, User
 from hub.desk.models import ReviewState
 from hub.documents import archive
 from hub.inbox.models import Direction, DocumentKind, Invoice
