@@ -35,7 +35,10 @@ from hub.outbox.services.rasp import Answered, BuyerMessageRefused, buyer_messag
 
 log = logging.getLogger(__name__)
 
-DECISIONS = {ReviewState.APPROVED: BuyerDecision.ACCEPT, ReviewState.REFUSED: BuyerDecision.REFUSE}
+DECISIONS: dict[str, str] = {
+    ReviewState.APPROVED: BuyerDecision.ACCEPT,
+    ReviewState.REFUSED: BuyerDecision.REFUSE,
+}
 ANSWERABLE = (DocumentKind.INVOICE, DocumentKind.CREDIT_NOTE)
 
 

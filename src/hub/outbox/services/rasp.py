@@ -65,7 +65,7 @@ def rasp_xml(answers_upload_id: str, text: str) -> bytes:
     """The RASP document (docs/anaf.md §2.1): one `header` naming the answered upload and the message."""
     root = etree.Element(
         f"{{{BUYER_MESSAGE_NS}}}header",
-        nsmap={None: BUYER_MESSAGE_NS},
+        nsmap={None: BUYER_MESSAGE_NS},  # type: ignore[dict-item]
         attrib={"index_incarcare": answers_upload_id, "message": text},
     )
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

@@ -24,6 +24,7 @@ from django.db.models import Q
 
 import anaf
 import einvoice
+from anaf.models import MessageFilter
 from hub.core import clock
 from hub.core.problems import SyncError
 from hub.documents import archive
@@ -204,7 +205,7 @@ def _find_upload(
         .values_list("upload_id", flat=True)
     )
     ours = outgoing_xml(invoice)
-    listed = "R" if invoice.standard == Standard.RASP else "T"  # a buyer message is listed under R
+    listed: MessageFilter = "R" if invoice.standard == Standard.RASP else "T"  # buyer messages: R
     for message in client.iter_messages(invoice.company.cif, start=since, filter=listed):
         if message.upload_id in taken:
             continue
