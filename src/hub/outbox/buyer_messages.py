@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -30,6 +31,17 @@ def messages_received_about(invoice: OutgoingInvoice) -> QuerySet[BuyerMessage]:
     return BuyerMessage.objects.filter(
         company=invoice.company, direction=BuyerMessageDirection.RECEIVED, answers_upload_id=invoice.upload_id
     )
+
+
+def with_customer_messages(rows: QuerySet[OutgoingInvoice]) -> QuerySet[OutgoingInvoice]:
+    """The rows, each with `customer_messages`: how many buyer messages its customer sent about it."""
+    received = BuyerMessage.objects.filter(
+        company=OuterRef("company"),
+        direction=BuyerMessageDirection.RECEIVED,
+        answers_upload_id=OuterRef("upload_id"),
+    )
+    counted = received.order_by().values("company").annotate(count=Count("pk")).values("count")
+    return rows.annotate(customer_messages=Coalesce(Subquery(counted), 0))
 
 
 def message_received_as(company: Company, download_id: str) -> BuyerMessage | None:

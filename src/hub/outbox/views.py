@@ -18,6 +18,7 @@ from hub.core.downloads import content_disposition
 from hub.core.htmx import render_page
 from hub.core.panels import panels_for
 from hub.documents import archive
+from hub.outbox.buyer_messages import with_customer_messages
 from hub.outbox.models import OutgoingState
 from hub.outbox.selectors import OutgoingFilters, outgoing_for, outgoing_get, outgoing_history
 from hub.outbox.services.intake import DuplicateInvoice, IntakeRefused, outgoing_intake
@@ -42,7 +43,7 @@ def outbox_list(request: HttpRequest) -> HttpResponse:
         q=request.GET.get("q", "").strip()[:100],
     )
     context = {
-        "rows": outgoing_for(organization, filters)[:200],
+        "rows": with_customer_messages(outgoing_for(organization, filters))[:200],
         "companies": companies,
         "states": OutgoingState.choices,
         "filters": filters,

@@ -134,6 +134,8 @@ def test_refuse_with_reason_reaches_the_seller_and_links_to_the_issued_invoice(
     assert "Mesaje de la client (RASP)" in detail
     assert "Cantitatea livrată e mai mică" in detail
     assert f"/o/{authorized.slug}/inbox/{document.pk}/" in detail
+    listing = client.get(f"/o/{authorized.slug}/outbox/").content.decode()
+    assert listing.count("data-customer-messages") == 1  # the issued invoice is marked in the list
     inbox_doc = client.get(f"/o/{authorized.slug}/inbox/{document.pk}/").content.decode()
     assert f"/o/{authorized.slug}/outbox/{issued.pk}/" in inbox_doc
 
