@@ -37,6 +37,9 @@ class WebhookEvent(StrEnum):
     INVOICE_RECEIVED_APPROVED = "invoice.received.approved"
     INVOICE_RECEIVED_REFUSED = "invoice.received.refused"
     INVOICE_RECEIVED_BOOKED = "invoice.received.booked"
+    BUYER_MESSAGE_ACCEPTED = "buyer_message.sent.accepted"
+    BUYER_MESSAGE_REJECTED = "buyer_message.sent.rejected"
+    BUYER_MESSAGE_RECEIVED = "buyer_message.received"
     AUTHORIZATION_EXPIRING = "authorization.expiring"
     AUTHORIZATION_FAILED = "authorization.failed"
 
@@ -48,6 +51,9 @@ WEBHOOK_LABELS: dict[WebhookEvent, Promise] = {
     WebhookEvent.INVOICE_RECEIVED_APPROVED: _("A supplier invoice was approved"),
     WebhookEvent.INVOICE_RECEIVED_REFUSED: _("A supplier invoice was refused"),
     WebhookEvent.INVOICE_RECEIVED_BOOKED: _("A supplier invoice was booked"),
+    WebhookEvent.BUYER_MESSAGE_ACCEPTED: _("A message to a supplier (RASP) was taken by ANAF"),
+    WebhookEvent.BUYER_MESSAGE_REJECTED: _("A message to a supplier (RASP) was rejected by ANAF"),
+    WebhookEvent.BUYER_MESSAGE_RECEIVED: _("A customer sent a message (RASP) about an issued invoice"),
     WebhookEvent.AUTHORIZATION_EXPIRING: _("The ANAF authorization expires soon"),
     WebhookEvent.AUTHORIZATION_FAILED: _("The ANAF authorization failed"),
 }

@@ -60,6 +60,23 @@ def answered_invoice(message: BuyerMessage) -> OutgoingInvoice | None:
     )
 
 
+def buyer_message_summary(message: BuyerMessage) -> dict[str, object]:
+    """The `data.buyer_message` of the buyer-message webhooks."""
+    carrier = message.upload
+    return {
+        "id": message.pk,
+        "direction": message.direction,
+        "company": message.company.cif,
+        "answers_upload_id": message.answers_upload_id,
+        "decision": message.decision or None,
+        "text": message.text,
+        "upload_id": (carrier.upload_id if carrier else message.rasp_upload_id) or None,
+        "state": carrier.state if carrier else "received",
+        "errors": [error.get("message", "") for error in carrier.errors] if carrier else [],
+        "created": message.created.isoformat(),
+    }
+
+
 @dataclass(frozen=True)
 class Standing:
     state: str

@@ -26,6 +26,8 @@ from hub.outbox.models import (
     Standard,
 )
 from hub.outbox.services.intake import outgoing_intake
+from hub.webhooks import services as webhook_services
+from hub.webhooks.models import Delivery
 from tests.hub.helpers import login
 from tests.hub.inbox.helpers import ALFA, BUCATARIA, company
 from tests.hub.outbox.helpers import issued_xml, later, upload_calls
@@ -78,8 +80,16 @@ def sent_messages(invoice: Invoice) -> list[BuyerMessage]:
 
 
 def test_refuse_with_reason_reaches_the_seller_and_links_to_the_issued_invoice(
-    hub_sandbox: Any, authorized: Organization, member: User
+    hub_sandbox: Any, authorized: Organization, member: User, settings: Any
 ) -> None:
+    settings.EFACTURA_WEBHOOKS_ALLOW_PRIVATE = (
+        True  # nothing listens there: the delivery rows are the payloads
+    )
+    webhook_services.endpoint_create(
+        organization=authorized,
+        url="http://127.0.0.1:9/hook",
+        events=["buyer_message.sent.accepted", "buyer_message.received", "invoice.sent.accepted"],
+    )
     (issued,) = issue_to_bucataria(hub_sandbox, authorized, "ALFA-2026-0101")
     invoice = received(authorized, "ALFA-2026-0101")
     assert invoice.message.upload_id == issued.upload_id  # ANAF's index of Alfa's upload
@@ -116,6 +126,11 @@ def test_refuse_with_reason_reaches_the_seller_and_links_to_the_issued_invoice(
     inbox_page = client.get(f"/o/{authorized.slug}/inbox/{invoice.pk}/").content.decode()
     assert "Mesaj trimis furnizorului" in inbox_page  # also on the invoice's page in Facturi primite
 
+    accepted = Delivery.objects.get(event="buyer_message.sent.accepted")
+    assert accepted.payload["data"]["buyer_message"]["text"] == message.text
+    assert accepted.payload["data"]["buyer_message"]["decision"] == "refuse"
+    assert Delivery.objects.filter(event="invoice.sent.accepted").count() == 1  # the invoice, not the message
+
     # Facturi emise does not list the message as an issued invoice
     outbox_page = client.get(f"/o/{authorized.slug}/outbox/").content.decode()
     assert f"/outbox/{message.upload.pk}/" not in outbox_page
@@ -134,6 +149,9 @@ def test_refuse_with_reason_reaches_the_seller_and_links_to_the_issued_invoice(
     assert "Mesaje de la client (RASP)" in detail
     assert "Cantitatea livrată e mai mică" in detail
     assert f"/o/{authorized.slug}/inbox/{document.pk}/" in detail
+    heard = Delivery.objects.get(event="buyer_message.received")
+    assert heard.payload["data"]["outgoing"]["id"] == issued.pk
+    assert heard.payload["data"]["buyer_message"]["answers_upload_id"] == issued.upload_id
     listing = client.get(f"/o/{authorized.slug}/outbox/").content.decode()
     assert listing.count("data-customer-messages") == 1  # the issued invoice is marked in the list
     inbox_doc = client.get(f"/o/{authorized.slug}/inbox/{document.pk}/").content.decode()

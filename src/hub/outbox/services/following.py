@@ -25,6 +25,7 @@ from hub.documents.reading import read_zip
 from hub.integrations.ro_efactura.anaf_errors import code_for
 from hub.integrations.ro_efactura.services import access
 from hub.outbox.models import OutgoingInvoice, OutgoingState, Standard
+from hub.outbox.services.rasp import buyer_message_announce
 from hub.outbox.services.sending import _claim, _save, anaf_finding
 from hub.outbox.shapes import outgoing_summary
 from hub.webhooks.services import webhook_emit
@@ -124,6 +125,7 @@ def _answer_errors(raw: bytes) -> list[str]:
 
 def _announce(invoice: OutgoingInvoice) -> None:
     if invoice.standard == Standard.RASP:  # a buyer message, not an issued invoice
+        buyer_message_announce(invoice)
         return
     event = {
         OutgoingState.OK: WebhookEvent.INVOICE_SENT_ACCEPTED,

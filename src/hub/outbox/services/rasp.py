@@ -20,7 +20,9 @@ from lxml import etree
 from einvoice.archive import BUYER_MESSAGE_NS
 from hub.accounts.models import Company, User
 from hub.core import clock
+from hub.core.events import WebhookEvent
 from hub.documents import archive
+from hub.outbox.buyer_messages import answered_invoice, buyer_message_summary
 from hub.outbox.models import (
     BuyerDecision,
     BuyerMessage,
@@ -29,6 +31,8 @@ from hub.outbox.models import (
     OutgoingState,
     Standard,
 )
+from hub.outbox.shapes import outgoing_summary
+from hub.webhooks.services import webhook_emit
 
 TEXT_MAX = 2000  # the desk's limit for a refusal reason; ANAF publishes none for RASP
 
@@ -181,15 +185,47 @@ def buyer_message_received(
     }
     try:
         with transaction.atomic():
-            message, _created = BuyerMessage.objects.update_or_create(
+            message, created = BuyerMessage.objects.update_or_create(
                 company=company,
                 direction=BuyerMessageDirection.RECEIVED,
                 rasp_upload_id=(rasp_upload_id or f"download-{download_id}")[:40],
                 defaults=values,
                 create_defaults={**values, "created": clock.now()},
             )
+            if created:
+                _announce_received(message)
     except IntegrityError:  # a concurrent archive of the same message recorded it
         return BuyerMessage.objects.filter(
             company=company, direction=BuyerMessageDirection.RECEIVED, download_id=download_id[:40]
         ).first()
     return message
+
+
+def buyer_message_announce(carrier: OutgoingInvoice) -> None:
+    """Tell the webhooks how ANAF answered a sent buyer message (once per outcome)."""
+    message = BuyerMessage.objects.filter(upload=carrier).select_related("company", "upload").first()
+    event = {
+        OutgoingState.OK: WebhookEvent.BUYER_MESSAGE_ACCEPTED,
+        OutgoingState.NOK: WebhookEvent.BUYER_MESSAGE_REJECTED,
+    }.get(OutgoingState(carrier.state))
+    if message is None or event is None:
+        return
+    webhook_emit(
+        organization=message.organization,
+        event=event,
+        data={"buyer_message": buyer_message_summary(message)},
+        cause=f"buyer-message-{message.pk}-{carrier.state}",
+    )
+
+
+def _announce_received(message: BuyerMessage) -> None:
+    answered = answered_invoice(message)
+    webhook_emit(
+        organization=message.company.organization,
+        event=WebhookEvent.BUYER_MESSAGE_RECEIVED,
+        data={
+            "buyer_message": buyer_message_summary(message),
+            "outgoing": outgoing_summary(answered) if answered else None,
+        },
+        cause=f"buyer-message-{message.pk}-received",
+    )
