@@ -26,6 +26,7 @@ from hub.outbox.models import (
     Standard,
 )
 from hub.outbox.services.intake import outgoing_intake
+from hub.outbox.services.rasp import Answered, BuyerMessageRefused, buyer_message_send
 from hub.webhooks import services as webhook_services
 from hub.webhooks.models import Delivery
 from tests.hub.helpers import login
@@ -277,3 +278,31 @@ def test_a_lost_answer_is_found_in_anafs_list_not_sent_twice(
     assert [a.outcome for a in message.upload.attempts.all()] == ["found"]  # the uncertain attempt, decided
     assert len(rasp_calls(hub_sandbox)) == 1
     assert timedelta(0) <= message.upload.uploaded_at - message.created < timedelta(minutes=1)
+
+
+def test_the_service_sends_once_per_decision_key(hub_sandbox: Any, authorized: Organization) -> None:
+    (issued,) = issue_to_bucataria(hub_sandbox, authorized, "ALFA-2026-0601")
+    buyer = company(authorized, BUCATARIA)
+    answered = Answered(issued.upload_id, "ALFA-2026-0601", None)
+
+    first = buyer_message_send(
+        company=buyer, answered=answered, decision=BuyerDecision.ACCEPT, note="", key="erp-decision-7"
+    )
+    retried = buyer_message_send(
+        company=buyer, answered=answered, decision=BuyerDecision.ACCEPT, note="", key="erp-decision-7"
+    )
+    assert retried.pk == first.pk
+    assert len(rasp_calls(hub_sandbox)) == 1
+    assert first.text == "Factura ALFA-2026-0601 este acceptată."
+
+    with pytest.raises(BuyerMessageRefused) as refused:
+        buyer_message_send(
+            company=buyer, answered=answered, decision=BuyerDecision.REFUSE, note=" ", key="k-2"
+        )
+    assert refused.value.code == "reason_required"
+    with pytest.raises(BuyerMessageRefused) as refused:
+        buyer_message_send(
+            company=buyer, answered=Answered(""), decision=BuyerDecision.ACCEPT, note="", key="k-3"
+        )
+    assert refused.value.code == "no_upload_index"
+    assert len(rasp_calls(hub_sandbox)) == 1
