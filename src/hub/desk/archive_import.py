@@ -1,0 +1,321 @@
+"""Bring an old archive into the hub: ANAF originals kept by another tool, as folders of `{id}.zip`, extracted
+`{id}.xml` + `semnatura_{id}.xml` pairs, or a ZIP holding either (`efactura archive import`, or the upload
+page of the desk).
+
+Each original is stored first (content-addressed, as received), then its signature digest is checked
+(both ANAF formats, `einvoice.verify_signature`), it is compared with what the organization already archived
+(same bytes, or the same ANAF id), read and matched to a company by the buyer's CIF (a received invoice) or
+else the seller's (a sent one). Nothing read is dropped: an original that cannot be read, or names none of
+the organization's companies, stays stored and is listed in the run's report (`ImportedFile`). Received
+invoices get their review ("to review") like synced ones.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import einvoice
+from hub.accounts.cif import without_ro_prefix
+from hub.accounts.models import Company, Organization, User
+from hub.core import clock
+from hub.desk.models import ArchiveImport, ImportedFile, ImportOutcome
+from hub.desk.services import reviews_open
+from hub.documents import archive
+from hub.documents.reading import read_zip
+from hub.inbox.models import Direction
+from hub.inbox.services.importing import archived_original, original_from_pair, original_import
+
+SIGNATURE_PREFIX = "semnatura_"
+MAX_FILE_BYTES = 20 * 1024 * 1024  # one original, as `einvoice.open_anaf_zip` allows
+MAX_BUNDLE_ENTRIES = 100_000
+
+
+@dataclass(frozen=True)
+class Source:
+    """One file as read: its name (with folder, or `bundle.zip!entry`) and its bytes."""
+
+    name: str
+    data: bytes
+
+
+@dataclass
+class Unit:
+    """One original to import: an ANAF ZIP, or a pair put back into a ZIP."""
+
+    name: str
+    data: bytes
+    anaf_ids: set[str] = field(default_factory=set)
+    problem: str = ""  # known unreadable before reading (a signature without its invoice, too big, ...)
+
+
+def _stem(name: str) -> str:
+    return PurePosixPath(name.replace("\\", "/").split("!")[-1]).stem
+
+
+def _anaf_id(name: str) -> str | None:
+    stem = _stem(name).removeprefix(SIGNATURE_PREFIX)
+    return stem if stem.isdigit() and len(stem) <= 40 else None
+
+
+def _is_bundle(data: bytes) -> bool:
+    """A ZIP of originals (ZIPs, or more than one invoice XML) rather than one ANAF ZIP."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as opened:
+            names = [info.filename for info in opened.infolist() if not info.is_dir()]
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False
+    if any(name.lower().endswith(".zip") for name in names):
+        return True
+    documents = [
+        name
+        for name in names
+        if name.lower().endswith(".xml") and not _stem(name).lower().startswith(SIGNATURE_PREFIX)
+    ]
+    return len(documents) > 1
+
+
+def _bundle_entries(name: str, data: bytes) -> Iterator[Source]:
+    with zipfile.ZipFile(io.BytesIO(data)) as opened:
+        infos = [info for info in opened.infolist() if not info.is_dir()][:MAX_BUNDLE_ENTRIES]
+        for info in infos:
+            entry = f"{name}!{info.filename}"
+            if info.file_size > MAX_FILE_BYTES:
+                yield Source(entry, b"")  # refused below as too big; nothing of it was read
+                continue
+            try:
+                with opened.open(info) as handle:
+                    yield Source(entry, handle.read(MAX_FILE_BYTES + 1))
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError) as exc:
+                yield Source(entry, f"unreadable bundle entry: {exc}".encode())
+
+
+def sources_expand(sources: Iterable[Source]) -> list[Source]:
+    """Open the bundles among `sources` (a ZIP of ZIPs or of XML pairs); one level only."""
+    expanded: list[Source] = []
+    for source in sources:
+        if source.name.lower().endswith(".zip") and _is_bundle(source.data):
+            expanded.extend(_bundle_entries(source.name, source.data))
+        else:
+            expanded.append(source)
+    return expanded
+
+
+def sources_from_paths(paths: Iterable[Path]) -> list[Source]:
+    """Every file under the given folders and files (hidden ones skipped), in name order."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                sorted(
+                    item
+                    for item in path.rglob("*")
+                    if item.is_file()
+                    and not any(part.startswith(".") for part in item.relative_to(path).parts)
+                )
+            )
+        else:
+            files.append(path)
+    return sources_expand(Source(str(item), item.read_bytes()) for item in files)
+
+
+def units_of(sources: Iterable[Source]) -> list[Unit]:
+    """Pair each extracted `{id}.xml` with its `semnatura_{id}.xml` (same folder); every other file is one
+    unit, a lone signature an unreadable one."""
+    units: list[Unit] = []
+    documents: dict[tuple[str, str], Source] = {}
+    signatures: dict[tuple[str, str], Source] = {}
+    for source in sources:
+        if len(source.data) > MAX_FILE_BYTES:
+            units.append(Unit(source.name, b"", problem="file too big for an ANAF original (over 20 MB)"))
+            continue
+        if not source.name.lower().endswith(".xml"):
+            units.append(Unit(source.name, source.data, anaf_ids=_ids(source.name)))
+            continue
+        folder = source.name.replace("\\", "/").rsplit("/", 1)[0] if "/" in source.name else ""
+        stem = _stem(source.name)
+        if stem.lower().startswith(SIGNATURE_PREFIX):
+            signatures[(folder, stem[len(SIGNATURE_PREFIX) :])] = source
+        else:
+            documents[(folder, stem)] = source
+    for key, document in documents.items():
+        signature = signatures.pop(key, None)
+        document_name = PurePosixPath(document.name.replace("\\", "/").split("!")[-1]).name
+        if signature is None:
+            data = _single(document_name, document.data)
+            units.append(Unit(document.name, data, anaf_ids=_ids(document.name)))
+            continue
+        signature_name = PurePosixPath(signature.name.replace("\\", "/").split("!")[-1]).name
+        data = original_from_pair(document_name, document.data, signature_name, signature.data)
+        units.append(Unit(f"{document.name} + {signature_name}", data, anaf_ids=_ids(document.name)))
+    for signature in signatures.values():
+        units.append(
+            Unit(
+                signature.name,
+                signature.data,
+                problem="a signature without its invoice XML (the file it signs is not among those imported)",
+            )
+        )
+    return units
+
+
+def _ids(name: str) -> set[str]:
+    found = _anaf_id(name)
+    return {found} if found else set()
+
+
+def _single(name: str, document: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        target.writestr(info, document)
+    return buffer.getvalue()
+
+
+def _signature_verdict(data: bytes) -> tuple[str, list[str]]:
+    """The signature check in words (English / Romanian), and the ANAF ids named inside the ZIP."""
+    try:
+        opened = einvoice.open_anaf_zip(data)
+    except einvoice.UnsafeArchive:
+        return "", []
+    inner = [name for name in (opened.xml_name, opened.signature_name) if name]
+    if opened.signature is None or not opened.xml:
+        return "No signature / Fără semnătură", inner
+    verdict = einvoice.verify_signature(opened.xml, opened.signature)
+    shape = str(verdict.format) if verdict.format else "?"
+    if verdict.matches:
+        return f"Signature matches ({shape}) / Semnătura corespunde", inner
+    return f"Signature does not match ({shape}): {verdict.reason}", inner
+
+
+@dataclass
+class ImportReport:
+    run: ArchiveImport
+    files: list[ImportedFile]
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for item in self.files if item.outcome == outcome)
+
+
+def _company_for(
+    reading_invoice: einvoice.Invoice | None, kind: str, issuer_cif: str | None, companies: dict[str, Company]
+) -> tuple[Company | None, str, str]:
+    """The company, the direction and, when none matched, which CIFs were tried."""
+    if kind == "error_report":
+        cif = without_ro_prefix(issuer_cif or "")
+        return companies.get(cif), Direction.ERROR, f"issuer CIF {cif or '?'}"
+    if reading_invoice is None:
+        return None, Direction.OTHER, "no CIF in the document"
+    buyer = _party_cif(reading_invoice.buyer)
+    seller = _party_cif(reading_invoice.seller)
+    if buyer in companies:
+        return companies[buyer], Direction.RECEIVED, ""
+    if seller in companies:
+        return companies[seller], Direction.SENT, ""
+    return None, Direction.OTHER, f"buyer CIF {buyer or '?'}, seller CIF {seller or '?'}"
+
+
+def _party_cif(party: einvoice.Party | None) -> str:
+    if party is None:
+        return ""
+    return without_ro_prefix(party.vat_id or party.tax_registration_id or party.registration_id or "")
+
+
+def archive_import(
+    *, organization: Organization, sources: Iterable[Source], source_label: str, user: User | None = None
+) -> ImportReport:
+    """Import every original among `sources` for the organization; returns the run and its files."""
+    run = ArchiveImport.objects.create(
+        organization=organization, user=user, source=source_label[:300], started=clock.now()
+    )
+    companies = {company.cif: company for company in organization.companies.all()}
+    seen: dict[str, str] = {}  # sha256 -> the name it was first read under, in this run
+    files: list[ImportedFile] = []
+    for unit in units_of(sources):
+        files.append(_import_one(run, unit, companies, seen))
+    invoice_ids = [item.invoice_id for item in files if item.invoice_id]
+    reviews_open(organization, invoice_ids)
+    run.finished = clock.now()
+    run.save(update_fields=["finished"])
+    return ImportReport(run, files)
+
+
+def _import_one(
+    run: ArchiveImport, unit: Unit, companies: dict[str, Company], seen: dict[str, str]
+) -> ImportedFile:
+    row = ImportedFile(run=run, name=unit.name[:500], size=len(unit.data))
+    if unit.problem and not unit.data:
+        row.outcome, row.reason = ImportOutcome.UNREADABLE, unit.problem
+        row.save()
+        return row
+    row.sha256 = archive.blob_put(unit.data)  # kept as received before anything else
+    if unit.problem:
+        row.outcome, row.reason = ImportOutcome.UNREADABLE, unit.problem
+        row.save()
+        return row
+    if row.sha256 in seen:
+        row.outcome = ImportOutcome.DUPLICATE
+        row.reason = f"the same file as {seen[row.sha256]} in this import"
+        row.save()
+        return row
+    seen[row.sha256] = unit.name
+    row.signature, inner = _signature_verdict(unit.data)
+    inner_ids = {found for name in inner if (found := _anaf_id(name))}
+    row.anaf_id = min(unit.anaf_ids, default="")
+    known = archived_original(
+        run.organization, sha256=row.sha256, anaf_ids=unit.anaf_ids, upload_ids=inner_ids
+    )
+    if known is not None:
+        row.outcome = ImportOutcome.DUPLICATE
+        row.company = known.message.company
+        row.reason = (
+            f"already archived as message {known.message.download_id} of {known.message.company.cif}"
+            f" (same {'bytes' if known.by == 'sha256' else 'ANAF id'})"
+        )
+        row.invoice_id = getattr(getattr(known.message, "invoice", None), "pk", None)
+        row.save()
+        return row
+    reading = read_zip(unit.data)
+    if reading.problem and reading.kind not in ("error_report",):
+        row.outcome, row.reason = ImportOutcome.UNREADABLE, reading.problem[:2000]
+        row.save()
+        return row
+    issuer = None
+    if reading.kind == "error_report":
+        try:
+            issuer = einvoice.open_anaf_zip(unit.data).issuer_cif
+        except einvoice.UnsafeArchive:
+            issuer = None
+    company, direction, tried = _company_for(reading.invoice, reading.kind, issuer, companies)
+    if company is None:
+        row.outcome = ImportOutcome.UNMATCHED
+        row.reason = f"matches none of the organization's companies ({tried})"
+        row.save()
+        return row
+    inner_upload = min(inner_ids, default="")
+    download_id = row.anaf_id or f"import-{row.sha256[:32]}"
+    invoice = original_import(
+        company=company,
+        download_id=download_id,
+        upload_id=inner_upload,
+        direction=direction,
+        data=unit.data,
+        reading=reading,
+    )
+    row.outcome, row.company, row.invoice, row.anaf_id = ImportOutcome.IMPORTED, company, invoice, download_id
+    if reading.valid is False:
+        row.reason = "fails validation (listed with its findings)"
+    row.save()
+    return row
+
+
+def original_bytes(organization: Organization, file_id: int) -> tuple[ImportedFile, bytes]:
+    """An imported file of the organization and its stored bytes (`DoesNotExist` for another's)."""
+    row = ImportedFile.objects.get(pk=file_id, run__organization=organization)
+    if not row.sha256:
+        raise ImportedFile.DoesNotExist
+    return row, archive.blob_get(row.sha256)
