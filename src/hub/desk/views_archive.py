@@ -3,6 +3,8 @@ of them), then the run's report; every stored original can be downloaded again f
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,16 +24,30 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one input: each is checked as a file, the list is the value."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True, "accept": ".zip,.xml"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            if not data:
+                return [single(None, initial)]
+            return [single(item, initial) for item in data]
+        return [single(data, initial)]
+
+
 class UploadForm(forms.Form):
-    files = forms.FileField(
+    files = MultipleFileField(
         label=gettext_lazy("Originals (ZIP, or XML with its signature)"),
-        widget=MultipleFileInput(attrs={"multiple": True, "accept": ".zip,.xml"}),
+        error_messages={"required": gettext_lazy("Choose at least one file.")},
     )
 
-    def clean_files(self) -> list[object]:
-        chosen = self.files.getlist("files")
-        if not chosen:
-            raise forms.ValidationError(gettext_lazy("Choose at least one file."))
+    def clean_files(self) -> list[Any]:
+        chosen: list[Any] = self.cleaned_data["files"]
         if len(chosen) > MAX_UPLOAD_FILES:
             raise forms.ValidationError(
                 gettext_lazy("At most %(count)d files at once.") % {"count": MAX_UPLOAD_FILES}
@@ -87,7 +103,9 @@ def archive_import_report(request: HttpRequest, run_id: int) -> HttpResponse:
     if run is None:
         raise Http404
     files = list(run.files.select_related("company", "invoice"))
-    counts = {outcome: sum(1 for item in files if item.outcome == outcome) for outcome in ImportOutcome.values}
+    counts = {
+        outcome: sum(1 for item in files if item.outcome == outcome) for outcome in ImportOutcome.values
+    }
     return render(request, "desk/import_report.html", {"run": run, "files": files, "counts": counts})
 
 
@@ -99,7 +117,9 @@ def archive_import_original(request: HttpRequest, run_id: int, file_id: int) -> 
         raise Http404 from None
     if row.run_id != run_id:
         raise Http404
-    response = HttpResponse(data, content_type="application/zip" if data[:2] == b"PK" else "application/octet-stream")
+    response = HttpResponse(
+        data, content_type="application/zip" if data[:2] == b"PK" else "application/octet-stream"
+    )
     name = row.name.replace("\\", "/").split("/")[-1].split("!")[-1].split(" + ")[0] or "original"
     response["Content-Disposition"] = f'attachment; filename="{name.replace(chr(34), "")}"'
     return response
