@@ -41,13 +41,13 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(forms.Form):
-    files = MultipleFileField(
+    originals = MultipleFileField(
         label=gettext_lazy("Originals (ZIP, or XML with its signature)"),
         error_messages={"required": gettext_lazy("Choose at least one file.")},
     )
 
-    def clean_files(self) -> list[Any]:
-        chosen: list[Any] = self.cleaned_data["files"]
+    def clean_originals(self) -> list[Any]:
+        chosen: list[Any] = self.cleaned_data["originals"]
         if len(chosen) > MAX_UPLOAD_FILES:
             raise forms.ValidationError(
                 gettext_lazy("At most %(count)d files at once.") % {"count": MAX_UPLOAD_FILES}
@@ -74,7 +74,7 @@ def archive_imports(request: HttpRequest) -> HttpResponse:
             )
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
-            uploaded = form.cleaned_data["files"]
+            uploaded = form.cleaned_data["originals"]
             sources = sources_expand(Source(item.name, item.read()) for item in uploaded)
             report = archive_import(
                 organization=organization,

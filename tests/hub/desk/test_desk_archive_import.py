@@ -1,6 +1,6 @@
 """Importing an old archive: ZIPs another tool downloaded from the sandbox over HTTP, extracted XML +
-signature pairs in both ANAF formats, duplicates, broken files and invoices of no company of the organization; through
-`efactura archive import` and through the upload page, with the report of each."""
+signature pairs in both ANAF formats, duplicates, broken files and invoices of no company of the
+organization; through `efactura archive import` and through the upload page, with the report of each."""
 
 from __future__ import annotations
 
@@ -199,7 +199,7 @@ def test_upload_page_imports_and_reports_in_romanian(
     empty = client.post(url, {})
     assert "Alege cel puțin un fișier." in empty.content.decode()
 
-    response = client.post(url, {"files": [bundle]}, follow=True)
+    response = client.post(url, {"originals": [bundle]}, follow=True)
 
     text = response.content.decode()
     assert "errorlist" not in text, text[text.find("errorlist") : text.find("errorlist") + 300]

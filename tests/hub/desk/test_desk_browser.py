@@ -1,9 +1,11 @@
 """The desk in real Chromium, at desktop and phone width: approve one invoice, refuse one (the reason is asked
-for, then shown), then approve every invoice still to review through the filter and "all matching"."""
+for, then shown), then approve every invoice still to review through the filter and "all matching"; upload
+an old archive and read its report and the completeness page."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +14,9 @@ from hub.accounts.models import Organization, User
 from hub.desk.models import InvoiceReview, ReviewState
 from hub.inbox.models import Direction, Invoice
 from hub.inbox.services.sync import inbox_sync_company
+from tests.einvoice.signature_fixtures import enveloped_signature
 from tests.hub.browser import WIDTHS, in_thread, log_in, no_horizontal_scroll
+from tests.hub.desk.test_desk_archive_import import invoice_for
 from tests.hub.inbox.helpers import ALFA, company
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -104,3 +108,43 @@ def test_review_refuse_and_bulk_approve_in_the_browser(
     assert {states[invoice_id][0] for invoice_id in received if invoice_id != received[1]} == {
         ReviewState.APPROVED
     }
+
+
+@pytest.mark.parametrize("width", sorted(WIDTHS))
+def test_upload_an_old_archive_then_read_the_report_and_the_completeness(  # noqa: PLR0917  (fixtures)
+    width: str,
+    synced: Organization,
+    member: User,
+    live_server: Any,
+    browser: Callable[..., Any],
+    tmp_path: Path,
+) -> None:
+    document = invoice_for(ALFA, "ARHIVA-2023")
+    files = {
+        "4200000001.xml": document,
+        "semnatura_4200000001.xml": enveloped_signature(document),
+        "4200000002.zip": b"not a ZIP at all",
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    base = live_server.url
+    page = browser(WIDTHS[width])
+    log_in(page, base, member)
+    page.goto(f"{base}/o/{synced.slug}/desk/")
+    page.get_by_role("link", name="Importă o arhivă veche").click()
+    no_horizontal_scroll(page)
+    page.set_input_files("[data-archive-upload] input[type=file]", [str(tmp_path / name) for name in files])
+    page.locator("[data-archive-upload] button[type=submit]").click()
+    page.wait_for_url(lambda url: url.rstrip("/").split("/")[-1].isdigit())
+    assert "Raportul importului" in page.locator("h1").inner_text()
+    assert page.locator('[data-outcome="imported"]').count() == 1
+    assert page.locator('[data-outcome="unreadable"]').count() == 1
+    assert "Semnătura corespunde" in page.locator('[data-outcome="imported"]').inner_text()
+    no_horizontal_scroll(page)
+
+    page.get_by_role("link", name="Completitudine").click()
+    assert "Completitudinea facturilor primite" in page.locator("h1").inner_text()
+    section = page.locator(f'[data-completeness="{ALFA}"]')
+    assert section.locator("[data-month]").count() >= 1
+    assert "(1 importată)" in section.inner_text()
+    no_horizontal_scroll(page)
