@@ -13,6 +13,7 @@ invoices get their review ("to review") like synced ones.
 from __future__ import annotations
 
 import io
+import logging
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from hub.documents.reading import read_zip
 from hub.inbox.models import Direction
 from hub.inbox.services.importing import archived_original, original_from_pair, original_import
 
+log = logging.getLogger(__name__)
 SIGNATURE_PREFIX = "semnatura_"
 MAX_FILE_BYTES = 20 * 1024 * 1024  # one original, as `einvoice.open_anaf_zip` allows
 MAX_BUNDLE_ENTRIES = 100_000
@@ -49,7 +51,8 @@ class Unit:
     name: str
     data: bytes
     anaf_ids: set[str] = field(default_factory=set)
-    problem: str = ""  # known unreadable before reading (a signature without its invoice, too big, ...)
+    problem: str = ""  # a reason code when known unreadable before reading (too big, a lone signature)
+    params: dict[str, str] = field(default_factory=dict)
 
 
 def _stem(name: str) -> str:
@@ -130,7 +133,7 @@ def units_of(sources: Iterable[Source]) -> list[Unit]:
     signatures: dict[tuple[str, str], Source] = {}
     for source in sources:
         if len(source.data) > MAX_FILE_BYTES:
-            units.append(Unit(source.name, b"", problem="file too big for an ANAF original (over 20 MB)"))
+            units.append(Unit(source.name, b"", problem="too_big"))
             continue
         if not source.name.lower().endswith(".xml"):
             units.append(Unit(source.name, source.data, anaf_ids=_ids(source.name)))
@@ -152,13 +155,8 @@ def units_of(sources: Iterable[Source]) -> list[Unit]:
         data = original_from_pair(document_name, document.data, signature_name, signature.data)
         units.append(Unit(f"{document.name} + {signature_name}", data, anaf_ids=_ids(document.name)))
     for signature in signatures.values():
-        units.append(
-            Unit(
-                signature.name,
-                signature.data,
-                problem="a signature without its invoice XML (the file it signs is not among those imported)",
-            )
-        )
+        signed = _stem(signature.name)[len(SIGNATURE_PREFIX) :] + ".xml"
+        units.append(Unit(signature.name, signature.data, problem="lone_signature", params={"name": signed}))
     return units
 
 
@@ -176,20 +174,18 @@ def _single(name: str, document: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def _signature_verdict(data: bytes) -> tuple[str, list[str]]:
-    """The signature check in words (English / Romanian), and the ANAF ids named inside the ZIP."""
+def _signature_verdict(data: bytes) -> tuple[str, dict[str, str], list[str]]:
+    """The signature check (code and details), and the file names inside the ZIP."""
     try:
         opened = einvoice.open_anaf_zip(data)
     except einvoice.UnsafeArchive:
-        return "", []
+        return "", {}, []
     inner = [name for name in (opened.xml_name, opened.signature_name) if name]
     if opened.signature is None or not opened.xml:
-        return "No signature / Fără semnătură", inner
+        return "missing", {}, inner
     verdict = einvoice.verify_signature(opened.xml, opened.signature)
-    shape = str(verdict.format) if verdict.format else "?"
-    if verdict.matches:
-        return f"Signature matches ({shape}) / Semnătura corespunde", inner
-    return f"Signature does not match ({shape}): {verdict.reason}", inner
+    details = {"format": str(verdict.format) if verdict.format else "?", "why": verdict.reason}
+    return ("matches" if verdict.matches else "mismatch"), details, inner
 
 
 @dataclass
@@ -203,20 +199,20 @@ class ImportReport:
 
 def _company_for(
     reading_invoice: einvoice.Invoice | None, kind: str, issuer_cif: str | None, companies: dict[str, Company]
-) -> tuple[Company | None, str, str]:
-    """The company, the direction and, when none matched, which CIFs were tried."""
+) -> tuple[Company | None, str, str, dict[str, str]]:
+    """The company and the direction; when none matched, the reason code and the CIFs tried."""
     if kind == "error_report":
         cif = without_ro_prefix(issuer_cif or "")
-        return companies.get(cif), Direction.ERROR, f"issuer CIF {cif or '?'}"
+        return companies.get(cif), Direction.ERROR, "no_issuer", {"issuer": cif or "?"}
     if reading_invoice is None:
-        return None, Direction.OTHER, "no CIF in the document"
+        return None, Direction.OTHER, "no_cif", {}
     buyer = _party_cif(reading_invoice.buyer)
     seller = _party_cif(reading_invoice.seller)
     if buyer in companies:
-        return companies[buyer], Direction.RECEIVED, ""
+        return companies[buyer], Direction.RECEIVED, "", {}
     if seller in companies:
-        return companies[seller], Direction.SENT, ""
-    return None, Direction.OTHER, f"buyer CIF {buyer or '?'}, seller CIF {seller or '?'}"
+        return companies[seller], Direction.SENT, "", {}
+    return None, Direction.OTHER, "no_company", {"buyer": buyer or "?", "seller": seller or "?"}
 
 
 def _party_cif(party: einvoice.Party | None) -> str:
@@ -247,70 +243,69 @@ def archive_import(
 def _import_one(
     run: ArchiveImport, unit: Unit, companies: dict[str, Company], seen: dict[str, str]
 ) -> ImportedFile:
-    row = ImportedFile(run=run, name=unit.name[:500], size=len(unit.data))
+    row = ImportedFile(run=run, name=unit.name[:500], size=len(unit.data), params=dict(unit.params))
     if unit.problem and not unit.data:
-        row.outcome, row.reason = ImportOutcome.UNREADABLE, unit.problem
-        row.save()
-        return row
+        return _done(row, ImportOutcome.UNREADABLE, unit.problem)
     row.sha256 = archive.blob_put(unit.data)  # kept as received before anything else
     if unit.problem:
-        row.outcome, row.reason = ImportOutcome.UNREADABLE, unit.problem
-        row.save()
-        return row
+        return _done(row, ImportOutcome.UNREADABLE, unit.problem)
     if row.sha256 in seen:
-        row.outcome = ImportOutcome.DUPLICATE
-        row.reason = f"the same file as {seen[row.sha256]} in this import"
-        row.save()
-        return row
+        return _done(row, ImportOutcome.DUPLICATE, "same_in_run", name=seen[row.sha256])
     seen[row.sha256] = unit.name
-    row.signature, inner = _signature_verdict(unit.data)
+    try:
+        return _archive_one(run, row, unit, companies)
+    except Exception as exc:  # one file's surprise never stops the others; its bytes are stored already
+        log.exception("importing %s failed", unit.name)
+        return _done(row, ImportOutcome.UNREADABLE, "crashed", detail=exc.__class__.__name__)
+
+
+def _done(row: ImportedFile, outcome: str, reason: str, **params: str) -> ImportedFile:
+    row.outcome, row.reason = outcome, reason
+    row.params = {**row.params, **params}
+    row.save()
+    return row
+
+
+def _archive_one(
+    run: ArchiveImport, row: ImportedFile, unit: Unit, companies: dict[str, Company]
+) -> ImportedFile:
+    row.signature, signature_details, inner = _signature_verdict(unit.data)
+    row.params.update(signature_details)
     inner_ids = {found for name in inner if (found := _anaf_id(name))}
     row.anaf_id = min(unit.anaf_ids, default="")
     known = archived_original(
         run.organization, sha256=row.sha256, anaf_ids=unit.anaf_ids, upload_ids=inner_ids
     )
     if known is not None:
-        row.outcome = ImportOutcome.DUPLICATE
         row.company = known.message.company
-        row.reason = (
-            f"already archived as message {known.message.download_id} of {known.message.company.cif}"
-            f" (same {'bytes' if known.by == 'sha256' else 'ANAF id'})"
-        )
         row.invoice_id = getattr(getattr(known.message, "invoice", None), "pk", None)
-        row.save()
-        return row
+        return _done(
+            row,
+            ImportOutcome.DUPLICATE,
+            "archived_bytes" if known.by == "sha256" else "archived_id",
+            message=known.message.download_id,
+            cif=known.message.company.cif,
+        )
     reading = read_zip(unit.data)
-    if reading.problem and reading.kind not in ("error_report",):
-        row.outcome, row.reason = ImportOutcome.UNREADABLE, reading.problem[:2000]
-        row.save()
-        return row
+    if reading.problem and reading.kind != "error_report":
+        return _done(row, ImportOutcome.UNREADABLE, "unreadable", detail=reading.problem[:2000])
     issuer = None
     if reading.kind == "error_report":
-        try:
-            issuer = einvoice.open_anaf_zip(unit.data).issuer_cif
-        except einvoice.UnsafeArchive:
-            issuer = None
-    company, direction, tried = _company_for(reading.invoice, reading.kind, issuer, companies)
+        issuer = einvoice.open_anaf_zip(unit.data).issuer_cif
+    company, direction, unmatched, tried = _company_for(reading.invoice, reading.kind, issuer, companies)
     if company is None:
-        row.outcome = ImportOutcome.UNMATCHED
-        row.reason = f"matches none of the organization's companies ({tried})"
-        row.save()
-        return row
-    inner_upload = min(inner_ids, default="")
+        return _done(row, ImportOutcome.UNMATCHED, unmatched, **tried)
     download_id = row.anaf_id or f"import-{row.sha256[:32]}"
     invoice = original_import(
         company=company,
         download_id=download_id,
-        upload_id=inner_upload,
+        upload_id=min(inner_ids, default=""),
         direction=direction,
         data=unit.data,
         reading=reading,
     )
-    row.outcome, row.company, row.invoice, row.anaf_id = ImportOutcome.IMPORTED, company, invoice, download_id
-    if reading.valid is False:
-        row.reason = "fails validation (listed with its findings)"
-    row.save()
-    return row
+    row.company, row.invoice, row.anaf_id = company, invoice, download_id
+    return _done(row, ImportOutcome.IMPORTED, "invalid" if reading.valid is False else "")
 
 
 def original_bytes(organization: Organization, file_id: int) -> tuple[ImportedFile, bytes]:

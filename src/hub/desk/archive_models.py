@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hub.accounts.models import Company, Organization
+from hub.desk.import_wording import reason_text, signature_text
 from hub.inbox.models import Invoice
 
 
@@ -41,8 +42,13 @@ class ImportedFile(models.Model):
     sha256 = models.CharField(max_length=64, blank=True, help_text="the stored original")
     size = models.PositiveIntegerField(default=0)
     outcome = models.CharField(max_length=12, choices=ImportOutcome.choices)
-    reason = models.TextField(blank=True, help_text="why it was not imported, or what to know about it")
-    signature = models.CharField(max_length=300, blank=True, help_text="the signature check's verdict")
+    reason = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="why it was not imported, or what to know (a code, worded by `hub.desk.import_wording`)",
+    )
+    signature = models.CharField(max_length=10, blank=True, help_text="matches, mismatch or missing")
+    params = models.JSONField(default=dict, blank=True, help_text="the details the wording names")
     anaf_id = models.CharField(max_length=40, blank=True)
     company = models.ForeignKey(Company, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -52,3 +58,11 @@ class ImportedFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.outcome}"
+
+    @property
+    def reason_text(self) -> str:
+        return reason_text(self.reason, self.params)
+
+    @property
+    def signature_text(self) -> str:
+        return signature_text(self.signature, self.params)

@@ -95,20 +95,27 @@ def test_cli_imports_a_folder_with_duplicates_a_broken_file_and_no_company(
     }
     assert outcome[f"{new[0]['id']}.zip"].outcome == ImportOutcome.IMPORTED
     assert outcome[f"{new[1]['id']}.zip"].outcome == ImportOutcome.IMPORTED
-    assert "Signature matches (detached 2024)" in outcome[f"{new[0]['id']}.zip"].signature
+    assert outcome[f"{new[0]['id']}.zip"].signature == "matches"
+    assert "Signature matches (detached 2024) / Semnătura corespunde (detached 2024)" in out
     copy = outcome[f"{new[0]['id']}.zip/copy"]
     assert copy.outcome == ImportOutcome.DUPLICATE
-    assert "in this import" in copy.reason
+    assert copy.reason == "same_in_run"
+    assert "The same file as " in out
+    assert "Același fișier ca " in out
     duplicate = outcome[f"{already.download_id}.zip"]
     assert duplicate.outcome == ImportOutcome.DUPLICATE
-    assert f"already archived as message {already.download_id}" in duplicate.reason
+    assert duplicate.reason in ("archived_bytes", "archived_id")
+    assert duplicate.params["message"] == already.download_id
+    assert f"Already archived as message {already.download_id} of {ALFA}" in out
     broken = outcome["3999999999.zip"]
     assert broken.outcome == ImportOutcome.UNREADABLE
-    assert "ZIP" in broken.reason
+    assert broken.reason == "unreadable"
+    assert "ZIP" in broken.params["detail"]
     assert archive.blob_get(broken.sha256) == b"PK\x03\x04 cut short by a full disk"  # kept as received
     stranger = outcome[f"{new[2]['id']}.zip"]
     assert stranger.outcome == ImportOutcome.UNMATCHED
-    assert "buyer CIF 40000004" in stranger.reason
+    assert (stranger.reason, stranger.params["buyer"]) == ("no_company", "40000004")
+    assert "Nu corespunde niciunei firme a organizației (CIF cumpărător 40000004" in out
     assert archive.blob_get(stranger.sha256) == foreign
 
     # imported like a synced message: ledger, stored bytes, parsed invoice, a review to do
@@ -158,17 +165,18 @@ def test_extracted_pairs_in_both_formats_and_a_changed_invoice(
     files = {item.name.split(" + ")[0].rsplit("/", 1)[-1]: item for item in ImportedFile.objects.all()}
     good = files["4100000001.xml"]
     assert good.outcome == ImportOutcome.IMPORTED
-    assert good.signature.startswith("Signature matches (enveloped (before 2024))")
+    assert (good.signature, good.params["format"]) == ("matches", "enveloped (before 2024)")
     assert good.invoice is not None
     assert good.invoice.signature_valid is True
     with zipfile.ZipFile(io.BytesIO(archive.blob_get(good.sha256))) as stored:  # both files, byte for byte
         assert stored.read("4100000001.xml") == old
         assert stored.read("semnatura_4100000001.xml") == enveloped_signature(old)
-    assert files["4100000002.xml"].signature.startswith("Signature does not match")
+    assert files["4100000002.xml"].signature == "mismatch"
+    assert "The signed copy is intact but differs from the invoice" in out
     assert Invoice.objects.get(number="ENV-2023-C").signature_valid is False
     lone = files["semnatura_4100000003.xml"]
     assert lone.outcome == ImportOutcome.UNREADABLE
-    assert "without its invoice" in lone.reason
+    assert (lone.reason, lone.params["name"]) == ("lone_signature", "4100000003.xml")
 
     pair = [str(folder / "4100000001.xml"), str(folder / "semnatura_4100000001.xml")]
     efactura(["archive", "import", *pair, "--organization", synced.slug])

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from hub.accounts.models import Organization
 from hub.desk.archive_import import archive_import, sources_from_paths
+from hub.desk.import_wording import in_both, reason_text, signature_text
 from hub.desk.models import ImportOutcome
 
 LABELS = {
@@ -42,7 +43,11 @@ class Command(BaseCommand):
             line = f"{LABELS[ImportOutcome(item.outcome)]}: {item.name}"
             details = [
                 text
-                for text in (item.company.cif if item.company else "", item.reason, item.signature)
+                for text in (
+                    item.company.cif if item.company else "",
+                    in_both(reason_text, item.reason, item.params),
+                    in_both(signature_text, item.signature, item.params),
+                )
                 if text
             ]
             if details:
