@@ -15,9 +15,10 @@ from __future__ import annotations
 import io
 import logging
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 import einvoice
 from hub.accounts.cif import without_ro_prefix
@@ -38,25 +39,44 @@ MAX_BUNDLE_ENTRIES = 100_000
 
 @dataclass(frozen=True)
 class Source:
-    """One file as read: its name (with folder, or `bundle.zip!entry`) and its bytes."""
+    """One file: its name (with its folder, or `bundle.zip!entry`), its size, and how to open it; nothing is
+    read before its turn comes, so a large archive never sits in memory."""
 
     name: str
-    data: bytes
+    size: int
+    open: Callable[[], BinaryIO]
+
+    def read(self) -> bytes:
+        with self.open() as handle:
+            return handle.read(MAX_FILE_BYTES + 1)
+
+
+def source_from_path(path: Path, name: str | None = None) -> Source:
+    return Source(name or str(path), path.stat().st_size, lambda: path.open("rb"))
+
+
+def source_from_bytes(name: str, data: bytes) -> Source:
+    return Source(name, len(data), lambda: io.BytesIO(data))
 
 
 @dataclass
 class Unit:
-    """One original to import: an ANAF ZIP, or a pair put back into a ZIP."""
+    """One original to import: an ANAF ZIP, or a pair put back into a ZIP (`load` gives its bytes)."""
 
     name: str
-    data: bytes
+    load: Callable[[], bytes]
     anaf_ids: set[str] = field(default_factory=set)
     problem: str = ""  # a reason code when known unreadable before reading (too big, a lone signature)
     params: dict[str, str] = field(default_factory=dict)
 
 
 def _stem(name: str) -> str:
-    return PurePosixPath(name.replace("\\", "/").split("!")[-1]).stem
+    return PurePosixPath(_base(name)).stem
+
+
+def _base(name: str) -> str:
+    """The file's own name, without its folder or bundle."""
+    return PurePosixPath(name.replace("\\", "/").split("!")[-1]).name
 
 
 def _anaf_id(name: str) -> str | None:
@@ -64,12 +84,15 @@ def _anaf_id(name: str) -> str | None:
     return stem if stem.isdigit() and len(stem) <= 40 else None
 
 
-def _is_bundle(data: bytes) -> bool:
+_BROKEN = (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError)
+
+
+def _is_bundle(source: Source) -> bool:
     """A ZIP of originals (ZIPs, or more than one invoice XML) rather than one ANAF ZIP."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as opened:
+        with source.open() as handle, zipfile.ZipFile(handle) as opened:
             names = [info.filename for info in opened.infolist() if not info.is_dir()]
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except _BROKEN:
         return False
     if any(name.lower().endswith(".zip") for name in names):
         return True
@@ -81,27 +104,30 @@ def _is_bundle(data: bytes) -> bool:
     return len(documents) > 1
 
 
-def _bundle_entries(name: str, data: bytes) -> Iterator[Source]:
-    with zipfile.ZipFile(io.BytesIO(data)) as opened:
+def _entry_reader(bundle: Source, entry: str) -> Callable[[], BinaryIO]:
+    def open_entry() -> BinaryIO:
+        try:
+            with bundle.open() as handle, zipfile.ZipFile(handle) as opened, opened.open(entry) as member:
+                return io.BytesIO(member.read(MAX_FILE_BYTES + 1))
+        except _BROKEN as exc:  # kept and listed as what could be read of it
+            return io.BytesIO(f"unreadable bundle entry: {exc}".encode())
+
+    return open_entry
+
+
+def _bundle_entries(bundle: Source) -> Iterator[Source]:
+    with bundle.open() as handle, zipfile.ZipFile(handle) as opened:
         infos = [info for info in opened.infolist() if not info.is_dir()][:MAX_BUNDLE_ENTRIES]
-        for info in infos:
-            entry = f"{name}!{info.filename}"
-            if info.file_size > MAX_FILE_BYTES:
-                yield Source(entry, b"")  # refused below as too big; nothing of it was read
-                continue
-            try:
-                with opened.open(info) as handle:
-                    yield Source(entry, handle.read(MAX_FILE_BYTES + 1))
-            except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError) as exc:
-                yield Source(entry, f"unreadable bundle entry: {exc}".encode())
+    for info in infos:
+        yield Source(f"{bundle.name}!{info.filename}", info.file_size, _entry_reader(bundle, info.filename))
 
 
 def sources_expand(sources: Iterable[Source]) -> list[Source]:
     """Open the bundles among `sources` (a ZIP of ZIPs or of XML pairs); one level only."""
     expanded: list[Source] = []
     for source in sources:
-        if source.name.lower().endswith(".zip") and _is_bundle(source.data):
-            expanded.extend(_bundle_entries(source.name, source.data))
+        if source.name.lower().endswith(".zip") and _is_bundle(source):
+            expanded.extend(_bundle_entries(source))
         else:
             expanded.append(source)
     return expanded
@@ -122,7 +148,11 @@ def sources_from_paths(paths: Iterable[Path]) -> list[Source]:
             )
         else:
             files.append(path)
-    return sources_expand(Source(str(item), item.read_bytes()) for item in files)
+    return sources_expand(source_from_path(item) for item in files)
+
+
+def _folder(name: str) -> str:
+    return name.replace("\\", "/").rsplit("/", 1)[0] if "/" in name.replace("\\", "/") else ""
 
 
 def units_of(sources: Iterable[Source]) -> list[Unit]:
@@ -132,32 +162,43 @@ def units_of(sources: Iterable[Source]) -> list[Unit]:
     documents: dict[tuple[str, str], Source] = {}
     signatures: dict[tuple[str, str], Source] = {}
     for source in sources:
-        if len(source.data) > MAX_FILE_BYTES:
-            units.append(Unit(source.name, b"", problem="too_big"))
+        if source.size > MAX_FILE_BYTES:
+            units.append(Unit(source.name, bytes, problem="too_big"))
             continue
         if not source.name.lower().endswith(".xml"):
-            units.append(Unit(source.name, source.data, anaf_ids=_ids(source.name)))
+            units.append(Unit(source.name, source.read, anaf_ids=_ids(source.name)))
             continue
-        folder = source.name.replace("\\", "/").rsplit("/", 1)[0] if "/" in source.name else ""
         stem = _stem(source.name)
         if stem.lower().startswith(SIGNATURE_PREFIX):
-            signatures[(folder, stem[len(SIGNATURE_PREFIX) :])] = source
+            signatures[(_folder(source.name), stem[len(SIGNATURE_PREFIX) :])] = source
         else:
-            documents[(folder, stem)] = source
+            documents[(_folder(source.name), stem)] = source
     for key, document in documents.items():
         signature = signatures.pop(key, None)
-        document_name = PurePosixPath(document.name.replace("\\", "/").split("!")[-1]).name
         if signature is None:
-            data = _single(document_name, document.data)
-            units.append(Unit(document.name, data, anaf_ids=_ids(document.name)))
+            units.append(Unit(document.name, _single_loader(document), anaf_ids=_ids(document.name)))
             continue
-        signature_name = PurePosixPath(signature.name.replace("\\", "/").split("!")[-1]).name
-        data = original_from_pair(document_name, document.data, signature_name, signature.data)
-        units.append(Unit(f"{document.name} + {signature_name}", data, anaf_ids=_ids(document.name)))
+        units.append(
+            Unit(
+                f"{document.name} + {_base(signature.name)}",
+                _pair_loader(document, signature),
+                anaf_ids=_ids(document.name),
+            )
+        )
     for signature in signatures.values():
         signed = _stem(signature.name)[len(SIGNATURE_PREFIX) :] + ".xml"
-        units.append(Unit(signature.name, signature.data, problem="lone_signature", params={"name": signed}))
+        units.append(Unit(signature.name, signature.read, problem="lone_signature", params={"name": signed}))
     return units
+
+
+def _pair_loader(document: Source, signature: Source) -> Callable[[], bytes]:
+    return lambda: original_from_pair(
+        _base(document.name), document.read(), _base(signature.name), signature.read()
+    )
+
+
+def _single_loader(document: Source) -> Callable[[], bytes]:
+    return lambda: _single(_base(document.name), document.read())
 
 
 def _ids(name: str) -> set[str]:
@@ -243,17 +284,19 @@ def archive_import(
 def _import_one(
     run: ArchiveImport, unit: Unit, companies: dict[str, Company], seen: dict[str, str]
 ) -> ImportedFile:
-    row = ImportedFile(run=run, name=unit.name[:500], size=len(unit.data), params=dict(unit.params))
-    if unit.problem and not unit.data:
+    row = ImportedFile(run=run, name=unit.name[:500], params=dict(unit.params))
+    data = unit.load()
+    row.size = len(data)
+    if unit.problem and not data:
         return _done(row, ImportOutcome.UNREADABLE, unit.problem)
-    row.sha256 = archive.blob_put(unit.data)  # kept as received before anything else
+    row.sha256 = archive.blob_put(data)  # kept as received before anything else
     if unit.problem:
         return _done(row, ImportOutcome.UNREADABLE, unit.problem)
     if row.sha256 in seen:
         return _done(row, ImportOutcome.DUPLICATE, "same_in_run", name=seen[row.sha256])
     seen[row.sha256] = unit.name
     try:
-        return _archive_one(run, row, unit, companies)
+        return _archive_one(run, row, unit, data, companies)
     except Exception as exc:  # one file's surprise never stops the others; its bytes are stored already
         log.exception("importing %s failed", unit.name)
         return _done(row, ImportOutcome.UNREADABLE, "crashed", detail=exc.__class__.__name__)
@@ -267,9 +310,9 @@ def _done(row: ImportedFile, outcome: str, reason: str, **params: str) -> Import
 
 
 def _archive_one(
-    run: ArchiveImport, row: ImportedFile, unit: Unit, companies: dict[str, Company]
+    run: ArchiveImport, row: ImportedFile, unit: Unit, data: bytes, companies: dict[str, Company]
 ) -> ImportedFile:
-    row.signature, signature_details, inner = _signature_verdict(unit.data)
+    row.signature, signature_details, inner = _signature_verdict(data)
     row.params.update(signature_details)
     inner_ids = {found for name in inner if (found := _anaf_id(name))}
     row.anaf_id = min(unit.anaf_ids, default="")
@@ -286,12 +329,12 @@ def _archive_one(
             message=known.message.download_id,
             cif=known.message.company.cif,
         )
-    reading = read_zip(unit.data)
+    reading = read_zip(data)
     if reading.problem and reading.kind != "error_report":
         return _done(row, ImportOutcome.UNREADABLE, "unreadable", detail=reading.problem[:2000])
     issuer = None
     if reading.kind == "error_report":
-        issuer = einvoice.open_anaf_zip(unit.data).issuer_cif
+        issuer = einvoice.open_anaf_zip(data).issuer_cif
     company, direction, unmatched, tried = _company_for(reading.invoice, reading.kind, issuer, companies)
     if company is None:
         return _done(row, ImportOutcome.UNMATCHED, unmatched, **tried)
@@ -301,7 +344,7 @@ def _archive_one(
         download_id=download_id,
         upload_id=min(inner_ids, default=""),
         direction=direction,
-        data=unit.data,
+        data=data,
         reading=reading,
     )
     row.company, row.invoice, row.anaf_id = company, invoice, download_id

@@ -3,18 +3,28 @@ of them), then the run's report; every stored original can be downloaded again f
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.files.uploadedfile import TemporaryUploadedFile, UploadedFile
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hub.accounts.decorators import org_view
 from hub.accounts.models import Organization
-from hub.desk.archive_import import Source, archive_import, original_bytes, sources_expand
+from hub.desk.archive_import import (
+    Source,
+    archive_import,
+    original_bytes,
+    source_from_bytes,
+    source_from_path,
+    sources_expand,
+)
 from hub.desk.models import ArchiveImport, ImportedFile, ImportOutcome
 
 MAX_UPLOAD_FILES = 2000
@@ -55,6 +65,14 @@ class UploadForm(forms.Form):
         return list(chosen)
 
 
+def _source(uploaded: UploadedFile) -> Source:
+    """A large upload is read from its temporary file when its turn comes, a small one from memory."""
+    name = uploaded.name or "upload"
+    if isinstance(uploaded, TemporaryUploadedFile):
+        return source_from_path(Path(uploaded.temporary_file_path()), name)
+    return source_from_bytes(name, uploaded.read())
+
+
 def _organization(request: HttpRequest) -> Organization:
     return request.membership.organization  # type: ignore[attr-defined,no-any-return]
 
@@ -75,7 +93,7 @@ def archive_imports(request: HttpRequest) -> HttpResponse:
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             uploaded = form.cleaned_data["originals"]
-            sources = sources_expand(Source(item.name, item.read()) for item in uploaded)
+            sources = sources_expand(_source(item) for item in uploaded)
             report = archive_import(
                 organization=organization,
                 sources=sources,
@@ -110,16 +128,14 @@ def archive_import_report(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 @org_view()
-def archive_import_original(request: HttpRequest, run_id: int, file_id: int) -> HttpResponse:
+def archive_import_original(request: HttpRequest, run_id: int, file_id: int) -> FileResponse:
     try:
         row, data = original_bytes(_organization(request), file_id)
     except ImportedFile.DoesNotExist:
         raise Http404 from None
     if row.run_id != run_id:
         raise Http404
-    response = HttpResponse(
-        data, content_type="application/zip" if data[:2] == b"PK" else "application/octet-stream"
-    )
     name = row.name.replace("\\", "/").split("/")[-1].split("!")[-1].split(" + ")[0] or "original"
-    response["Content-Disposition"] = f'attachment; filename="{name.replace(chr(34), "")}"'
-    return response
+    if data[:2] == b"PK" and not name.lower().endswith(".zip"):
+        name = name.rsplit(".", 1)[0] + ".zip"  # a pair is served as the ZIP it is kept as
+    return FileResponse(io.BytesIO(data), as_attachment=True, filename=name)
