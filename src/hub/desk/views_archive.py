@@ -3,15 +3,15 @@ of them), then the run's report; every stored original can be downloaded again f
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.files.uploadedfile import TemporaryUploadedFile, UploadedFile
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -128,7 +128,7 @@ def archive_import_report(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 @org_view()
-def archive_import_original(request: HttpRequest, run_id: int, file_id: int) -> FileResponse:
+def archive_import_original(request: HttpRequest, run_id: int, file_id: int) -> HttpResponse:
     try:
         row, data = original_bytes(_organization(request), file_id)
     except ImportedFile.DoesNotExist:
@@ -138,4 +138,7 @@ def archive_import_original(request: HttpRequest, run_id: int, file_id: int) -> 
     name = row.name.replace("\\", "/").split("/")[-1].split("!")[-1].split(" + ")[0] or "original"
     if data[:2] == b"PK" and not name.lower().endswith(".zip"):
         name = name.rsplit(".", 1)[0] + ".zip"  # a pair is served as the ZIP it is kept as
-    return FileResponse(io.BytesIO(data), as_attachment=True, filename=name)
+    kind = "application/zip" if data[:2] == b"PK" else "application/octet-stream"
+    response = HttpResponse(data, content_type=kind)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name) or ""
+    return response

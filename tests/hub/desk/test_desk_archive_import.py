@@ -222,7 +222,7 @@ def test_upload_page_imports_and_reports_in_romanian(  # noqa: PLR0917  (fixture
     assert run.user == member
     note = run.files.get(name="export.zip!note.txt")
     original = client.get(f"{url}{run.pk}/{note.pk}/original/")
-    assert b"".join(original.streaming_content) == b"exportat din programul vechi"
+    assert original.content == b"exportat din programul vechi"
     assert original["Content-Disposition"] == 'attachment; filename="note.txt"'
     assert login(outsider).get(f"{url}{run.pk}/{note.pk}/original/").status_code == 404
     assert Invoice.objects.get(number="INCARCAT-1").review.state == ReviewState.TO_REVIEW
