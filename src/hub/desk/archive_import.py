@@ -29,7 +29,12 @@ from hub.desk.services import reviews_open
 from hub.documents import archive
 from hub.documents.reading import read_zip
 from hub.inbox.models import Direction
-from hub.inbox.services.importing import archived_original, original_from_pair, original_import
+from hub.inbox.services.importing import (
+    archived_original,
+    listed_unarchived,
+    original_from_pair,
+    original_import,
+)
 
 log = logging.getLogger(__name__)
 SIGNATURE_PREFIX = "semnatura_"
@@ -335,7 +340,11 @@ def _archive_one(
     issuer = None
     if reading.kind == "error_report":
         issuer = einvoice.open_anaf_zip(data).issuer_cif
-    company, direction, unmatched, tried = _company_for(reading.invoice, reading.kind, issuer, companies)
+    gap = listed_unarchived(run.organization, anaf_ids=unit.anaf_ids)
+    if gap is not None:  # ANAF listed it for this company: the ledger knows better than the CIFs
+        company, direction, unmatched, tried = gap.company, gap.direction, "", {}
+    else:
+        company, direction, unmatched, tried = _company_for(reading.invoice, reading.kind, issuer, companies)
     if company is None:
         return _done(row, ImportOutcome.UNMATCHED, unmatched, **tried)
     download_id = row.anaf_id or f"import-{row.sha256[:32]}"

@@ -126,6 +126,7 @@ def test_cli_imports_a_folder_with_duplicates_a_broken_file_and_no_company(
     assert archive.blob_get(imported.message.zip_sha256) == first
     assert InvoiceReview.objects.get(invoice=imported).state == ReviewState.TO_REVIEW
     assert imported.lines.count() == 3
+    assert imported.announced_at is not None  # an old original is no news for webhooks and notifications
 
     # the sync that follows lists them at ANAF and downloads nothing it already holds
     calls = len(hub_sandbox.calls("/descarcare"))

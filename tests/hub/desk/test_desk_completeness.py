@@ -6,15 +6,19 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from hub.accounts.models import Organization, User
+from hub.desk.archive_import import archive_import, sources_from_paths
 from hub.desk.completeness import completeness_for, retention_until
+from hub.desk.models import ImportOutcome
 from hub.inbox.models import Message, MessageState
 from hub.inbox.services.sync import inbox_sync_company
+from tests.hub.desk.test_desk_archive_import import kept_by_another_tool
 from tests.hub.helpers import login
 from tests.hub.inbox.helpers import ALFA, company
 
@@ -112,3 +116,36 @@ def test_completeness_matches_the_sandbox_list_with_the_missing_message_at_risk(
     assert row.groups() == (str(by_month[old_month]), str(by_month[old_month] - 1))
     assert f'data-kept-until="{old_month.year + 10}-12-31"' in text
     assert login(outsider).get(desk + "completeness/").status_code == 404
+
+
+def test_an_old_archive_fills_the_gap_the_sync_left(
+    hub_sandbox: Any, authorized: Organization, tmp_path: Path
+) -> None:
+    alfa = company(authorized, ALFA)
+    [old] = hub_sandbox.add_messages(
+        {"cif": ALFA, "direction": "received", "file": "invoices/supplier_invoice.xml", "age_days": 50}
+    )
+    hub_sandbox.add_faults({"path": "/test/FCTEL/rest/descarcare", "kind": "truncated", "count": 1})
+    assert inbox_sync_company(company_id=alfa.pk).outcome == "ok"
+    [before] = completeness_for(authorized, company_id=alfa.pk)
+    assert [risk.download_id for risk in before.at_risk] == [old["id"]]
+    assert before.at_risk[0].days_left == 10
+    folder = tmp_path / "arhiva"  # beside the hub's own data directory, not in it
+    folder.mkdir()
+    (folder / f"{old['id']}.zip").write_bytes(kept_by_another_tool(hub_sandbox, old["id"]))
+
+    report = archive_import(
+        organization=authorized, sources=sources_from_paths([folder]), source_label="test"
+    )
+
+    [item] = report.files
+    assert item.outcome == ImportOutcome.IMPORTED
+    message = Message.objects.get(company=alfa, download_id=old["id"])
+    assert message.state == MessageState.ARCHIVED
+    assert message.invoice.received_at == message.created_at  # ANAF's date, known from the listing
+    assert message.invoice.announced_at is None  # news to the ERP: the next sync announces it
+    [after] = completeness_for(authorized, company_id=alfa.pk)
+    assert after.at_risk == []
+    assert not any(row.archived.missing for row in after.months)
+    assert sum(row.listed for row in after.months) == len(sandbox_received(hub_sandbox, ALFA))
+    assert sum(row.imported for row in after.months) == 0  # listed at ANAF: counted as listed and archived

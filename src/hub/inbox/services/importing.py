@@ -4,7 +4,8 @@ invoices exactly as synced ones do (content-addressed storage, `read_zip`, `invo
 An original is an ANAF ZIP as `descarcare` served it, or the extracted pair `{id}.xml` + `semnatura_{id}.xml`,
 which `original_from_pair` puts back into a ZIP of its own (fixed names and times, so the same pair always
 gives the same bytes and the same sha256). The ledger row of an imported original has no `created_at`
-(ANAF's `data_creare` is not in the ZIP) unless ANAF listed the message here before.
+(ANAF's `data_creare` is not in the ZIP) unless ANAF listed the message here before; only such a listed
+message is announced (webhooks, notifications), an old one is not.
 """
 
 from __future__ import annotations
@@ -67,6 +68,19 @@ def archived_original(
     return None
 
 
+def listed_unarchived(organization: Organization, *, anaf_ids: set[str]) -> Message | None:
+    """The organization's ledger row ANAF listed under one of these download ids that the sync could not
+    archive (damaged, expired, not downloaded yet): an old archive may hold what the hub missed."""
+    if not anaf_ids:
+        return None
+    return (
+        Message.objects.filter(company__organization=organization, download_id__in=anaf_ids)
+        .exclude(state=MessageState.ARCHIVED)
+        .select_related("company")
+        .first()
+    )
+
+
 def _received_at(issue_date: date | None) -> datetime:
     if issue_date is None:
         return clock.now()
@@ -93,6 +107,7 @@ def original_import(
             .exclude(state=MessageState.ARCHIVED)
             .first()
         )
+    listed_here = message is not None
     if message is None:
         message = Message.objects.create(
             company=company,
@@ -113,6 +128,10 @@ def original_import(
         message.zip_sha256, message.zip_size, message.state = digest, len(data), MessageState.STORED
     message.company = company
     invoice = invoice_upsert(message=message, reading=reading)
+    if not listed_here:
+        # An old original is no news: webhooks and notifications are for what arrives now. A message ANAF
+        # listed here is announced by the next sync like any other (`services.announce`).
+        Invoice.objects.filter(pk=invoice.pk, announced_at__isnull=True).update(announced_at=now)
     if message.created_at is None:
         issue_date = reading.invoice.issue_date if reading.invoice else None
         invoice.received_at = _received_at(issue_date if isinstance(issue_date, date) else None)
