@@ -341,6 +341,8 @@ def _archive_one(
     if reading.kind == "error_report":
         issuer = einvoice.open_anaf_zip(data).issuer_cif
     gap = listed_unarchived(run.organization, anaf_ids=unit.anaf_ids)
+    company: Company | None
+    tried: dict[str, str]
     if gap is not None:  # ANAF listed it for this company: the ledger knows better than the CIFs
         company, direction, unmatched, tried = gap.company, gap.direction, "", {}
     else:
