@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import copy
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,12 @@ def register(subparsers: Any) -> None:
     )
     verify.add_argument("--no-notify", action="store_true", help="print only; raise no event")
     verify.set_defaults(func=_archive_verify)
+    importing = archive_commands.add_parser(
+        "import", help="import ANAF ZIPs kept by another tool ({id}.zip, {id}.xml + semnatura_{id}.xml)"
+    )
+    importing.add_argument("paths", nargs="+", metavar="DIR|ZIP")
+    importing.add_argument("--organization", metavar="SLUG", help="needed when there are several")
+    importing.set_defaults(func=_archive_import)
 
 
 def _private_files() -> None:
@@ -192,3 +199,19 @@ def _archive_verify(args: argparse.Namespace) -> int:
         f"{len(report.differences)} diferențe"
     )
     return 1 if report.differences else 0
+
+
+def _archive_import(args: argparse.Namespace) -> int:
+    _setup()
+    _data_dir()
+    from django.core.management import CommandError, call_command
+
+    options = ["--organization", args.organization] if args.organization else []
+    try:
+        call_command("archive_import", *args.paths, *options)
+    except CommandError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0

@@ -14,7 +14,6 @@ from hub.api.pagination import cursor_page
 from hub.api.v1 import InvoiceOut, _key, api
 from hub.desk.models import InvoiceReview, ReviewState
 from hub.desk.selectors import UNASSIGNED, ReviewFilters, reviews_for
-from hub.desk.services import reviews_open
 from hub.inbox.shapes import invoice_summary
 
 
@@ -72,7 +71,6 @@ def list_reviews(request: HttpRequest, query: Query[ReviewQuery]) -> dict[str, A
         if not found:
             raise HttpError(404, f"no member {query.assignee!r} in this organization")
         assignee = str(found[0])
-    reviews_open(key.organization)
     filters = ReviewFilters(
         company=query.company,
         state=query.state,

@@ -95,3 +95,18 @@ class CompanyDesk(models.Model):
 
     def __str__(self) -> str:
         return f"desk of {self.company_id}"
+
+
+from hub.desk.archive_models import ArchiveImport, ImportedFile, ImportOutcome  # noqa: E402
+
+__all__ = [
+    "TRANSITIONS",
+    "ArchiveImport",
+    "CompanyDesk",
+    "EntryKind",
+    "ImportOutcome",
+    "ImportedFile",
+    "InvoiceReview",
+    "ReviewEntry",
+    "ReviewState",
+]

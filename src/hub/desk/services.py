@@ -56,14 +56,18 @@ def _require_reviewer(membership: Membership) -> None:
         raise DeskError("no_permission")
 
 
-def reviews_open(organization: Organization) -> int:
-    """Give every received invoice of the organization its review ("to review", the company's default
-    assignee); idempotent, returns how many were opened."""
-    missing = list(
-        Invoice.objects.filter(
-            organization=organization, direction=Direction.RECEIVED, review__isnull=True
-        ).values_list("pk", "company_id")
+def reviews_open(organization: Organization, invoice_ids: Iterable[int] | None = None) -> int:
+    """Give the received invoices of the organization (all, or only `invoice_ids`) their review ("to
+    review", the company's default assignee); idempotent, returns how many were opened.
+
+    New invoices get theirs from `hub.desk.signals`; this is for the archive importer and for repairs, never
+    on the request path."""
+    candidates = Invoice.objects.filter(
+        organization=organization, direction=Direction.RECEIVED, review__isnull=True
     )
+    if invoice_ids is not None:
+        candidates = candidates.filter(pk__in=list(invoice_ids))
+    missing = list(candidates.values_list("pk", "company_id"))
     if not missing:
         return 0
     defaults = dict(
@@ -235,7 +239,6 @@ def digests_send() -> int:
             "organization_id"
         )
     ):
-        reviews_open(organization)
         for user in reviewers_of(organization):
             waiting = waiting_for(user, organization)
             count = waiting.count()

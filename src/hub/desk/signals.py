@@ -1,5 +1,5 @@
-"""A received invoice gets its review as soon as the inbox archives it (`reviews_open` catches up on any
-invoice archived before the desk was installed)."""
+"""A received invoice gets its review as soon as the inbox archives it; invoices archived before the desk
+existed got theirs from the data migration `desk.0002_open_missing_reviews`."""
 
 from __future__ import annotations
 

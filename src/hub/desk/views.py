@@ -26,7 +26,6 @@ from hub.desk.services import (
     company_assignee_set,
     review_comment,
     reviews_assign,
-    reviews_open,
     reviews_transition,
 )
 from hub.desk.wording import error_message
@@ -46,7 +45,6 @@ def _organization(request: HttpRequest) -> Organization:
 @org_view()
 def desk_list(request: HttpRequest) -> HttpResponse:
     organization = _organization(request)
-    reviews_open(organization)
     form = ReviewFilterForm(request.GET or None, organization=organization)
     rows = reviews_for(organization, form.filters())
     total = rows.count()
@@ -152,7 +150,6 @@ def desk_bulk(request: HttpRequest) -> HttpResponse:
 
 
 def _review(organization: Organization, invoice_id: int) -> InvoiceReview:
-    reviews_open(organization)
     try:
         return review_get(organization, invoice_id)
     except InvoiceReview.DoesNotExist:
