@@ -95,3 +95,21 @@ class CompanyDesk(models.Model):
 
     def __str__(self) -> str:
         return f"desk of {self.company_id}"
+
+
+class ExportMapping(models.Model):
+    """A saved column layout for the exports (per organization), e.g. the one an accounting program imports:
+    `columns` is the ordered list of `{"field": <key of hub.desk.exports.FIELDS>, "header": <its title>}`."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=100)
+    columns = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ("name", "pk")
+        constraints = (
+            models.UniqueConstraint(fields=["organization", "name"], name="one_export_mapping_name"),
+        )
+
+    def __str__(self) -> str:
+        return self.name
