@@ -40,7 +40,7 @@ ZERO = Decimal("0.00")
 @dataclass(frozen=True)
 class Field:
     key: str
-    label: Promise
+    label: Promise | str
     value: Callable[[JournalRow], object]
 
 

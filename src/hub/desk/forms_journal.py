@@ -107,7 +107,7 @@ class ExportForm(forms.Form):
             self.initial.setdefault("mapping", saved[0][0] if saved else "preset:by_rate")
 
     def clean_layout(self) -> str:
-        return self.cleaned_data["layout"] or DEFAULT_LAYOUT
+        return str(self.cleaned_data["layout"] or DEFAULT_LAYOUT)
 
     def clean_company(self) -> Company | None:
         chosen = self.cleaned_data["company"]
@@ -160,7 +160,7 @@ class MappingForm(forms.Form):
         self.rows = [(self[f"position_{i}"], self[f"field_{i}"], self[f"header_{i}"]) for i in range(count)]
 
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
+        name = str(self.cleaned_data["name"]).strip()
         taken = ExportMapping.objects.filter(organization=self.organization, name=name)
         if self.instance is not None:
             taken = taken.exclude(pk=self.instance.pk)
