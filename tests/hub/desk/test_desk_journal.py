@@ -7,8 +7,10 @@ import csv
 import io
 import subprocess
 import zipfile
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,6 +27,7 @@ from hub.inbox.models import Direction, DocumentKind, Invoice, InvoiceVat
 from hub.inbox.services.sync import inbox_sync_company
 from hub.webhooks import services as webhook_services
 from hub.webhooks.models import Delivery
+from tests.hub.browser import DESKTOP, PHONE, SCREENSHOTS, in_thread, log_in, no_horizontal_scroll
 from tests.hub.desk.journal_docs import supplier_document
 from tests.hub.helpers import login
 from tests.hub.inbox.helpers import ALFA, company
@@ -422,3 +425,72 @@ def test_other_organizations_see_nothing(synced: Organization, member: User, out
     )
     assert journal.status_code == 200
     assert "data-journal-row" not in journal.content.decode()
+
+
+def test_journal_and_export_pages_in_a_browser_at_desktop_and_phone_width(
+    synced: Organization,
+    month: tuple[int, int],
+    member: User,
+    live_server: Any,
+    browser: Callable[..., Any],
+) -> None:
+    """The accountant picks the month, reads the journal, downloads it, then exports the not yet booked
+    invoices as CSV and marks them booked, on a desktop and on a phone."""
+    base, slug = live_server.url, synced.slug
+    year, number = month
+    alfa = in_thread(company, synced, ALFA)
+    expected = in_thread(lambda: len(purchases_journal(alfa, year, number).rows))
+
+    desktop = browser(DESKTOP)
+    log_in(desktop, base, member)
+    desktop.goto(f"{base}/o/{slug}/desk/")
+    desktop.get_by_role("link", name="Jurnal de cumpărări").first.click()
+    desktop.fill("#id_month", f"{year:04d}-{number:02d}")
+    desktop.select_option("#id_company", str(alfa.pk))
+    desktop.get_by_role("button", name="Arată").click()
+    desktop.locator("[data-journal-table]").wait_for()
+    assert desktop.locator("tr[data-journal-row]").count() == expected
+    assert desktop.locator("tr[data-journal-total=RON]").is_visible()
+    no_horizontal_scroll(desktop)
+    desktop.screenshot(path=str(SCREENSHOTS / "desk-journal.png"), full_page=True)
+    with desktop.expect_download() as info:
+        desktop.locator("[data-action=journal-xlsx]").click()
+    assert info.value.suggested_filename.endswith(".xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(Path(info.value.path()).read_bytes())).active
+    assert sheet.max_row == expected + 3  # title, header, rows, one totals row
+
+    phone = browser(PHONE)
+    log_in(phone, base, member)
+    phone.goto(f"{base}/o/{slug}/desk/journal/?company={alfa.pk}&month={year:04d}-{number:02d}")
+    phone.locator("[data-journal-table]").wait_for()
+    no_horizontal_scroll(phone)  # the wide table scrolls inside its own box
+    assert phone.locator("[data-action=journal-pdf]").is_visible()
+    phone.screenshot(path=str(SCREENSHOTS / "desk-journal-phone.png"), full_page=True)
+
+    phone.goto(f"{base}/o/{slug}/desk/exports/")
+    no_horizontal_scroll(phone)
+    phone.fill("#id_date_from", date(year, number, 1).isoformat())
+    phone.fill("#id_date_to", (date(year, number, 28) + timedelta(days=4)).replace(day=1).isoformat())
+    phone.select_option("#id_company", str(alfa.pk))
+    phone.select_option("#id_file_format", "csv")
+    phone.select_option("#id_mapping", "preset:all")
+    phone.check("#id_only_not_booked")
+    phone.check("#id_mark_booked")
+    phone.screenshot(path=str(SCREENSHOTS / "desk-exports-phone.png"), full_page=True)
+    with phone.expect_download() as info:
+        phone.get_by_role("button", name="Exportă").click()
+    rows = list(csv.reader(io.StringIO(Path(info.value.path()).read_text("utf-8-sig")), delimiter=";"))
+    assert rows[0][0] == "CIF companie"
+    assert {"Furnizor", "Număr", "Data emiterii", "Bază 21 %", "TVA 21 %"} <= set(rows[0])
+    exported = len(rows) - 1
+    assert exported >= expected  # the month and the first day of the next one
+    booked = in_thread(lambda: InvoiceReview.objects.filter(state=ReviewState.BOOKED).count())
+    assert booked == exported
+
+    assert f"{exported} de facturi schimbate" in phone_messages(phone, base, slug)
+
+
+def phone_messages(page: Any, base: str, slug: str) -> str:
+    """The messages the export left for the next page (the download itself shows none)."""
+    page.goto(f"{base}/o/{slug}/desk/exports/")
+    return str(page.content())
