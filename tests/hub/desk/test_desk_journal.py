@@ -494,3 +494,52 @@ def phone_messages(page: Any, base: str, slug: str) -> str:
     """The messages the export left for the next page (the download itself shows none)."""
     page.goto(f"{base}/o/{slug}/desk/exports/")
     return str(page.content())
+
+
+def test_the_api_serves_the_journal_and_exports_of_its_own_organization(
+    synced: Organization, month: tuple[int, int], owner: User, outsider: User
+) -> None:
+    from hub.api.services import api_key_create
+
+    _row, key = api_key_create(organization=synced, name="erp", scopes=["read"], user=owner)
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    alfa = company(synced, ALFA)
+    year, number = month
+    body = api.get("/api/v1/journal", {"company": alfa.pk, "month": f"{year:04d}-{number:02d}"}).json()
+    journal = purchases_journal(alfa, year, number)
+    assert len(body["rows"]) == len(journal.rows)
+    assert body["totals"]["RON"]["vat"] == str(journal.totals["RON"]["vat"])
+    assert {"base_r20", "base_cAE"} <= {column["key"] for column in body["columns"]}
+    credit = next(row for row in body["rows"] if row["number"] == "NC-J-001")
+    assert credit["amounts"]["vat_r21"] == "-21.00"
+    assert api.get("/api/v1/journal", {"company": alfa.pk, "month": "2026-13"}).status_code == 422
+
+    first = date(year, number, 1)
+    query = {
+        "company": alfa.pk,
+        "date_from": first.isoformat(),
+        "date_to": (first + timedelta(days=9)).isoformat(),
+    }
+    exported = api.get("/api/v1/exports", {**query, "mapping": "preset:by_rate"})
+    assert exported.status_code == 200
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][0] == "Data"
+    assert len(rows) - 1 == sum(
+        1 for row in journal.rows if row.invoice.issue_date <= first + timedelta(days=9)
+    )
+    workbook = api.get("/api/v1/exports", {**query, "format": "xlsx"})
+    assert openpyxl.load_workbook(io.BytesIO(workbook.content)).active.max_row == len(rows)
+    assert api.get("/api/v1/exports", {**query, "format": "pdf"}).status_code == 422
+
+    _row, foreign_key = api_key_create(
+        organization=outsider.memberships.get().organization, name="x", scopes=["read"], user=outsider
+    )
+    foreign = Client(HTTP_AUTHORIZATION=f"Bearer {foreign_key}")
+    assert foreign.get("/api/v1/journal", {"company": alfa.pk, "month": "2026-11"}).status_code == 404
+    assert foreign.get("/api/v1/exports", query).status_code == 404
+    mapping = ExportMapping.objects.create(
+        organization=synced, name="X", columns=[{"field": "number", "header": "Nr"}]
+    )
+    assert api.get("/api/v1/exports", {**query, "mapping": f"saved:{mapping.pk}"}).status_code == 200
+    own_query = {k: v for k, v in query.items() if k != "company"}
+    assert foreign.get("/api/v1/exports", {**own_query, "mapping": f"saved:{mapping.pk}"}).status_code == 404
