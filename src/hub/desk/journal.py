@@ -6,8 +6,8 @@ journal's columns add up to the invoices' own breakdowns to the last ban:
 
 - a taxed bucket per rate (BT-119) of the categories S and Z: 21 %, 19 %, 11 %, 9 %, 5 %, 0 % always, and
   any other rate met in the month in a column of its own, base and VAT;
-- a bucket per other category (BT-118): E (exempt), AE (reverse charge), O (outside the scope), K
-  (intra-EU), G (export), and any other code met, base only unless a line of it carries VAT.
+- a bucket per other category (BT-118): E (exempt), AE (reverse charge), O (outside the scope) always,
+  K (intra-EU), G (export) and any other code when met, base only unless a line of it carries VAT.
 
 A credit note (type 381) is written with negative amounts; an invoice with negative amounts (a correction
 filed as type 380) keeps its sign. Amounts are in the invoice's currency; totals are per currency.
@@ -30,7 +30,8 @@ from hub.inbox.models import Direction, DocumentKind, Invoice, InvoiceVat
 
 FIXED_RATES = tuple(Decimal(rate) for rate in ("21", "19", "11", "9", "5", "0"))
 TAXED_CATEGORIES = frozenset({"S", "Z"})
-FIXED_CATEGORIES = ("E", "AE", "O", "K", "G")
+FIXED_CATEGORIES = ("E", "AE", "O", "K", "G")  # in this order; K and G get a column only when met
+ALWAYS_SHOWN_CATEGORIES = ("E", "AE", "O")
 CATEGORY_LABELS = {
     "E": _("Exempt (E)"),
     "AE": _("Reverse charge (AE)"),
@@ -169,7 +170,7 @@ def journal_row(invoice: Invoice) -> JournalRow:
 def journal_of(company: Company, year: int, month: int, invoices: Iterable[Invoice]) -> Journal:
     rows: list[JournalRow] = []
     buckets: set[Bucket] = {Bucket(rate=rate.normalize()) for rate in FIXED_RATES}
-    buckets |= {Bucket(category=category) for category in FIXED_CATEGORIES}
+    buckets |= {Bucket(category=category) for category in ALWAYS_SHOWN_CATEGORIES}
     vat_buckets: set[Bucket] = set()
     for invoice in invoices:
         row = journal_row(invoice)
