@@ -28,7 +28,7 @@ from openpyxl.cell import WriteOnlyCell
 
 from hub.accounts.models import Company, Membership, Organization
 from hub.core.spreadsheet import csv_lines, neutralize
-from hub.desk.journal import FIXED_RATES, Bucket, Column, JournalRow, journal_row
+from hub.desk.journal import BASE_LABELS, FIXED_RATES, Bucket, Column, JournalRow, journal_row
 from hub.desk.models import ExportMapping, ReviewState
 from hub.desk.services import Outcome, reviews_open, reviews_transition
 from hub.inbox.documents import original_zip, zip_name
@@ -66,13 +66,7 @@ def _rate_fields() -> list[Field]:
             column = Column(bucket, is_vat=is_vat)
             label = format_lazy("{} {} %", _("VAT") if is_vat else _("Base"), format(rate.normalize(), "f"))
             fields.append(Field(column.key, label, _amount(column.key)))
-    for category, label in (
-        ("E", _("Base exempt (E)")),
-        ("AE", _("Base reverse charge (AE)")),
-        ("O", _("Base outside the scope (O)")),
-        ("K", _("Base intra-EU (K)")),
-        ("G", _("Base export (G)")),
-    ):
+    for category, label in BASE_LABELS.items():
         column = Column(Bucket(category=category), is_vat=False)
         fields.append(Field(column.key, label, _amount(column.key)))
     return fields

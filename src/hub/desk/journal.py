@@ -39,6 +39,13 @@ CATEGORY_LABELS = {
     "K": _("Intra-EU (K)"),
     "G": _("Export (G)"),
 }
+BASE_LABELS = {
+    "E": _("Base exempt (E)"),
+    "AE": _("Base reverse charge (AE)"),
+    "O": _("Base outside the scope (O)"),
+    "K": _("Base intra-EU (K)"),
+    "G": _("Base export (G)"),
+}
 ZERO = Decimal("0.00")
 
 
@@ -87,6 +94,8 @@ class Column:
 
     @property
     def label(self) -> str:
+        if not self.is_vat and self.bucket.category in BASE_LABELS:
+            return str(BASE_LABELS[self.bucket.category])
         return f"{_('VAT') if self.is_vat else _('Base')} {self.bucket.label}"
 
 

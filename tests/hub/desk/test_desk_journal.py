@@ -21,6 +21,7 @@ from django.test import Client
 from hub.accounts.models import Organization, User
 from hub.desk.exports import export_invoices
 from hub.desk.journal import purchases_journal, sign_of
+from hub.desk.journal_files import journal_xlsx
 from hub.desk.models import ExportMapping, InvoiceReview, ReviewEntry, ReviewState
 from hub.inbox.documents import original_zip
 from hub.inbox.models import Direction, DocumentKind, Invoice, InvoiceVat
@@ -203,7 +204,7 @@ def test_journal_reconciles_with_the_invoices_own_vat_breakdowns(
     cells = list(sheet.iter_rows(values_only=True))
     header = list(cells[1])
     assert header[:3] == ["Nr.", "Data emiterii", "Număr"]
-    assert {"Bază 21 %", "TVA 20 %", "Bază Taxare inversă (AE)"} <= set(header)
+    assert {"Bază 21 %", "TVA 20 %", "Bază taxare inversă (AE)"} <= set(header)
     body = cells[2 : 2 + len(journal.rows)]
     total_row = cells[2 + len(journal.rows)]
     assert total_row[0] == "Total"
@@ -215,6 +216,11 @@ def test_journal_reconciles_with_the_invoices_own_vat_breakdowns(
             ), title
     read_vat = sum(Decimal(str(total_row[i])) for i, t in enumerate(header) if t.startswith("TVA"))
     assert read_vat.quantize(Decimal("0.01")) == vat
+
+    english = openpyxl.load_workbook(io.BytesIO(journal_xlsx(journal, language="en"))).active
+    english_header = next(english.iter_rows(min_row=2, max_row=2, values_only=True))
+    assert english_header[:3] == ("No.", "Issue date", "Number")
+    assert {"Base 21 %", "VAT 20 %", "Base reverse charge (AE)"} <= set(english_header)
 
     pdf = client.get(f"/o/{synced.slug}/desk/journal/", {**query, "format": "pdf"})
     assert pdf.content.startswith(b"%PDF-")
@@ -362,6 +368,12 @@ def test_exports_with_a_saved_mapping_then_mark_booked_and_only_new(
     assert nothing["Content-Type"].startswith("text/html")
     assert "Nicio factură de exportat" in nothing.content.decode()
 
+    # a viewer may not change mappings; the owner's edit page shows the saved columns in their order
+    assert viewer_client.get(f"/o/{slug}/desk/exports/mappings/new/").status_code == 403
+    assert viewer_client.post(f"/o/{slug}/desk/exports/mappings/{mapping.pk}/delete/").status_code == 403
+    form = client.get(f"/o/{slug}/desk/exports/mappings/{mapping.pk}/").content.decode()
+    assert form.index('value="Data doc"') < form.index('value="CIF furnizor"') < form.index('value="TVA 21"')
+
     # edit, then delete the mapping
     edited = client.post(
         f"/o/{slug}/desk/exports/mappings/{mapping.pk}/",
@@ -386,6 +398,13 @@ def test_bad_input_is_refused_in_romanian_and_nothing_is_lost(synced: Organizati
     assert bad.status_code == 400
     assert "Perioada se termină înainte să înceapă." in bad.content.decode()
     assert 'value="2026-11-30"' in bad.content.decode()  # the form keeps what was typed
+    alfa = company(synced, ALFA)
+    quiet = client.get(f"/o/{slug}/desk/journal/", {"company": alfa.pk, "month": "2019-02"})
+    assert "Nicio factură primită nu a fost emisă în această lună." in quiet.content.decode()
+    quiet_pdf = client.get(
+        f"/o/{slug}/desk/journal/", {"company": alfa.pk, "month": "2019-02", "format": "pdf"}
+    )
+    assert quiet_pdf.content.startswith(b"%PDF-")
     empty = client.post(f"/o/{slug}/desk/exports/mappings/new/", {"name": "Gol"})
     assert empty.status_code == 400
     assert "Alege cel puțin o coloană." in empty.content.decode()
