@@ -17,7 +17,7 @@ import jinja2
 
 from einvoice.model import DocumentKind, Invoice
 
-__all__ = ["LANGUAGES", "render_html", "render_pdf"]
+__all__ = ["LANGUAGES", "html_pdf", "render_html", "render_pdf"]
 
 LANGUAGES = ("ro", "en")
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
@@ -208,6 +208,16 @@ def render_pdf(invoice: Invoice, lang: str = "ro") -> bytes:
     html = weasyprint.HTML(string=render_html(invoice, lang), url_fetcher=_font_fetcher(), base_url="/")
     pdf = html.write_pdf()
     assert pdf is not None  # write_pdf() returns bytes when no target is given
+    return bytes(pdf)
+
+
+def html_pdf(html: str) -> bytes:
+    """A PDF of a document's own HTML (a report beside the invoices), under the same rule: WeasyPrint may
+    fetch our font files and nothing else. Page size and margins come from the HTML's `@page`."""
+    import weasyprint
+
+    pdf = weasyprint.HTML(string=html, url_fetcher=_font_fetcher(), base_url="/").write_pdf()
+    assert pdf is not None
     return bytes(pdf)
 
 

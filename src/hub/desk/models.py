@@ -97,6 +97,24 @@ class CompanyDesk(models.Model):
         return f"desk of {self.company_id}"
 
 
+class ExportMapping(models.Model):
+    """A saved column layout for the exports (per organization), e.g. the one an accounting program imports:
+    `columns` is the ordered list of `{"field": <key of hub.desk.exports.FIELDS>, "header": <its title>}`."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=100)
+    columns = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ("name", "pk")
+        constraints = (
+            models.UniqueConstraint(fields=["organization", "name"], name="one_export_mapping_name"),
+        )
+
+    def __str__(self) -> str:
+        return self.name
+
+
 from hub.desk.archive_models import ArchiveImport, ImportedFile, ImportOutcome  # noqa: E402
 
 __all__ = [
@@ -104,6 +122,7 @@ __all__ = [
     "ArchiveImport",
     "CompanyDesk",
     "EntryKind",
+    "ExportMapping",
     "ImportOutcome",
     "ImportedFile",
     "InvoiceReview",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hub.desk import views, views_archive, views_completeness
+from hub.desk import views, views_archive, views_completeness, views_journal
 
 urlpatterns = [
     path("", views.desk_list, name="desk"),
@@ -13,6 +13,15 @@ urlpatterns = [
         "imports/<int:run_id>/<int:file_id>/original/",
         views_archive.archive_import_original,
         name="desk-import-original",
+    ),
+    path("journal/", views_journal.desk_journal, name="desk-journal"),
+    path("exports/", views_journal.desk_exports, name="desk-exports"),
+    path("exports/mappings/new/", views_journal.desk_mapping_new, name="desk-mapping-new"),
+    path("exports/mappings/<int:mapping_id>/", views_journal.desk_mapping_edit, name="desk-mapping-edit"),
+    path(
+        "exports/mappings/<int:mapping_id>/delete/",
+        views_journal.desk_mapping_delete,
+        name="desk-mapping-delete",
     ),
     path("<int:invoice_id>/", views.desk_review, name="desk-review"),
     path("<int:invoice_id>/comment/", views.desk_comment, name="desk-comment"),
