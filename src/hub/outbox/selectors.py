@@ -25,7 +25,11 @@ def outgoing_for(
     organization: Organization, filters: OutgoingFilters | None = None
 ) -> QuerySet[OutgoingInvoice]:
     filters = filters or OutgoingFilters()
-    rows = OutgoingInvoice.objects.filter(organization=organization).select_related("company")
+    rows = (
+        OutgoingInvoice.objects.filter(organization=organization)
+        .select_related("company", "amends")
+        .prefetch_related("amendments")
+    )
     if filters.company:
         rows = rows.filter(company_id=filters.company)
     if filters.state:
