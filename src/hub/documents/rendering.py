@@ -1,11 +1,12 @@
-"""PDFs of archived invoice XML, rendered under a line limit, a time limit and a memory ceiling; shared by the
-inbox (received invoices) and the outbox (issued invoices).
+"""PDFs of archived invoice XML, rendered under a line limit, a time limit and a memory ceiling; shared by
+the inbox (received invoices) and the outbox (issued invoices).
 
 A PDF is named by a `base` the caller chooses (`pdf/<sha[:2]>/<sha>-<lang>`), kept in the archive storage as
-`<base>.pdf`; a render that hit a ceiling is kept as `<base>.refused` (not tried again) and a render waiting in
-the queue as `<base>.queued`. The render runs in a child process (`efactura invoice render`) whose address
-space is capped with `RLIMIT_AS` and which is killed past the time limit, so one hostile invoice cannot take
-the worker down with it. A web process never lays out a PDF: it enqueues the caller's task (`pdf_enqueue`).
+`<base>.pdf`; a render that hit a ceiling is kept as `<base>.refused` (not tried again) and a render waiting
+in the queue as `<base>.queued`. The render runs in a child process (`efactura invoice render`) whose
+address space is capped with `RLIMIT_AS` and which is killed past the time limit, so one hostile invoice
+cannot take the worker down with it. A web process never lays out a PDF: it enqueues the caller's task
+(`pdf_enqueue`).
 """
 
 from __future__ import annotations

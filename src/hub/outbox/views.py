@@ -21,10 +21,10 @@ from hub.documents import archive
 from hub.documents.rendering import PdfState
 from hub.outbox.deadline import working_days_left
 from hub.outbox.models import OutgoingInvoice, OutgoingState
-from hub.outbox.services.deadlines import today, warn_days
-from hub.outbox.services.pdf import outgoing_pdf, outgoing_pdf_request
 from hub.outbox.selectors import OutgoingFilters, outgoing_for, outgoing_get, outgoing_history
+from hub.outbox.services.deadlines import today, warn_days
 from hub.outbox.services.intake import DuplicateInvoice, IntakeRefused, outgoing_intake
+from hub.outbox.services.pdf import outgoing_pdf, outgoing_pdf_request
 from hub.outbox.wording import explained, refusal_message
 
 MAX_FILES = 100

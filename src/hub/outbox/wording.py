@@ -59,9 +59,9 @@ def explanation(finding: dict[str, str]) -> str:
             ) % {"index": match.group(1)}
         if match := _SELLER_CUI.search(text):
             return _(
-                "ANAF checked every tax code of the seller (rule R_BT_32_cui) and found %(cui)s, the seller's "
-                "tax code no. %(position)s in the XML, with a wrong check digit. Correct or remove that code "
-                "in the invoicing program, then send a corrected version."
+                "ANAF checked every tax code of the seller (rule R_BT_32_cui) and found %(cui)s, the "
+                "seller's tax code no. %(position)s in the XML, with a wrong check digit. Correct or remove "
+                "that code in the invoicing program, then send a corrected version."
             ) % {"cui": match.group(2).strip() or "?", "position": match.group(1)}
         if _TECHNICAL.search(text):
             return _(

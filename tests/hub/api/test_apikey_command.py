@@ -54,7 +54,9 @@ def test_a_key_created_on_the_command_line_is_shown_once_scoped_and_revocable(
     assert key not in json.dumps(row.key_hash)  # only a hash is kept
 
     api = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
-    sent = api.post(f"/api/v1/outbox?company={ALFA}", data=issued_xml("CLI-KEY-1"), content_type="application/xml")
+    sent = api.post(
+        f"/api/v1/outbox?company={ALFA}", data=issued_xml("CLI-KEY-1"), content_type="application/xml"
+    )
     assert sent.status_code == 201, sent.content
     assert api.get("/api/v1/outbox").status_code == 200
     assert api.get(f"/api/v1/outbox/{sent.json()['id']}/answer").status_code == 403  # no "download" scope
@@ -77,7 +79,9 @@ def test_a_key_created_on_the_command_line_is_shown_once_scoped_and_revocable(
 def test_bad_input_is_refused_with_a_clear_message(
     authorized: Organization, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _out, err = efactura(capsys, "apikey", "create", "--organization", "nobody", "--name", "x", "--scope", "read")
+    code, _out, err = efactura(
+        capsys, "apikey", "create", "--organization", "nobody", "--name", "x", "--scope", "read"
+    )
     assert code == 1
     assert "no organization 'nobody'" in err
     code, _out, err = efactura(

@@ -41,6 +41,7 @@ def dated_xml(
         invoice = replace(invoice, seller=replace(invoice.seller, tax_registration_id=ALFA))
         built = build_ubl(compute_totals(invoice))
         return built.replace(
-            f"<cbc:CompanyID>{ALFA}</cbc:CompanyID>".encode(), f"<cbc:CompanyID>{second_tax_id}</cbc:CompanyID>".encode()
+            f"<cbc:CompanyID>{ALFA}</cbc:CompanyID>".encode(),
+            f"<cbc:CompanyID>{second_tax_id}</cbc:CompanyID>".encode(),
         )
     return build_ubl(compute_totals(invoice))

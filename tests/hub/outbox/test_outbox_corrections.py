@@ -1,5 +1,5 @@
-"""Credit notes and storno invoices linked to the issued invoice they correct (BT-25, same company), shown both
-ways on the detail pages and in the API; the PDF of an issued invoice downloads from its detail page."""
+"""Credit notes and storno invoices linked to the issued invoice they correct (BT-25, same company), shown
+both ways on the detail pages and in the API; the PDF of an issued invoice downloads from its detail page."""
 
 from __future__ import annotations
 
@@ -38,7 +38,9 @@ def test_a_credit_note_and_a_storno_are_linked_to_the_invoice_they_correct(
     original = outgoing_intake(company=alfa, xml=dated_xml("ALFA-2026-0100", ISSUED)).invoice
     credit = outgoing_intake(
         company=alfa,
-        xml=dated_xml("CN-2026-0001", date(2026, 11, 5), kind=DocumentKind.CREDIT_NOTE, reference="ALFA-2026-0100"),
+        xml=dated_xml(
+            "CN-2026-0001", date(2026, 11, 5), kind=DocumentKind.CREDIT_NOTE, reference="ALFA-2026-0100"
+        ),
     ).invoice
     storno = outgoing_intake(
         company=alfa,
@@ -46,7 +48,9 @@ def test_a_credit_note_and_a_storno_are_linked_to_the_invoice_they_correct(
     ).invoice
     elsewhere = outgoing_intake(
         company=alfa,
-        xml=dated_xml("CN-2026-0002", date(2026, 11, 6), kind=DocumentKind.CREDIT_NOTE, reference="ALFA-1999-1"),
+        xml=dated_xml(
+            "CN-2026-0002", date(2026, 11, 6), kind=DocumentKind.CREDIT_NOTE, reference="ALFA-1999-1"
+        ),
     ).invoice
 
     credit, storno, elsewhere = _reload(credit), _reload(storno), _reload(elsewhere)
@@ -54,7 +58,8 @@ def test_a_credit_note_and_a_storno_are_linked_to_the_invoice_they_correct(
     assert credit.amends_id == original.pk
     assert storno.storno is True
     assert storno.standard == "UBL"
-    assert storno.total is not None and storno.total < 0
+    assert storno.total is not None
+    assert storno.total < 0
     assert storno.amends_id == original.pk
     assert elsewhere.amends_id is None  # names an invoice the hub never sent
     assert elsewhere.reference_number == "ALFA-1999-1"

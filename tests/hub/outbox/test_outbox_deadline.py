@@ -65,11 +65,13 @@ def _hub_day(day: date) -> None:
 
 
 def test_an_invoice_not_accepted_is_announced_once_a_working_day_before_a_deadline_over_holidays(
-    hub_sandbox: Any, alfa: Company, owner: User, member: User, smtp_server: Any, receiver: str
+    *, hub_sandbox: Any, alfa: Company, owner: User, member: User, smtp_server: Any, receiver: str
 ) -> None:
     endpoint_create(organization=alfa.organization, url=receiver, events=["invoice.sent.deadline"])
     accepted = outgoing_intake(company=alfa, xml=dated_xml("TERMEN-1", ISSUED)).invoice
-    rejected = outgoing_intake(company=alfa, xml=dated_xml("TERMEN-2", ISSUED, second_tax_id="16000016")).invoice
+    rejected = outgoing_intake(
+        company=alfa, xml=dated_xml("TERMEN-2", ISSUED, second_tax_id="16000016")
+    ).invoice
     later(hub_sandbox, minutes=1)  # ANAF answers both
     waiting = outgoing_intake(company=alfa, xml=dated_xml("TERMEN-3", ISSUED)).invoice  # still processed
     states = {row.number: row.state for row in OutgoingInvoice.objects.all()}

@@ -59,9 +59,7 @@ class Command(BaseCommand):
         name = options["name"].strip()
         if not name:
             raise CommandError("--name must not be empty")
-        row, key = api_key_create(
-            organization=organization, name=name, scopes=options["scope"], user=user
-        )
+        row, key = api_key_create(organization=organization, name=name, scopes=options["scope"], user=user)
         if options["json"]:
             shown = {"id": row.pk, "name": row.name, "prefix": row.prefix, "scopes": row.scopes, "key": key}
             self.stdout.write(json.dumps(shown))
