@@ -67,6 +67,8 @@ def _hub_day(day: date) -> None:
 def test_an_invoice_not_accepted_is_announced_once_a_working_day_before_a_deadline_over_holidays(
     *, hub_sandbox: Any, alfa: Company, owner: User, member: User, smtp_server: Any, receiver: str
 ) -> None:
+    owner.language = "en"  # the accountant reads Romanian, the owner English
+    owner.save()
     endpoint_create(organization=alfa.organization, url=receiver, events=["invoice.sent.deadline"])
     accepted = outgoing_intake(company=alfa, xml=dated_xml("TERMEN-1", ISSUED)).invoice
     rejected = outgoing_intake(
@@ -90,12 +92,18 @@ def test_an_invoice_not_accepted_is_announced_once_a_working_day_before_a_deadli
     assert sorted(event.params["number"] for event in events) == ["TERMEN-2", "TERMEN-3"]
     assert set(events[0].recipient_ids) == {owner.pk, member.pk}  # owner and accountant, not the viewer
     assert Notification.objects.filter(event__in=events, channel="in_app").count() == 4
-    subjects = sorted(item["message"]["Subject"] for item in smtp_server.messages)
-    assert len(subjects) == 4
-    assert all("termen" in subject.lower() for subject in subjects)
-    plain = smtp_server.messages[0]["message"].get_body(("plain",)).get_content()
-    assert "08.12.2026" in plain or "8 decembrie 2026" in plain
-    assert "1 zi lucrătoare" in plain
+    assert len(smtp_server.messages) == 4
+    by_address: dict[str, list[Any]] = {}
+    for item in smtp_server.messages:
+        by_address.setdefault(item["to"][0], []).append(item["message"])
+    assert {len(mails) for mails in by_address.values()} == {2}
+    romanian, english = by_address[member.email][0], by_address[owner.email][0]
+    assert "termenul legal" in romanian["Subject"]
+    assert "legal deadline" in english["Subject"]
+    plain = romanian.get_body(("plain",)).get_content()
+    assert "8 decembrie 2026" in plain or "08.12.2026" in plain
+    assert "1 zi lucrătoare rămasă" in plain
+    assert "1 working day left" in english.get_body(("plain",)).get_content()
     hooks = {item["data"]["outgoing"]["number"]: item for item in Receiver.received}
     assert set(hooks) == {"TERMEN-2", "TERMEN-3"}
     assert hooks["TERMEN-3"]["event"] == "invoice.sent.deadline"
