@@ -74,6 +74,6 @@ def test_working_days_are_counted_after_today_and_past_the_deadline() -> None:
     assert working_days_left(date(2026, 12, 7), deadline) == 1
     assert working_days_left(deadline, deadline) == 0
     assert working_days_left(date(2026, 12, 10), deadline) == -2  # 9 and 10 December late
-    assert working_days_left(date(2026, 12, 14), deadline) == -5  # the weekend not counted
+    assert working_days_left(date(2026, 12, 14), deadline) == -4  # 9, 10, 11 and 14: the weekend not counted
     assert add_working_days(date(2026, 11, 27), 1) == date(2026, 12, 2)  # over the two holidays
     assert deadline_for(None) is None
