@@ -31,3 +31,13 @@ def pdf_pages(invoice: Invoice, tmp_path: Path, lang: str = "ro") -> list[str]:
         ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
     ).stdout.decode("utf-8")
     return text.split("\f")[:-1]
+
+
+def pdf_bytes_text(data: bytes) -> str:
+    """The text of a PDF file as served (pypdf reads it: no layout engine involved)."""
+    import io
+
+    from pypdf import PdfReader
+
+    assert data.startswith(b"%PDF-")
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)

@@ -289,6 +289,7 @@ EFACTURA_PDF_MAX_LINES = env_int("EFACTURA_PDF_MAX_LINES", 5000)
 EFACTURA_PDF_TIME_LIMIT = env_int("EFACTURA_PDF_TIME_LIMIT", 120)
 EFACTURA_PDF_MEMORY_MB = env_int("EFACTURA_PDF_MEMORY_MB", 1536)
 EFACTURA_OUTBOX_SETTLE_MINUTES = env_int("EFACTURA_OUTBOX_SETTLE_MINUTES", 20)
+EFACTURA_OUTBOX_DEADLINE_WARN_DAYS = env_int("EFACTURA_OUTBOX_DEADLINE_WARN_DAYS", 1)
 EFACTURA_WEBHOOKS_ALLOW_PRIVATE = env_bool("EFACTURA_WEBHOOKS_ALLOW_PRIVATE", False)
 CELERY_BEAT_SCHEDULE.update(
     {
@@ -326,6 +327,11 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "hub.outbox.tasks.outbox_due_task",
             "schedule": _cron("EFACTURA_OUTBOX_CRON", "* * * * *"),
             "options": {"expires": 55},
+        },
+        "outbox-deadlines": {  # issued invoices close to their legal deadline and not yet accepted
+            "task": "hub.outbox.tasks.outbox_deadlines_task",
+            "schedule": _cron("EFACTURA_OUTBOX_DEADLINE_CRON", "25 * * * *"),
+            "options": {"expires": 55 * 60},
         },
         "desk-digest": {  # each reviewer: how many supplier invoices wait for them
             "task": "hub.desk.tasks.desk_digest_task",

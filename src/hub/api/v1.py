@@ -404,6 +404,11 @@ class OutgoingOut(Schema):
     created: datetime
     finished_at: datetime | None
     corrects: int | None
+    deadline: date | None
+    storno: bool
+    reference_number: str | None
+    amends: int | None
+    amended_by: list[int]
     errors: list[OutgoingErrorOut]
 
 

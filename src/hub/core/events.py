@@ -28,12 +28,14 @@ class Kind(StrEnum):
     INVOICE_RECEIVED = "invoice.received"
     INVOICE_DIGEST = "invoice.digest"
     DESK_DIGEST = "desk.digest"
+    OUTBOX_DEADLINE = "outbox.deadline"
 
 
 class WebhookEvent(StrEnum):
     INVOICE_RECEIVED = "invoice.received"
     INVOICE_SENT_ACCEPTED = "invoice.sent.accepted"
     INVOICE_SENT_REJECTED = "invoice.sent.rejected"
+    INVOICE_SENT_DEADLINE = "invoice.sent.deadline"
     INVOICE_RECEIVED_APPROVED = "invoice.received.approved"
     INVOICE_RECEIVED_REFUSED = "invoice.received.refused"
     INVOICE_RECEIVED_BOOKED = "invoice.received.booked"
@@ -48,6 +50,7 @@ WEBHOOK_LABELS: dict[WebhookEvent, Promise] = {
     WebhookEvent.INVOICE_RECEIVED: _("A supplier invoice was received"),
     WebhookEvent.INVOICE_SENT_ACCEPTED: _("An issued invoice was accepted by ANAF"),
     WebhookEvent.INVOICE_SENT_REJECTED: _("An issued invoice was rejected by ANAF"),
+    WebhookEvent.INVOICE_SENT_DEADLINE: _("An issued invoice nears its legal deadline, not yet accepted"),
     WebhookEvent.INVOICE_RECEIVED_APPROVED: _("A supplier invoice was approved"),
     WebhookEvent.INVOICE_RECEIVED_REFUSED: _("A supplier invoice was refused"),
     WebhookEvent.INVOICE_RECEIVED_BOOKED: _("A supplier invoice was booked"),

@@ -37,6 +37,7 @@ TITLES: dict[Kind, Promise] = {
     Kind.INVOICE_RECEIVED: _("New supplier invoice"),
     Kind.INVOICE_DIGEST: _("New supplier invoices today"),
     Kind.DESK_DIGEST: _("Supplier invoices waiting for your review"),
+    Kind.OUTBOX_DEADLINE: _("Issued invoice close to its legal deadline"),
 }
 # Louder titles (and e-mail subjects) as an alarm escalates: (kind, params["threshold"]) -> title.
 ESCALATED_TITLES: dict[tuple[Kind, int], Promise] = {
@@ -66,6 +67,7 @@ LINK_LABELS: dict[str, Promise] = {
     "inbox-invoice": _("Open the invoice"),
     "inbox": _("Open the inbox"),
     "desk": _("Open the invoices to review"),
+    "outbox-invoice": _("Open the issued invoice"),
 }
 DEFAULT_LINK_LABEL = _("Open e-Factura Hub")
 
@@ -118,6 +120,11 @@ BODIES: dict[Kind, Promise] = {
     Kind.INVOICE_RECEIVED: _("%(seller)s sent invoice %(number)s of %(amount)s %(currency)s to %(company)s."),
     Kind.INVOICE_DIGEST: _("%(invoices)s arrived for %(organization)s: %(summary)s"),
     Kind.DESK_DIGEST: _("%(organization)s: %(waiting)s waiting for your review. Oldest first: %(summary)s"),
+    Kind.OUTBOX_DEADLINE: _(
+        "Invoice %(number)s issued by %(company)s to %(buyer)s is not accepted by ANAF yet. The law gives "
+        "until %(deadline)s (%(working_days_left)s) to send it: send it, or correct and send it again if "
+        "it was rejected."
+    ),
 }
 
 
@@ -142,6 +149,11 @@ def _counted(params: dict[str, Any]) -> dict[str, str]:
         worded["days_left"] = ngettext("%(num)d day", "%(num)d days", params["days"]) % {
             "num": params["days"]
         }
+    if isinstance(params.get("working_days"), int):
+        left = max(0, params["working_days"])
+        worded["working_days_left"] = ngettext(
+            "%(num)d working day left", "%(num)d working days left", left
+        ) % {"num": left}
     if isinstance(params.get("count"), int):
         count = params["count"]
         worded["messages"] = ngettext("%(num)d e-Factura message", "%(num)d e-Factura messages", count) % {

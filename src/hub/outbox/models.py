@@ -94,6 +94,13 @@ class OutgoingInvoice(models.Model):
     claimed_until = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    deadline = models.DateField(null=True, blank=True, db_index=True)  # 5 working days after issue_date
+    deadline_warned = models.BooleanField(default=False)  # the near-deadline notice went out
+    storno = models.BooleanField(default=False)  # an invoice with negative quantities that cancels another
+    reference_number = models.CharField(max_length=200, blank=True)  # BT-25, the invoice a correction names
+    amends = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="amendments"
+    )  # the outgoing invoice a credit note or storno corrects (BT-25, same company)
 
     class Meta:
         constraints = (
@@ -113,6 +120,11 @@ class OutgoingInvoice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number or '?'} ({self.state})"
+
+    @property
+    def is_amendment(self) -> bool:
+        """A credit note or a storno invoice: it corrects the invoice its BT-25 names."""
+        return self.standard == Standard.CN or self.storno
 
 
 class UploadAttempt(models.Model):

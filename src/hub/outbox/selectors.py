@@ -28,7 +28,8 @@ def outgoing_for(
     rows = (
         OutgoingInvoice.objects.filter(organization=organization)
         .exclude(standard=Standard.RASP)  # buyer messages travel as uploads too: not issued invoices
-        .select_related("company")
+        .select_related("company", "amends")
+        .prefetch_related("amendments")
     )
     if filters.company:
         rows = rows.filter(company_id=filters.company)

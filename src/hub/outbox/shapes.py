@@ -40,6 +40,11 @@ def outgoing_summary(invoice: OutgoingInvoice) -> dict[str, object]:
         "created": invoice.created,
         "finished_at": invoice.finished_at,
         "corrects": invoice.corrects_id,
+        "deadline": invoice.deadline,
+        "storno": invoice.storno,
+        "reference_number": invoice.reference_number or None,
+        "amends": invoice.amends_id,
+        "amended_by": sorted(row.pk for row in invoice.amendments.all()),
         "errors": explained(invoice.errors),
     }
     return {name: _json(value) for name, value in fields.items()}

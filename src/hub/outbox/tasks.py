@@ -10,6 +10,7 @@ from celery import shared_task
 
 from hub.core import clock
 from hub.outbox.models import OutgoingInvoice, OutgoingState
+from hub.outbox.services.deadlines import deadlines_warn
 from hub.outbox.services.following import outgoing_poll
 from hub.outbox.services.sending import outgoing_reconcile, outgoing_send, sends_crashed_reap
 
@@ -67,3 +68,17 @@ def outbox_due_task() -> int:
             task.delay(invoice_id)
             count += 1
     return count
+
+
+@shared_task(expires=55 * 60)
+def outbox_deadlines_task() -> int:
+    """Beat: announce the issued invoices close to their legal deadline and not yet accepted."""
+    return deadlines_warn()
+
+
+# The child process has its own time limit (EFACTURA_PDF_TIME_LIMIT); these only catch a stuck parent.
+@shared_task(soft_time_limit=15 * 60, time_limit=16 * 60)
+def outgoing_pdf_render_task(invoice_id: int, lang: str = "ro") -> str:
+    from hub.outbox.services.pdf import outgoing_pdf_render  # noqa: PLC0415 (pdf enqueues this task)
+
+    return outgoing_pdf_render(invoice_id=invoice_id, lang=lang)

@@ -8,4 +8,5 @@ urlpatterns = [
     path("<int:invoice_id>/", views.outbox_detail, name="outbox-invoice"),
     path("<int:invoice_id>/answer.zip", views.outbox_answer, name="outbox-answer"),
     path("<int:invoice_id>/invoice.xml", views.outbox_xml, name="outbox-xml"),
+    path("<int:invoice_id>/invoice.pdf", views.outbox_pdf, name="outbox-pdf"),
 ]

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,10 +19,14 @@ from hub.core.downloads import content_disposition
 from hub.core.htmx import render_page
 from hub.core.panels import panels_for
 from hub.documents import archive
+from hub.documents.rendering import PdfState
 from hub.outbox.buyer_messages import with_customer_messages
-from hub.outbox.models import OutgoingState
+from hub.outbox.deadline import working_days_left
+from hub.outbox.models import OutgoingInvoice, OutgoingState
 from hub.outbox.selectors import OutgoingFilters, outgoing_for, outgoing_get, outgoing_history
+from hub.outbox.services.deadlines import today, warn_days
 from hub.outbox.services.intake import DuplicateInvoice, IntakeRefused, outgoing_intake
+from hub.outbox.services.pdf import outgoing_pdf, outgoing_pdf_request
 from hub.outbox.wording import explained, refusal_message
 
 MAX_FILES = 100
@@ -42,8 +47,10 @@ def outbox_list(request: HttpRequest) -> HttpResponse:
         state=state if state in OutgoingState.values else "",
         q=request.GET.get("q", "").strip()[:100],
     )
+    rows = list(with_customer_messages(outgoing_for(organization, filters))[:200])
+    _mark_deadlines(rows)
     context = {
-        "rows": with_customer_messages(outgoing_for(organization, filters))[:200],
+        "rows": rows,
         "companies": companies,
         "states": OutgoingState.choices,
         "filters": filters,
@@ -52,6 +59,17 @@ def outbox_list(request: HttpRequest) -> HttpResponse:
         "corrects": request.GET.get("corrects", ""),
     }
     return render_page(request, "outbox/list.html", context)
+
+
+def _mark_deadlines(rows: list[OutgoingInvoice]) -> None:
+    """`deadline_left` (working days) on the invoices not yet accepted whose deadline is near or past."""
+    on, near = today(), warn_days()
+    for row in rows:
+        left = None
+        if row.deadline and row.state != OutgoingState.OK:
+            left = working_days_left(on, row.deadline)
+            left = left if left <= max(near, 1) else None
+        row.deadline_left = left  # type: ignore[attr-defined]
 
 
 @org_view(authorize=True)  # sending spends ANAF's budget and files invoices: owners and accountants only
@@ -118,8 +136,10 @@ def _once(request: HttpRequest, name: str) -> str | None:
 @org_view()
 def outbox_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
     invoice = outgoing_get(_organization(request), invoice_id)
+    _mark_deadlines([invoice])
     context = {
         "invoice": invoice,
+        "amendments": list(invoice.amendments.order_by("issue_date", "pk")),
         "errors": explained(invoice.errors),
         "attempts": invoice.attempts.all(),
         "history": outgoing_history(invoice),
@@ -151,3 +171,23 @@ def outbox_xml(request: HttpRequest, invoice_id: int) -> HttpResponse:
     return _file(
         archive.blob_get(invoice.xml_sha256), invoice.filename or f"{invoice.pk}.xml", "application/xml"
     )
+
+
+@org_view()
+def outbox_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    """The issued invoice as a PDF; while the worker lays it out, a page that polls and then opens it."""
+    invoice = outgoing_get(_organization(request), invoice_id)
+    lang = "en" if (request.GET.get("lang") or translation.get_language() or "ro").startswith("en") else "ro"
+    state = outgoing_pdf_request(invoice, lang)
+    polled = bool(getattr(request, "htmx", False))
+    data = outgoing_pdf(invoice, lang) if state == PdfState.READY and not polled else None
+    if data is not None:
+        name = f"{invoice.number or invoice.pk}.pdf".replace("/", "-").replace('"', "")
+        response = _file(data, name, "application/pdf")
+        response["Content-Disposition"] = content_disposition(name, inline=True)
+        return response
+    context = {"invoice": invoice, "pdf_state": state, "lang": lang, "poll_url": request.get_full_path()}
+    response = render_page(request, "outbox/pdf.html", context, fragment="outbox/_pdf_state.html")
+    if state == PdfState.READY and polled:
+        response["HX-Redirect"] = request.get_full_path()  # the poll saw it ready: open the PDF
+    return response

@@ -11,6 +11,9 @@ from django.utils.translation import gettext as _
 from hub.outbox.services.checks import RULE_BUYER_CIF, RULE_COMPANY, RULE_SELLER_CIF, RULE_UNREADABLE
 
 _DUPLICATE = re.compile(r"a mai fost transmisa anterior cu index\s*=\s*(\d+)", re.IGNORECASE)
+_SELLER_CUI = re.compile(
+    r"PartyTaxScheme \((\d+)\).*R_BT_32_cui.*?validare CUI \(([^)]*)\)", re.IGNORECASE | re.DOTALL
+)
 _TECHNICAL = re.compile(r"eroare tehnica", re.IGNORECASE)
 
 
@@ -54,6 +57,12 @@ def explanation(finding: dict[str, str]) -> str:
                 "ANAF already holds this invoice (upload index %(index)s). If that upload is the one you "
                 "meant, nothing else is needed."
             ) % {"index": match.group(1)}
+        if match := _SELLER_CUI.search(text):
+            return _(
+                "ANAF checked every tax code of the seller (rule R_BT_32_cui) and found %(cui)s, the "
+                "seller's tax code no. %(position)s in the XML, with a wrong check digit. Correct or remove "
+                "that code in the invoicing program, then send a corrected version."
+            ) % {"cui": match.group(2).strip() or "?", "position": match.group(1)}
         if _TECHNICAL.search(text):
             return _(
                 "ANAF failed on its side; the hub checks whether the upload arrived before trying again."

@@ -45,6 +45,8 @@ class Examined:
     currency: str = ""
     total: Decimal | None = None
     b2c: bool = False
+    storno: bool = False  # an invoice (not a credit note) with a negative quantity
+    reference_number: str = ""  # BT-25, the preceding invoice
     errors: list[dict[str, str]] = field(default_factory=list)
 
 
@@ -113,6 +115,10 @@ def examine(xml: bytes, *, company_cif: str, self_billed: bool = False) -> Exami
     result.currency = invoice.currency or ""
     result.total = invoice.totals.payable if invoice.totals else None
     result.b2c = is_consumer(result.buyer_id)
+    result.reference_number = invoice.preceding_invoice or ""
+    result.storno = invoice.kind is einvoice.DocumentKind.INVOICE and any(
+        line.quantity is not None and line.quantity < 0 for line in invoice.lines
+    )
 
     report = einvoice.validate(xml)
     try:

@@ -12,12 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 
 from hub.accounts.models import Company, User
 from hub.core import clock
 from hub.documents import archive
-from hub.outbox.models import IN_FLIGHT, OutgoingInvoice, OutgoingState
+from hub.outbox.deadline import deadline_for
+from hub.outbox.models import IN_FLIGHT, OutgoingInvoice, OutgoingState, Standard
 from hub.outbox.services.checks import examine
 
 MAX_XML_BYTES = 10 * 1024 * 1024  # ANAF's upload limit (docs/anaf.md §2.1)
@@ -105,7 +106,11 @@ def outgoing_intake(
                 deliberate_resend=deliberate_resend,
                 corrects=corrects,
                 next_action_at=now if state == OutgoingState.QUEUED else None,
+                deadline=deadline_for(examined.issue_date),
+                storno=examined.storno,
+                reference_number=examined.reference_number[:200],
             )
+            amendments_link(invoice)
             if state == OutgoingState.QUEUED:
                 from hub.outbox.tasks import outgoing_send_task  # noqa: PLC0415  (tasks import services)
 
@@ -132,6 +137,36 @@ def duplicate_of(
         .order_by("created", "pk")
         .first()
     )
+
+
+def amendments_link(invoice: OutgoingInvoice) -> None:
+    """Link a credit note or storno to the invoice its BT-25 names (same company and seller), and an invoice
+    to the credit notes and stornos already in the outbox that name it."""
+    if (invoice.standard == Standard.CN or invoice.storno) and invoice.reference_number:
+        target = (
+            OutgoingInvoice.objects.filter(
+                company=invoice.company, seller_cif=invoice.seller_cif, number=invoice.reference_number
+            )
+            .exclude(pk=invoice.pk)
+            .order_by(
+                # the accepted version first, then the latest one
+                models.Case(models.When(state=OutgoingState.OK, then=0), default=1),
+                "-created",
+                "-pk",
+            )
+            .first()
+        )
+        if target is not None:
+            invoice.amends = target
+            OutgoingInvoice.objects.filter(pk=invoice.pk).update(amends=target)
+    if invoice.number and invoice.standard != Standard.CN and not invoice.storno:
+        waiting = OutgoingInvoice.objects.filter(
+            company=invoice.company,
+            seller_cif=invoice.seller_cif,
+            reference_number=invoice.number,
+            amends__isnull=True,
+        ).filter(models.Q(standard=Standard.CN) | models.Q(storno=True))
+        waiting.exclude(pk=invoice.pk).update(amends=invoice)
 
 
 def outgoing_xml(invoice: OutgoingInvoice) -> bytes:

@@ -1,0 +1,71 @@
+"""ANAF's own rule check in real Chromium (desktop and phone): an invoice whose second seller tax code has a
+wrong check digit passes the hub's checks (they read the main fiscal code), is sent, and ANAF answers `nok`
+with `R_BT_32_cui`; the detail page explains it, shows the deadline, and offers the PDF."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hub.accounts.models import Organization, User
+from hub.outbox.services.checks import examine
+from tests.hub.browser import DESKTOP, PHONE, SCREENSHOTS, log_in
+from tests.hub.outbox.documents import dated_xml
+from tests.hub.outbox.helpers import ALFA, upload_calls
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def sandbox_seed(sandbox_seed: dict[str, Any]) -> dict[str, Any]:
+    sandbox_seed["processing"] = {"lag_seconds": 0}  # ANAF answers at once: `nok` on the first poll
+    return sandbox_seed
+
+
+def _fits(page: Any) -> None:
+    width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"the page is wider than the screen: {width}"
+
+
+@pytest.mark.parametrize(("viewport", "name"), [(DESKTOP, "desktop"), (PHONE, "phone")])
+def test_anaf_rejects_what_the_local_check_let_through_and_the_page_explains_it(
+    *,
+    hub_sandbox: Any,
+    authorized: Organization,
+    owner: User,
+    live_server: Any,
+    browser: Any,
+    tmp_path: Path,
+    viewport: dict[str, int],
+    name: str,
+) -> None:
+    xml = dated_xml("ANAF-2026-0001", date(2026, 11, 27), second_tax_id="16000016")
+    assert examine(xml, company_cif=ALFA).errors == []  # the hub's own checks let it through
+    path = tmp_path / "cui-secundar.xml"
+    path.write_bytes(xml)
+    page = browser(viewport)
+    log_in(page, live_server.url, owner)
+    page.goto(f"{live_server.url}/o/{authorized.slug}/outbox/")
+
+    page.set_input_files("input[name=files]", str(path))
+    page.click("[data-action=send]")
+    page.wait_for_selector("tr[data-state=nok]")
+    assert "08.12.2026" in page.locator("tr[data-state=nok] [data-field=deadline]").inner_text()
+    page.click("tr[data-state=nok] a")
+
+    assert page.locator("[data-field=state]").inner_text() == "Respinsă de ANAF"
+    error = page.locator("[data-section=errors] li[data-rule=ANAF]")
+    text = error.inner_text()
+    assert "R_BT_32_cui" in text
+    assert "16000016" in text
+    assert "cifra de control greșită" in text
+    assert "codul fiscal nr. 2" in text
+    assert "08.12.2026" in page.locator("[data-field=deadline]").inner_text()
+    assert page.locator("[data-action=correct]").is_visible()
+    assert page.locator("[data-action=pdf]").is_visible()
+    _fits(page)
+    page.screenshot(path=str(SCREENSHOTS / f"outbox-anaf-nok-{name}.png"), full_page=True)
+    assert len(upload_calls(hub_sandbox)) == 1
