@@ -19,7 +19,7 @@ from starlette.routing import Route
 
 from einvoice.cif import cif_is_valid
 
-from . import checks, inbox, listing, quotas, rendering, responses
+from . import checks, faults, inbox, listing, quotas, rendering, responses
 from .core import Sandbox, rights_of, sandbox_of
 
 UPLOAD_LIMIT = 10 * 1024 * 1024
@@ -82,7 +82,7 @@ async def upload(request: Request) -> Response:
             body,
             cif=cif,
             standard=standard,
-            rule_errors=verdict.nok_errors,
+            rule_errors=verdict.nok_errors + faults.rejection(getattr(request.state, "fault", None)),
             now=now,
             self_billed=params.get("autofactura") == "DA",
         )

@@ -33,6 +33,7 @@ KINDS = (
     "truncated",
     "token_refused",
     "technical_error",
+    "rejected",
 )
 # §1.9: the live /revoke answered like any path behind F5's login wall.
 LOGIN_WALL = "/my.policy"
@@ -48,6 +49,12 @@ WAF_PAGE = (
 TECHNICAL_ERROR = "A aparut o eroare tehnica. Cod: 1814"
 UPLOAD_NS = "mfp:anaf:dgti:spv:respUploadFisier:v1"
 # Not in the contract: ANAF's maintenance notices are plain Romanian text; the sandbox serves one (503).
+# A rule ANAF applies that the client's copy of the rules lacks (ANAF updates its Schematron on its own
+# schedule): the upload is accepted and its processing ends `nok` with this text (§2.5's error format).
+REJECTED_TEXT = (
+    "[BR-RO-065]-Identificatorul de înregistrare fiscala a Vanzatorului (BT-32) trebuie sa fie înscris."
+    "\n\t\t#The Seller tax registration identifier (BT-32) shall be present."
+)
 MAINTENANCE_TEXT = (
     "Serviciul este temporar indisponibil din cauza unor lucrari de mentenanta. "
     "Va rugam sa reveniti mai tarziu."
@@ -94,6 +101,8 @@ async def apply(fault: dict[str, Any], timestamp: str, invalid_token_status: int
         return None
     if kind == "truncated":
         return None  # the call goes on; the gate cuts its answer (`truncating`)
+    if kind == "rejected":
+        return None  # the call goes on; the upload handler reads the fault (`rejection`)
     if kind == "timeout":
         # Hold the connection past any sensible client timeout, then give up like a gateway.
         await asyncio.sleep(seconds)
@@ -172,3 +181,10 @@ def truncating(send: Send) -> Send:
         await send({"type": "http.response.body", "body": kept, "more_body": False})
 
     return cut
+
+
+def rejection(fault: dict[str, Any] | None) -> list[str]:
+    """The rule errors a ``rejected`` fault adds to an upload's processing (``message``, else ANAF's text)."""
+    if fault is None or fault.get("kind") != "rejected":
+        return []
+    return [str(fault.get("message") or REJECTED_TEXT)]

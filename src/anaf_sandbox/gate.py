@@ -126,6 +126,7 @@ class Gate:
                 )
                 if faulted is not None:
                     return faulted
+        request.state.fault = fault
         request.state.grant = None
         token = _bearer(request)
         needs_token = bool(PROTECTED.match(path)) and not OPTIONAL_AUTH.match(path)

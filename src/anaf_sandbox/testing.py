@@ -109,7 +109,8 @@ class SandboxHandle:
         "count": 1})``.
 
         Kinds: http_500, http_502, http_504, timeout, slow, waf, maintenance, login_wall, truncated,
-        token_refused; ``rate`` or ``count``; ``seconds`` for slow/timeout. ``path`` is an fnmatch pattern.
+        token_refused, technical_error, rejected (``message``: the nok answer's error); ``rate`` or
+        ``count``; ``seconds`` for slow/timeout. ``path`` is an fnmatch pattern.
         """
         result: list[dict[str, Any]] = self._control("POST", "faults", {"faults": list(faults)})["faults"]
         return result

@@ -1,5 +1,5 @@
 """Issued invoices of Alfa for the deadline, correction and PDF tests: dated, credit notes, stornos, and one
-that only ANAF's own rule check (`R_BT_32_cui`) refuses."""
+with a second seller tax code (which ANAF's `R_BT_32_cui` checks as well)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""ANAF's own rule check in real Chromium (desktop and phone): an invoice whose second seller tax code has a
-wrong check digit passes the hub's checks (they read the main fiscal code), is sent, and ANAF answers `nok`
-with `R_BT_32_cui`; the detail page explains it, shows the deadline, and offers the PDF."""
+"""ANAF's own rule check in real Chromium (desktop and phone): an invoice that passes the hub's checks is
+sent, and ANAF answers `nok` with a rule the hub's copy of the rules lacks (the sandbox's `rejected` fault,
+ANAF's BR-RO-065 text); the detail page shows ANAF's error and the deadline, and offers correction and PDF."""
 
 from __future__ import annotations
 
@@ -42,8 +42,9 @@ def test_anaf_rejects_what_the_local_check_let_through_and_the_page_explains_it(
     viewport: dict[str, int],
     name: str,
 ) -> None:
-    xml = dated_xml("ANAF-2026-0001", date(2026, 11, 27), second_tax_id="16000016")
+    xml = dated_xml("ANAF-2026-0001", date(2026, 11, 27))
     assert examine(xml, company_cif=ALFA).errors == []  # the hub's own checks let it through
+    hub_sandbox.add_faults({"path": "/*/FCTEL/rest/upload*", "kind": "rejected", "count": 1})
     path = tmp_path / "cui-secundar.xml"
     path.write_bytes(xml)
     page = browser(viewport)
@@ -59,10 +60,8 @@ def test_anaf_rejects_what_the_local_check_let_through_and_the_page_explains_it(
     assert page.locator("[data-field=state]").inner_text() == "Respinsă de ANAF"
     error = page.locator("[data-section=errors] li[data-rule=ANAF]")
     text = error.inner_text()
-    assert "R_BT_32_cui" in text
-    assert "16000016" in text
-    assert "cifra de control greșită" in text
-    assert "codul fiscal nr. 2" in text
+    assert "BR-RO-065" in text
+    assert "(BT-32)" in text
     assert "08.12.2026" in page.locator("[data-field=deadline]").inner_text()
     assert page.locator("[data-action=correct]").is_visible()
     assert page.locator("[data-action=pdf]").is_visible()

@@ -71,9 +71,8 @@ def test_an_invoice_not_accepted_is_announced_once_a_working_day_before_a_deadli
     owner.save()
     endpoint_create(organization=alfa.organization, url=receiver, events=["invoice.sent.deadline"])
     accepted = outgoing_intake(company=alfa, xml=dated_xml("TERMEN-1", ISSUED)).invoice
-    rejected = outgoing_intake(
-        company=alfa, xml=dated_xml("TERMEN-2", ISSUED, second_tax_id="16000016")
-    ).invoice
+    hub_sandbox.add_faults({"path": "/*/FCTEL/rest/upload*", "kind": "rejected", "count": 1})
+    rejected = outgoing_intake(company=alfa, xml=dated_xml("TERMEN-2", ISSUED)).invoice
     later(hub_sandbox, minutes=1)  # ANAF answers both
     waiting = outgoing_intake(company=alfa, xml=dated_xml("TERMEN-3", ISSUED)).invoice  # still processed
     states = {row.number: row.state for row in OutgoingInvoice.objects.all()}

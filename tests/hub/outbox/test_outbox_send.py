@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
 
+import anaf_sandbox.checks
 from einvoice import DocumentKind
 from hub.accounts.models import Company, Organization
 from hub.documents import archive
@@ -13,6 +15,7 @@ from hub.outbox.models import OutgoingInvoice, OutgoingState
 from hub.outbox.services.intake import DuplicateInvoice, outgoing_intake
 from hub.outbox.services.sending import outgoing_send
 from hub.outbox.wording import explanation
+from tests.hub.outbox.documents import dated_xml
 from tests.hub.outbox.helpers import ALFA, issued_xml, later, upload_calls
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -65,6 +68,20 @@ def test_an_invalid_invoice_is_kept_with_explained_errors_and_never_sent(
     assert "8609469" in explanation(errors["HUB-CIF-BUYER"])
     assert upload_calls(hub_sandbox) == []
     assert archive.blob_get(invoice.xml_sha256) == xml  # nothing lost
+
+
+def test_a_second_seller_tax_code_is_checked_as_anaf_does(hub_sandbox: Any, alfa: Company) -> None:
+    xml = dated_xml("CUI-2", date(2026, 11, 27), second_tax_id="16000016")  # a wrong check digit
+    assert anaf_sandbox.checks.seller_cui_errors(xml)  # what ANAF's own check answers
+
+    invoice = outgoing_intake(company=alfa, xml=xml).invoice
+
+    assert invoice.state == OutgoingState.INVALID
+    found = {error["rule"]: error for error in invoice.errors}["HUB-CIF-SELLER"]
+    assert found["value"] == "16000016"
+    assert "PartyTaxScheme[2]" in found["location"]
+    assert upload_calls(hub_sandbox) == []
+    assert outgoing_intake(company=alfa, xml=dated_xml("CUI-3", date(2026, 11, 27))).invoice.errors == []
 
 
 def test_a_schematron_error_names_rule_value_and_location(hub_sandbox: Any, alfa: Company) -> None:

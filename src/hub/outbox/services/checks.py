@@ -92,6 +92,36 @@ def _is_romanian(party: einvoice.Party) -> bool:
     return country == "RO" or (party.vat_id or "").upper().startswith("RO")
 
 
+_SELLER_TAX_CODES = (
+    (
+        "/Invoice[1]/cac:AccountingSupplierParty[1]/cac:Party[1]/cac:PartyTaxScheme[{n}]/cbc:CompanyID[1]",
+        "/*/cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID",
+    ),
+    (
+        "/rsm:CrossIndustryInvoice[1]/rsm:SupplyChainTradeTransaction[1]/ram:ApplicableHeaderTradeAgreement[1]"
+        "/ram:SellerTradeParty[1]/ram:SpecifiedTaxRegistration[{n}]/ram:ID[1]",
+        "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement"
+        "/ram:SellerTradeParty/ram:SpecifiedTaxRegistration/ram:ID",
+    ),
+)
+
+
+def _seller_tax_codes(tree: etree._Element | None, *, romanian_seller: bool) -> list[tuple[str, str]]:
+    """Every Romanian code among the seller's tax registrations, with its location: ANAF checks the check
+    digit of each (`R_BT_32_cui`), not only of the fiscal code the hub reads."""
+    if tree is None:
+        return []
+    codes: list[tuple[str, str]] = []
+    for location, path in _SELLER_TAX_CODES:
+        found = tree.xpath(path, namespaces=NAMESPACES)
+        for n, element in enumerate(found if isinstance(found, list) else [], start=1):
+            text = " ".join(((element.text if isinstance(element, etree._Element) else "") or "").split())
+            romanian = text[:2].upper() == "RO" or (text.isdigit() and romanian_seller)
+            if text and romanian:
+                codes.append((location.format(n=n), text))
+    return codes
+
+
 def examine(xml: bytes, *, company_cif: str, self_billed: bool = False) -> Examined:
     """Parse, validate and check the identifiers of `xml`, issued by (or, self-billed, for) `company_cif`."""
     result = Examined()
@@ -133,6 +163,12 @@ def examine(xml: bytes, *, company_cif: str, self_billed: bool = False) -> Exami
 
     if _is_romanian(invoice.seller) and not einvoice.cif_is_valid(result.seller_cif):
         result.errors.append(_finding(RULE_SELLER_CIF, "Cui vanzator incorect", value=result.seller_cif))
+    for location, code in _seller_tax_codes(tree, romanian_seller=_is_romanian(invoice.seller)):
+        bare = without_ro_prefix(code)
+        if bare != result.seller_cif and not einvoice.cif_is_valid(bare):
+            result.errors.append(
+                _finding(RULE_SELLER_CIF, "Cui vanzator incorect", value=code, location=location)
+            )
     if (
         _is_romanian(invoice.buyer)
         and not result.b2c
