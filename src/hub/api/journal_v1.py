@@ -172,7 +172,6 @@ def get_completeness(request: HttpRequest, query: Query[CompletenessQuery]) -> d
     key = _key(request, Scope.READ)
     company = _company(key.organization, query.company) if query.company is not None else None
     month = date(*_month(query.month), 1) if query.month else None
-    reviews_open(key.organization)
     figures = completeness_for(key.organization, company_id=company.pk if company else None)
     return {
         "month": f"{month:%Y-%m}" if month else None,
