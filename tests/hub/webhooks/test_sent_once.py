@@ -43,7 +43,8 @@ def test_an_invoice_sent_through_the_outbox_is_announced_once_when_the_inbox_arc
 ) -> None:
     """GIVEN two endpoints WHEN Alfa sends an invoice through the outbox, ANAF accepts it, and then Alfa's
     inbox sync archives the same upload as a sent message THEN each endpoint has one `invoice.sent.accepted`
-    (the outbox's); an invoice another program uploaded still gets its one, from the inbox."""
+    (the outbox's); an invoice another program uploaded, and one
+    ANAF lists as sent (seeded in the sandbox), each still get their one, from the inbox."""
     settings.EFACTURA_WEBHOOKS_ALLOW_PRIVATE = (
         True  # nothing listens there: the delivery rows are the payloads
     )
@@ -69,6 +70,9 @@ def test_an_invoice_sent_through_the_outbox_is_announced_once_when_the_inbox_arc
     ) as client:  # another invoicing program, same company
         elsewhere = client.upload(issued_xml("ELSEWHERE-1"), ALFA)
     assert elsewhere.accepted, elsewhere
+    (seeded,) = hub_sandbox.add_messages(  # and one ANAF lists as sent, put there directly
+        {"cif": ALFA, "direction": "sent", "xml": issued_xml("SEEDED-1").decode()}
+    )
     advance_clocks(hub_sandbox, timedelta(minutes=3))  # past ANAF's processing lag and the listing margin
     assert inbox_sync_company(company_id=alfa.pk).outcome == "ok"
 
@@ -78,12 +82,15 @@ def test_an_invoice_sent_through_the_outbox_is_announced_once_when_the_inbox_arc
     other = Invoice.objects.get(
         company=alfa, direction=Direction.SENT, message__upload_id=elsewhere.upload_id
     )
+    listed = Invoice.objects.get(company=alfa, direction=Direction.SENT, message__download_id=seeded["id"])
     assert archived.announced_at is not None
     for endpoint in endpoints:
         rows = list(Delivery.objects.filter(endpoint=endpoint, event="invoice.sent.accepted").order_by("pk"))
-        assert len(rows) == 2, [row.payload for row in rows]
-        ours, theirs = (row.payload["data"] for row in rows)
-        assert set(ours) == set(theirs) == KEYS  # one shape, whichever app emitted
+        assert len(rows) == 3, [row.payload for row in rows]
+        ours = rows[0].payload["data"]  # the outbox's, first: the inbox found it already announced
+        by_invoice = {row.payload["data"]["invoice_id"]: row.payload["data"] for row in rows[1:]}
+        theirs, seeded_data = by_invoice[other.pk], by_invoice[listed.pk]
+        assert set(ours) == set(theirs) == set(seeded_data) == KEYS  # one shape, whichever app emitted
         assert ours["upload_id"] == issued.upload_id
         assert ours["outgoing_id"] == issued.pk
         assert ours["download_id"] == issued.download_id == archived.message.download_id
@@ -94,6 +101,10 @@ def test_an_invoice_sent_through_the_outbox_is_announced_once_when_the_inbox_arc
         assert theirs["outgoing_id"] is None
         assert theirs["number"] == "ELSEWHERE-1"
         assert theirs["company_cif"] == ours["company_cif"] == ALFA
+        assert seeded_data["invoice_id"] == listed.pk
+        assert seeded_data["number"] == "SEEDED-1"
+        assert seeded_data["upload_id"] == seeded["id_solicitare"] != ""
+        assert seeded_data["download_id"] == seeded["id"]
 
     assert inbox_sync_company(company_id=alfa.pk).announced == 0  # and never again
-    assert Delivery.objects.filter(event="invoice.sent.accepted").count() == 4
+    assert Delivery.objects.filter(event="invoice.sent.accepted").count() == 6
