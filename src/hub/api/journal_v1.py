@@ -1,6 +1,7 @@
-"""API v1, the purchases journal and the exports for accounting (registered on `v1.api`).
+"""API v1, the purchases journal, the completeness figures and the exports for accounting (registered on
+`v1.api`).
 
-Both read (scope `read`); marking the exported invoices as booked is done in the desk's pages or with the
+All read (scope `read`); marking the exported invoices as booked is done in the desk's pages or with the
 reviews, not here."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from ninja.errors import HttpError
 from hub.accounts.models import Company
 from hub.api.models import Scope
 from hub.api.v1 import _file, _key, api
+from hub.desk.completeness import CompanyCompleteness, Step, completeness_for
 from hub.desk.exports import columns_of, export_csv, export_invoices, export_xlsx
 from hub.desk.journal import purchases_journal
 from hub.desk.services import reviews_open
@@ -115,3 +117,63 @@ def get_export(request: HttpRequest, query: Query[ExportQuery]) -> HttpResponse:
         name,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+
+class CompletenessQuery(Schema):
+    company: int | None = None
+    month: str = ""  # YYYY-MM by ANAF's listing date; every month when empty
+
+
+def _step(step: Step) -> dict[str, Any]:
+    return {
+        "done": step.done,
+        "missing": step.missing,
+        "missing_since": step.oldest.isoformat() if step.oldest else None,
+    }
+
+
+def _completeness_out(item: CompanyCompleteness, month: date | None) -> dict[str, Any]:
+    return {
+        "company": {"id": item.company.pk, "cif": item.company.cif, "name": item.company.name},
+        "months": [
+            {
+                "month": f"{row.month:%Y-%m}",
+                "listed": row.listed,
+                "archived": _step(row.archived),
+                "reviewed": _step(row.reviewed),
+                "booked": _step(row.booked),
+                "imported": row.imported,
+                "refused": row.refused,
+                "complete": row.complete,
+                "kept_until": row.kept_until.isoformat(),
+            }
+            for row in item.months
+            if month is None or row.month == month
+        ],
+        "at_risk": [
+            {
+                "message_id": risk.download_id,
+                "created_at": risk.created_at.isoformat(),
+                "days_left": risk.days_left,
+                "state": risk.state,
+                "last_error": risk.last_error,
+            }
+            for risk in item.at_risk
+        ],
+        "unlisted_since": item.unlisted_since.isoformat() if item.unlisted_since else None,
+        "unlisted_days_left": item.unlisted_days_left,
+    }
+
+
+@api.get("/completeness", tags=["desk"])
+def get_completeness(request: HttpRequest, query: Query[CompletenessQuery]) -> dict[str, Any]:
+    """Per company and month of the supplier invoices: listed at ANAF, archived, reviewed, booked (each with
+    how many are missing and since when), the messages at risk of ANAF's 60 days, and until when kept."""
+    key = _key(request, Scope.READ)
+    company = _company(key.organization, query.company) if query.company is not None else None
+    month = date(*_month(query.month), 1) if query.month else None
+    figures = completeness_for(key.organization, company_id=company.pk if company else None)
+    return {
+        "month": f"{month:%Y-%m}" if month else None,
+        "companies": [_completeness_out(item, month) for item in figures],
+    }

@@ -66,3 +66,53 @@ FORWARDED: dict[Kind, WebhookEvent] = {
     Kind.EXPIRING: WebhookEvent.AUTHORIZATION_EXPIRING,
     Kind.RENEWAL_FAILED: WebhookEvent.AUTHORIZATION_FAILED,
 }
+
+
+class SentOutcome(StrEnum):
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+SENT_EVENTS: dict[SentOutcome, WebhookEvent] = {
+    SentOutcome.ACCEPTED: WebhookEvent.INVOICE_SENT_ACCEPTED,
+    SentOutcome.REJECTED: WebhookEvent.INVOICE_SENT_REJECTED,
+}
+
+
+def sent_cause(*, company_cif: str, upload_id: str, outcome: SentOutcome) -> str:
+    """The one cause of ANAF's outcome for one upload, whichever app learns it first.
+
+    The outbox (from `stareMesaj`) and the inbox (archiving the company's own sent message) both emit
+    `invoice.sent.*`; with this cause `webhook_emit` records one delivery per endpoint, never two.
+    """
+    return f"sent-{company_cif}-{upload_id}-{outcome}"
+
+
+def sent_invoice_data(
+    *,
+    company_cif: str,
+    upload_id: str,
+    download_id: str | None,
+    outcome: SentOutcome,
+    number: str,
+    issue_date: str | None,
+    errors: list[dict[str, str]],
+    outgoing_id: int | None,
+    invoice_id: int | None,
+) -> dict[str, object]:
+    """The `data` of `invoice.sent.accepted` / `.rejected`, the same whichever app emits it (JSON-ready).
+
+    `outgoing_id` is the outbox invoice when the outbox reported the outcome; `invoice_id` the inbox's
+    archived document when the inbox did; the other one is `None`.
+    """
+    return {
+        "company_cif": company_cif,
+        "upload_id": upload_id,
+        "download_id": download_id or None,
+        "outcome": str(outcome),
+        "number": number,
+        "issue_date": issue_date,
+        "errors": errors,
+        "outgoing_id": outgoing_id,
+        "invoice_id": invoice_id,
+    }

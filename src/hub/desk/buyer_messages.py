@@ -46,7 +46,7 @@ def decision_key(entry: ReviewEntry) -> str:
     return f"review-entry-{entry.pk}"
 
 
-def _why_not(invoice: Invoice) -> str:
+def why_not_answerable(invoice: Invoice) -> str:
     """Why no buyer message can answer this invoice ("" when one can)."""
     if invoice.direction != Direction.RECEIVED or invoice.kind not in ANSWERABLE:
         return "rasp_not_an_invoice"
@@ -70,7 +70,7 @@ def reviews_transition_telling(
             "message", "company"
         )
     }
-    skipped = {pk: code for pk in wanted if pk in invoices and (code := _why_not(invoices[pk]))}
+    skipped = {pk: code for pk in wanted if pk in invoices and (code := why_not_answerable(invoices[pk]))}
     with transaction.atomic():
         outcome = reviews_transition(
             membership=membership,
@@ -119,7 +119,7 @@ def review_tell_supplier(*, membership: Membership, invoice_id: int) -> BuyerMes
     decision = DECISIONS.get(review.state)
     if decision is None:
         raise DeskError("rasp_not_a_decision")
-    code = _why_not(invoice)
+    code = why_not_answerable(invoice)
     if code:
         raise DeskError(code)
     entry = review.entries.filter(kind=EntryKind.STATE, to_state=review.state).order_by("-at", "-pk").first()
@@ -141,7 +141,7 @@ def review_tell_supplier(*, membership: Membership, invoice_id: int) -> BuyerMes
 def current_decision_told(invoice: Invoice) -> bool | None:
     """Whether the invoice's current decision was told to the supplier (None: nothing to tell)."""
     review = getattr(invoice, "review", None)
-    if review is None or review.state not in DECISIONS or _why_not(invoice):
+    if review is None or review.state not in DECISIONS or why_not_answerable(invoice):
         return None
     entry = review.entries.filter(kind=EntryKind.STATE, to_state=review.state).order_by("-at", "-pk").first()
     if entry is None:

@@ -104,12 +104,18 @@ def test_the_verdicts_on_issued_invoices_reach_the_webhooks_signed(
         assert not _signed_by("whsec_someone_else", item)
         assert item["headers"]["X-EFactura-Event"] == event
         data = json.loads(item["body"])["data"]
-        assert data["id"] == invoice.pk
+        assert data["invoice_id"] == invoice.pk
+        assert data["outgoing_id"] is None  # uploaded by another program, not through the outbox
         assert data["company_cif"] == ALFA
-        assert data["message_id"] == invoice.message.download_id
+        assert data["download_id"] == invoice.message.download_id
         assert data["upload_id"] == invoice.message.upload_id
-        assert data["direction"] == invoice.direction
-    assert json.loads(bodies["invoice.sent.accepted"]["body"])["data"]["number"] == sent.number != ""
+        assert data["outcome"] == event.rsplit(".", 1)[1]
+    accepted_data = json.loads(bodies["invoice.sent.accepted"]["body"])["data"]
+    assert accepted_data["number"] == sent.number != ""
+    assert accepted_data["errors"] == []
+    rejected_data = json.loads(bodies["invoice.sent.rejected"]["body"])["data"]
+    assert rejected_data["errors"]
+    assert all(item["message"] for item in rejected_data["errors"])
     assert all(delivery.delivered_at for delivery in Delivery.objects.all())
 
     again = inbox_sync_company(company_id=company(authorized, ALFA).pk)  # announced once, never twice

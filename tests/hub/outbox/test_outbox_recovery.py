@@ -86,5 +86,5 @@ def test_an_accepted_invoice_is_announced_once(hub_sandbox: Any, alfa: Company, 
 
     deliveries = list(Delivery.objects.all())
     assert [row.event for row in deliveries] == ["invoice.sent.accepted"]
-    assert deliveries[0].payload["data"]["outgoing"]["id"] == sent.pk
-    assert deliveries[0].payload["data"]["outgoing"]["state"] == "ok"
+    assert deliveries[0].payload["data"]["outgoing_id"] == sent.pk
+    assert deliveries[0].payload["data"]["outcome"] == "accepted"

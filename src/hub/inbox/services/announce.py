@@ -1,6 +1,6 @@
 """Tell people and systems about newly archived documents: per-user notifications (none / each / daily
 digest) and the organization's webhooks (`invoice.received`, `invoice.sent.accepted`,
-`invoice.sent.rejected`).
+`invoice.sent.rejected`; the last two shared with the outbox, `core.events.sent_cause`).
 
 Announcing is the last step of the sync pipeline and is resumable: `Invoice.announced_at` is set in the same
 transaction that records the webhook deliveries and the notification event, so after a crash at any point an
@@ -17,17 +17,13 @@ from django.urls import reverse
 
 from hub.accounts.models import Organization, User
 from hub.core import clock
-from hub.core.events import Kind, WebhookEvent
+from hub.core.events import SENT_EVENTS, Kind, SentOutcome, WebhookEvent, sent_cause, sent_invoice_data
 from hub.inbox.models import Direction, InboxPreference, Invoice, NotifyMode
 from hub.inbox.shapes import invoice_summary
 from hub.notifications.services import event_raise
 from hub.webhooks.services import webhook_emit
 
-WEBHOOK_EVENTS = {
-    Direction.RECEIVED: WebhookEvent.INVOICE_RECEIVED,
-    Direction.SENT: WebhookEvent.INVOICE_SENT_ACCEPTED,
-    Direction.ERROR: WebhookEvent.INVOICE_SENT_REJECTED,
-}
+SENT_OUTCOMES = {Direction.SENT: SentOutcome.ACCEPTED, Direction.ERROR: SentOutcome.REJECTED}
 
 
 def invoices_announce_pending(*, company_id: int) -> int:
@@ -53,17 +49,58 @@ def invoice_announce(*, invoice_id: int) -> bool:
         if claimed != 1:
             return False
         invoice = Invoice.objects.select_related("company", "organization", "message").get(pk=invoice_id)
-        event = WEBHOOK_EVENTS.get(Direction(invoice.direction))
-        if event is not None:
+        outcome = SENT_OUTCOMES.get(Direction(invoice.direction))
+        if outcome is not None:
+            _announce_sent(invoice, outcome)
+        elif invoice.direction == Direction.RECEIVED:
             webhook_emit(
                 organization=invoice.organization,
-                event=event,
+                event=WebhookEvent.INVOICE_RECEIVED,
                 data=invoice_summary(invoice),
                 cause=f"invoice-{invoice.pk}",
             )
-        if invoice.direction == Direction.RECEIVED:
             _notify_each(invoice)
     return True
+
+
+def _announce_sent(invoice: Invoice, outcome: SentOutcome) -> None:
+    """The company's own upload, as ANAF answered it: the cause and shape the outbox uses too, so an invoice
+    sent through the hub is announced once, by whichever of the two learns the outcome first."""
+    company_cif, upload_id = invoice.company.cif, invoice.message.upload_id
+    errors = (
+        [
+            {
+                "rule": "ANAF",
+                "message": line,
+                "value": "",
+                "location": "",
+                "source": "anaf",
+                "explanation": "",
+            }
+            for line in invoice.problem.splitlines()
+            if line.strip()
+        ]
+        if outcome == SentOutcome.REJECTED
+        else []
+    )
+    webhook_emit(
+        organization=invoice.organization,
+        event=SENT_EVENTS[outcome],
+        data=sent_invoice_data(
+            company_cif=company_cif,
+            upload_id=upload_id,
+            download_id=invoice.message.download_id,
+            outcome=outcome,
+            number=invoice.number,
+            issue_date=invoice.issue_date.isoformat() if invoice.issue_date else None,
+            errors=errors,
+            outgoing_id=None,
+            invoice_id=invoice.pk,
+        ),
+        cause=sent_cause(company_cif=company_cif, upload_id=upload_id, outcome=outcome)
+        if upload_id
+        else f"invoice-{invoice.pk}",
+    )
 
 
 def _link(invoice: Invoice) -> str:

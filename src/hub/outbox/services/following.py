@@ -4,7 +4,8 @@ calls per message and day (docs/anaf.md §3: 100), then the answer ZIP archived 
 The schedule (`POLL_DELAYS`): seconds at first (ANAF usually answers within a minute), then minutes, then
 hourly, which stays under 40 calls on the first day. `ok` keeps the signed ZIP (signature digest checked);
 `nok` keeps the error ZIP and ANAF's errors; "XML cu erori nepreluat de sistem" ends it with that text.
-Each outcome is announced once to the organization's webhooks (`invoice.sent.accepted` / `.rejected`).
+Each outcome is announced once to the organization's webhooks (`invoice.sent.accepted` / `.rejected`), with
+the cause and payload the inbox uses too (`core.events.sent_cause`), so archiving the sent message adds none.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.db import transaction
 import anaf
 import einvoice
 from hub.core import clock
-from hub.core.events import WebhookEvent
+from hub.core.events import SENT_EVENTS, SentOutcome, sent_cause, sent_invoice_data
 from hub.core.problems import SyncError
 from hub.documents import archive
 from hub.documents.reading import read_zip
@@ -27,7 +28,7 @@ from hub.integrations.ro_efactura.services import access
 from hub.outbox.models import OutgoingInvoice, OutgoingState, Standard
 from hub.outbox.services.rasp import buyer_message_announce
 from hub.outbox.services.sending import _claim, _save, anaf_finding
-from hub.outbox.shapes import outgoing_summary
+from hub.outbox.wording import explained
 from hub.webhooks.services import webhook_emit
 
 POLL_DELAYS = (2, 3, 5, 10, 20, 30, 60, 120, 300, 600, 900, 1800)  # seconds; then every hour
@@ -127,14 +128,26 @@ def _announce(invoice: OutgoingInvoice) -> None:
     if invoice.standard == Standard.RASP:  # a buyer message, not an issued invoice
         buyer_message_announce(invoice)
         return
-    event = {
-        OutgoingState.OK: WebhookEvent.INVOICE_SENT_ACCEPTED,
-        OutgoingState.NOK: WebhookEvent.INVOICE_SENT_REJECTED,
+    outcome = {
+        OutgoingState.OK: SentOutcome.ACCEPTED,
+        OutgoingState.NOK: SentOutcome.REJECTED,
     }.get(OutgoingState(invoice.state))
-    if event is not None:
-        webhook_emit(
-            organization=invoice.company.organization,
-            event=event,
-            data={"outgoing": outgoing_summary(invoice)},
-            cause=f"outgoing-{invoice.pk}-{invoice.state}",
-        )
+    if outcome is None:
+        return
+    company_cif = invoice.company.cif
+    webhook_emit(
+        organization=invoice.company.organization,
+        event=SENT_EVENTS[outcome],
+        data=sent_invoice_data(
+            company_cif=company_cif,
+            upload_id=invoice.upload_id,
+            download_id=invoice.download_id,
+            outcome=outcome,
+            number=invoice.number,
+            issue_date=invoice.issue_date.isoformat() if invoice.issue_date else None,
+            errors=explained(invoice.errors),
+            outgoing_id=invoice.pk,
+            invoice_id=None,
+        ),
+        cause=sent_cause(company_cif=company_cif, upload_id=invoice.upload_id, outcome=outcome),
+    )
