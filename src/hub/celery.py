@@ -11,6 +11,8 @@ import os
 from typing import Any
 
 from celery import Celery
+from celery.concurrency import get_implementation
+from celery.concurrency.prefork import TaskPool as PreforkPool
 from celery.signals import worker_init, worker_process_init
 
 import einvoice
@@ -40,9 +42,6 @@ def _warm_up_pool_child(**_kwargs: Any) -> None:
 
 @worker_init.connect
 def _warm_up_worker(sender: Any = None, **_kwargs: Any) -> None:
-    from celery.concurrency import get_implementation
-    from celery.concurrency.prefork import TaskPool as PreforkPool
-
     pool = get_implementation(getattr(sender, "pool_cls", None) or "prefork")
     if not (isinstance(pool, type) and issubclass(pool, PreforkPool)):
         validation_warm_up()

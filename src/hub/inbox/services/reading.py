@@ -121,17 +121,24 @@ def invoice_upsert(*, message: Message, reading: Reading) -> Invoice:
             ),
             600,
         )
+    now = values["created"] = clock.now()
     with transaction.atomic():
-        row, _created = Invoice.objects.update_or_create(
-            message=message, defaults={**values, "created": clock.now()}
-        )
-        row.parties.all().delete()
-        row.lines.all().delete()
-        row.vat_breakdown.all().delete()
+        # One run holds the company (the sync's lease), so a plain read-then-write is safe here, and cheaper
+        # than `update_or_create`'s savepoints; a message read the first time has no rows to replace.
+        row = Invoice.objects.filter(message=message).first()
+        if row is None:
+            row = Invoice.objects.create(message=message, **values)
+        else:
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.save()
+            row.parties.all().delete()
+            row.lines.all().delete()
+            row.vat_breakdown.all().delete()
         if invoice:
             _write_details(row, invoice)
         Message.objects.filter(pk=message.pk).update(
-            state=MessageState.ARCHIVED, archived_at=clock.now(), last_error=""
+            state=MessageState.ARCHIVED, archived_at=now, last_error=""
         )
     return row
 

@@ -61,6 +61,7 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=3)
 SWEEP = "sweep"  # the trigger of the daily full-window comparison with ANAF
 LEDGER_BATCH = 200
+PROGRESS_EVERY = 1.0  # seconds between two writes of a running sync's counters
 DIRECTIONS = {
     "FACTURA PRIMITA": Direction.RECEIVED,
     "FACTURA TRIMISA": Direction.SENT,
@@ -116,6 +117,7 @@ class SyncResult:
     sweep: set[str] | None = None  # a sweep: the ids ANAF listed over its 60 days
     run_id: int | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    _reported: float = field(default=float("-inf"), repr=False, compare=False)
 
     def count(self, **added: int) -> None:
         """Add to counters; download threads report here, so the additions take a lock."""
@@ -123,8 +125,12 @@ class SyncResult:
             for name, amount in added.items():
                 setattr(self, name, getattr(self, name) + amount)
 
-    def report_progress(self) -> None:
-        """Write the counters so far on the running `SyncRun` (the sync page polls them)."""
+    def report_progress(self, *, now: bool = False) -> None:
+        """Write the counters so far on the running `SyncRun` (the sync page polls them), at most once per
+        `PROGRESS_EVERY` unless `now`: one commit a second rather than one per message."""
+        if not now and time.monotonic() - self._reported < PROGRESS_EVERY:
+            return
+        self._reported = time.monotonic()
         if self.run_id is not None:
             SyncRun.objects.filter(pk=self.run_id, outcome=SyncOutcome.RUNNING).update(
                 listed=self.listed,
@@ -238,7 +244,7 @@ def _list(
             _record(company, batch, result)
             batch = []
     _record(company, batch, result)
-    result.report_progress()
+    result.report_progress(now=True)
     lease.renew()
     lease.holding().update(watermark=listed_until)
     state.watermark = listed_until
