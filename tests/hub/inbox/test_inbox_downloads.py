@@ -30,7 +30,7 @@ from tests.sample_invoices import ro_invoice_xml
 pytestmark = pytest.mark.django_db(transaction=True)
 
 MESSAGES = 40
-LATENCY = 0.1  # seconds the sandbox holds each download
+LATENCY = 0.25  # seconds the sandbox holds each download: well above the reading's CPU per invoice
 WIDTH = 8
 
 
@@ -90,10 +90,11 @@ def test_forty_slow_downloads_run_eight_at_a_time_each_once(
     elapsed = time.monotonic() - started
 
     assert result.outcome == "ok", result.error
-    # One stream waits for the sandbox alone len(forty) * 100 ms (and reads in between: 7.6 s here, on 2
-    # shared cores); 8 in flight need an eighth of the waiting (1.5 s here, reading included).
+    # One stream waits for the sandbox alone len(forty) * 250 ms = 10 s (and reads in between); 8 in flight
+    # need an eighth of the waiting plus the reading, in this thread (2.5 s on SQLite, 4 s on PostgreSQL,
+    # 2 shared cores).
     sequential = len(forty) * LATENCY
-    assert elapsed < 0.75 * sequential, f"{elapsed:.2f} s for {len(forty)} downloads"
+    assert elapsed < 0.6 * sequential, f"{elapsed:.2f} s for {len(forty)} downloads"
     assert 3 <= most_started_within(hub_sandbox, LATENCY) <= WIDTH
     assert Counter(downloads(hub_sandbox)) == Counter(forty)  # each exactly once
     ledger = Message.objects.filter(company=company(authorized, ALFA))
@@ -102,6 +103,7 @@ def test_forty_slow_downloads_run_eight_at_a_time_each_once(
     assert Invoice.objects.filter(company=company(authorized, ALFA)).count() == len(forty)
     assert result.downloaded == result.archived == len(forty)
     assert not _download_threads()  # every download thread ended (and closed its connections)
+    print(f"{len(forty)} downloads of {LATENCY * 1000:.0f} ms, {WIDTH} in flight: {elapsed:.2f} s")
 
 
 def test_a_refused_token_stops_the_run_at_the_first_download(
