@@ -3,6 +3,7 @@ runs only when a person asks, from the invoice's page (HTMX), scoped to the orga
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from lxml import etree
 from hub.accounts.models import Organization, User
 from hub.inbox.models import Invoice, InvoiceState
 from hub.inbox.services.sync import inbox_sync_company
+from tests.hub.browser import DESKTOP, PHONE, in_thread, log_in, no_horizontal_scroll
 from tests.hub.helpers import login
 from tests.hub.inbox.helpers import ALFA, company
 from tests.sample_invoices import ro_invoice_xml
@@ -130,3 +132,28 @@ def test_only_post_runs_the_check(synced: Invoice, owner: User) -> None:
     assert login(owner).get(url).status_code == 405
     synced.refresh_from_db()
     assert "en16931" not in synced.validation_rules
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_in_chromium_the_button_shows_the_en16931_warnings_in_place(
+    synced: Invoice, owner: User, live_server: Any, browser: Callable[..., Any], viewport: dict[str, int]
+) -> None:
+    slug = in_thread(lambda: Organization.objects.get(pk=synced.organization_id).slug)
+    invoice_url = f"{live_server.url}/o/{slug}/inbox/{synced.pk}/"
+    page = browser(viewport)
+    log_in(page, live_server.url, owner)
+    page.goto(invoice_url)
+    no_horizontal_scroll(page)
+
+    page.get_by_role("button", name="Verifică și după EN 16931").click()
+    page.wait_for_selector("[data-en16931-finding]")
+
+    block = page.locator("#en16931-check").inner_text()
+    assert "UBL-SR-53" in block
+    assert "ANAF decide doar după regulile CIUS-RO" in block
+    assert page.url == invoice_url  # swapped in place (HTMX), no navigation
+    assert page.get_by_role("button", name="Verifică și după EN 16931").count() == 0
+    no_horizontal_scroll(page)
+    checked = in_thread(lambda: Invoice.objects.get(pk=synced.pk).validation_rules)
+    assert checked == ["xsd", "cius-ro", "en16931"]
