@@ -30,7 +30,7 @@ from .parse import parse
 from .render import render_html, render_pdf
 from .signature import SignatureFormat, SignatureVerdict, verify_signature, verify_signature_digest
 from .totals import compute_totals
-from .validate import Finding, ValidationReport, validate
+from .validate import Finding, ValidationReport, validate, warm_up
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
@@ -70,4 +70,5 @@ __all__ = [
     "validate",
     "verify_signature",
     "verify_signature_digest",
+    "warm_up",
 ]

@@ -124,7 +124,7 @@ def test_the_cli_prints_json_per_file_and_exits_1_on_an_invalid_one(
     assert [result["valid"] for result in results] == [True, False]
     error = results[1]["errors"][0]
     assert set(error) == {"rule", "severity", "message", "location"}
-    assert set(results[0]) == {"file", "valid", "errors", "warnings"}
+    assert set(results[0]) == {"file", "valid", "errors", "warnings", "checked"}
 
 
 def test_the_cli_applies_the_chosen_rules(capsys: pytest.CaptureFixture[str]) -> None:

@@ -43,6 +43,7 @@ EXPECTED = {
     "validate",
     "ValidationReport",
     "Finding",
+    "warm_up",
     "render_html",
     "render_pdf",
 }

@@ -114,6 +114,11 @@ def test_what_only_cen_1_3_16_finds_is_a_warning() -> None:
     cen_only = validate(data, rules="en16931")
 
     assert report.valid, report.errors
+    assert (report.checked, ro_only.checked, cen_only.checked) == (
+        ["xsd", "cius-ro", "en16931"],
+        ["xsd", "cius-ro"],
+        ["xsd", "en16931"],
+    )
     assert "UBL-SR-53" in {finding.rule for finding in report.warnings}
     assert "UBL-SR-53" not in {finding.rule for finding in ro_only.warnings}
     assert "UBL-SR-53" in {finding.rule for finding in cen_only.warnings + cen_only.errors}
@@ -294,7 +299,8 @@ def test_the_cli_prints_json_per_file_and_exits_1_on_an_invalid_one(
     assert [result["valid"] for result in results] == [True, False]
     error = results[1]["errors"][0]
     assert set(error) == {"rule", "severity", "message", "location"}
-    assert set(results[0]) == {"file", "valid", "errors", "warnings"}
+    assert set(results[0]) == {"file", "valid", "errors", "warnings", "checked"}
+    assert results[0]["checked"] == ["xsd", "cius-ro", "en16931"]
 
 
 def test_the_cli_applies_the_chosen_rules(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -311,3 +317,32 @@ def test_the_cli_reports_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFi
 
     assert code == 1
     assert json.loads(capsys.readouterr().out)["errors"][0]["rule"] == "IO"
+
+
+WARM_UP_PROBE = """
+import sys
+import einvoice
+module = sys.modules["einvoice.validate"]
+assert module._engine_instance is None  # nothing compiled at import
+einvoice.warm_up(sys.argv[1])
+print(",".join(sorted(module._engine_instance._executables)), len(module._engine_instance._schemas))
+"""
+
+
+@pytest.mark.parametrize(
+    ("rules", "compiled"),
+    [("ro", "cen-cii,cius-ro"), ("all", "cen-cii,cen-ubl,cius-ro"), ("en16931", "cen-cii,cen-ubl")],
+)
+def test_warm_up_compiles_what_its_rules_need_in_a_fresh_process(rules: str, compiled: str) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", WARM_UP_PROBE, rules], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.split() == [compiled, "2"]  # and both UBL schemas
+
+
+def test_warm_up_refuses_an_unknown_rule_set() -> None:
+    with pytest.raises(ValueError, match="rules must be one of"):
+        warm_up("de")

@@ -183,6 +183,11 @@ class Invoice(models.Model):
     warnings = models.JSONField(default=list, blank=True)
     validation_errors = models.JSONField(default=list, blank=True)
     validation_warnings = models.JSONField(default=list, blank=True)
+    validation_rules = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='rule sets run on the document: "xsd", "cius-ro", "en16931" (empty: none, or not recorded)',
+    )
     signature_valid = models.BooleanField(null=True)
     search = models.CharField(max_length=600, blank=True, help_text="lower-case supplier, number, CIFs")
     created = models.DateTimeField()

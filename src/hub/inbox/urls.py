@@ -17,4 +17,5 @@ urlpatterns = [
     path("<int:invoice_id>/document.xml", views.invoice_xml, name="inbox-invoice-xml"),
     path("<int:invoice_id>/signature.xml", views.invoice_signature, name="inbox-invoice-signature"),
     path("<int:invoice_id>/document.pdf", views.invoice_pdf, name="inbox-invoice-pdf"),
+    path("<int:invoice_id>/check-en16931/", views.invoice_en16931, name="inbox-invoice-en16931"),
 ]

@@ -49,6 +49,7 @@ from hub.inbox.selectors import (
     sync_states_for,
 )
 from hub.inbox.services.alarms import at_risk_since
+from hub.inbox.services.reading import EN16931, invoice_en16931_check
 from hub.inbox.services.rendering import PdfState, pdf_cached, pdf_request
 from hub.inbox.services.requests import inbox_sync_request
 from hub.inbox.services.scheduling import intervals_for
@@ -122,8 +123,35 @@ def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
         "signature_name": signature_name,
         "can_render": invoice.kind in ("invoice", "credit_note"),
         "panels": panels_for("inbox-invoice", request, invoice),
+        **_en16931_context(invoice),
     }
     return render_page(request, "inbox/detail.html", context)
+
+
+def _en16931_context(invoice: Invoice, findings: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    return {
+        "en16931_offered": invoice.kind in ("invoice", "credit_note") and not invoice.problem,
+        "en16931_checked": EN16931 in invoice.validation_rules,
+        "en16931_findings": findings,
+    }
+
+
+@org_view()
+@require_POST
+def invoice_en16931(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    """ "Verifică și după EN 16931": run CEN's rules on this document now and show what they find."""
+    invoice = invoice_get(_organization(request), invoice_id)
+    if invoice.kind not in ("invoice", "credit_note") or invoice.problem:
+        message = _("Only a readable invoice or credit note can be checked against EN 16931.")
+        return render(request, "hub/error.html", {"message": message}, status=400)
+    try:
+        findings = invoice_en16931_check(invoice=invoice)
+    except einvoice.UnsafeArchive:
+        return _unsafe_zip(request)
+    if not getattr(request, "htmx", False):
+        return redirect("inbox-invoice", slug=_organization(request).slug, invoice_id=invoice.pk)
+    context = {"invoice": invoice, **_en16931_context(invoice, findings)}
+    return render(request, "inbox/_en16931.html", context)
 
 
 def _attachment(data: bytes, name: str, content_type: str, *, inline: bool = False) -> HttpResponse:

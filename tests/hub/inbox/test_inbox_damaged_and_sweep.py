@@ -13,7 +13,8 @@ import pytest
 from hub.accounts.models import Organization, User
 from hub.documents import archive
 from hub.inbox.models import CompanySync, Invoice, InvoiceState, Message, MessageState, SyncRun
-from hub.inbox.services.sync import SWEEP, damaged_retry_delay, inbox_sync_company, zip_damaged
+from hub.inbox.services.downloads import damaged_retry_delay, zip_damaged
+from hub.inbox.services.sync import SWEEP, inbox_sync_company
 from hub.inbox.tasks import inbox_sweep_task
 from tests.hub.helpers import advance_clocks, login
 from tests.hub.inbox.helpers import ALFA, company, downloads, listed_ids, several_pages

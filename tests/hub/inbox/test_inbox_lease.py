@@ -22,11 +22,12 @@ from tests.hub.inbox.helpers import ALFA, DOWNLOAD_PATH, SharedDatabase, company
 pytestmark = pytest.mark.django_db(transaction=True)
 
 LEASE_SECONDS = 2  # the children's lease: a healthy run below lasts many of them
+PARALLEL = 8  # the children's downloads in flight: the lease is renewed from the thread that reads them
 
 
 @pytest.fixture
 def sandbox_seed(sandbox_seed: dict[str, Any]) -> dict[str, Any]:
-    """80 messages for one company: with slow downloads, a run of about 16 s."""
+    """80 messages for one company: with slow downloads, 8 at a time, a run of about 17 s."""
     sandbox_seed["limits"] = {"page_size": 40}
     sandbox_seed["traffic"] = {"invoices_per_company_per_day": 8, "days": 10, "seed": 7, "companies": [ALFA]}
     return sandbox_seed
@@ -40,8 +41,11 @@ def test_a_long_healthy_sync_keeps_its_claim_and_no_second_run_joins_it(
 ) -> None:
     target = company(authorized, ALFA)
     expected = listed_ids(hub_sandbox, ALFA)
-    hub_sandbox.add_faults({"path": DOWNLOAD_PATH, "kind": "slow", "seconds": 0.2, "rate": 1.0})
-    env = {"EFACTURA_SYNC_LEASE_SECONDS": str(LEASE_SECONDS)}
+    hub_sandbox.add_faults({"path": DOWNLOAD_PATH, "kind": "slow", "seconds": 1.6, "rate": 1.0})
+    env = {
+        "EFACTURA_SYNC_LEASE_SECONDS": str(LEASE_SECONDS),
+        "EFACTURA_SYNC_PARALLEL_DOWNLOADS": str(PARALLEL),
+    }
 
     # Two runs started together: exactly one claims the company, the other says it is busy.
     runs = [sync_process(env=env), sync_process(env=env, publish=False)]

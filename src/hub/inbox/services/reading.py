@@ -3,6 +3,9 @@
 Everything about the document is written in one transaction, together with the ledger's move to
 `archived`, so a crash leaves either nothing or everything. A document that cannot be opened or parsed, or
 fails validation, still gets its `Invoice` row with the problem: it is listed, never dropped.
+
+`invoice_en16931_check` runs CEN EN 16931 on demand (the sync runs what ANAF applies: XSD and CIUS-RO) and
+keeps what it finds among the invoice's warnings.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ import einvoice
 from hub.accounts.cif import without_ro_prefix
 from hub.core import clock
 from hub.core.text import fold, search_text
-from hub.documents.reading import Reading
+from hub.documents.reading import MAX_VALIDATION_FINDINGS, Reading, finding_as_dict
+from hub.inbox import documents
 from hub.inbox.models import (
     DocumentKind,
     Invoice,
@@ -101,6 +105,7 @@ def invoice_upsert(*, message: Message, reading: Reading) -> Invoice:
         "warnings": reading.warnings,
         "validation_errors": reading.errors,
         "validation_warnings": reading.findings_warnings,
+        "validation_rules": reading.checked,
         "signature_valid": reading.signature_valid,
     }
     if not invoice:
@@ -116,17 +121,24 @@ def invoice_upsert(*, message: Message, reading: Reading) -> Invoice:
             ),
             600,
         )
+    now = values["created"] = clock.now()
     with transaction.atomic():
-        row, _created = Invoice.objects.update_or_create(
-            message=message, defaults={**values, "created": clock.now()}
-        )
-        row.parties.all().delete()
-        row.lines.all().delete()
-        row.vat_breakdown.all().delete()
+        # One run holds the company (the sync's lease), so a plain read-then-write is safe here, and cheaper
+        # than `update_or_create`'s savepoints; a message read the first time has no rows to replace.
+        row = Invoice.objects.filter(message=message).first()
+        if row is None:
+            row = Invoice.objects.create(message=message, **values)
+        else:
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.save()
+            row.parties.all().delete()
+            row.lines.all().delete()
+            row.vat_breakdown.all().delete()
         if invoice:
             _write_details(row, invoice)
         Message.objects.filter(pk=message.pk).update(
-            state=MessageState.ARCHIVED, archived_at=clock.now(), last_error=""
+            state=MessageState.ARCHIVED, archived_at=now, last_error=""
         )
     return row
 
@@ -184,3 +196,34 @@ def _party(row: Invoice, role: str, party: einvoice.Party) -> InvoiceParty:
         country=_cut(address.country, 2),
         email=_cut(contact.email if contact else "", 200),
     )
+
+
+EN16931 = "en16931"
+
+
+def invoice_en16931_check(*, invoice: Invoice) -> list[dict[str, str]]:
+    """Check the archived document against CEN EN 16931 and return every finding (all are warnings: ANAF
+    decides by CIUS-RO). The new ones join the invoice's warnings and the rule set is recorded as run.
+
+    Raises `einvoice.UnsafeArchive` for an archive that cannot be opened safely.
+    """
+    report = einvoice.validate(documents.contents(invoice).xml, rules=EN16931)
+    found = [*report.errors, *report.warnings][:MAX_VALIDATION_FINDINGS]
+    findings = [finding_as_dict(item) for item in found]
+    with transaction.atomic():
+        row = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        known = {(item.get("rule"), item.get("location")) for item in row.validation_errors}
+        known |= {(item.get("rule"), item.get("location")) for item in row.validation_warnings}
+        added = [item for item in findings if (item["rule"], item["location"]) not in known]
+        row.validation_warnings = [*row.validation_warnings, *added][:MAX_VALIDATION_FINDINGS]
+        if EN16931 not in row.validation_rules:
+            row.validation_rules = [*row.validation_rules, EN16931]
+        if added and row.state == InvoiceState.OK:
+            row.state = InvoiceState.WARNINGS
+        row.save(update_fields=["validation_warnings", "validation_rules", "state"])
+    invoice.validation_warnings, invoice.validation_rules, invoice.state = (
+        row.validation_warnings,
+        row.validation_rules,
+        row.state,
+    )
+    return findings

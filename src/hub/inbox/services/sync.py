@@ -8,12 +8,13 @@ The pipeline (design.md "Sync the inbox"), each step idempotent and skipping wha
    the watermark minus an overlap and a clock-skew margin; every id goes into the ledger at once;
 3. the watermark moves only after the whole listing succeeded;
 4. for each ledger row not archived: download (unless its ZIP is already stored), store the bytes first,
-   then read and upsert (`services.reading`). A stored ZIP is never downloaded again. A message ANAF refuses
-   is recorded on its row (attempts, last error) and skipped; rows that failed before go to the back of the
-   queue, so one refused message never holds up the others. A ZIP that arrives damaged (cut short, HTTP 200
-   all the same) is kept as received and the message downloaded again later, until a readable one arrives
-   (`zip_damaged`, `damaged_retry_delay`). Only failures that concern every message
-   (ANAF down, a global quota, the token) stop the run;
+   then read and upsert (`services.reading`), several downloads in flight at once (`services.downloads`).
+   A stored ZIP is never downloaded again. A message ANAF refuses is recorded on its row (attempts, last
+   error) and skipped; rows that failed before go to the back of the queue, so one refused message never
+   holds up the others. A ZIP that arrives damaged (cut short, HTTP 200 all the same) is kept as received
+   and the message downloaded again later, until a readable one arrives (`zip_damaged`,
+   `damaged_retry_delay`). Only failures that concern every message (ANAF down, a global quota, the token)
+   stop the run;
 5. once a day, a sweep (`trigger="sweep"`) lists ANAF's whole 60 days instead of the watermark's window,
    archives whatever is listed there and missing here, and records "listed at ANAF / archived here";
 6. announce every archived document not announced yet (`services.announce`), each exactly once, also those
@@ -26,12 +27,10 @@ serves (past 60 days) are counted and raised as an event.
 
 from __future__ import annotations
 
-import io
 import logging
 import secrets
+import threading
 import time
-import zipfile
-import zlib
 from collections.abc import Iterable
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -48,12 +47,10 @@ from hub.accounts.models import Company
 from hub.core import clock
 from hub.core.errors import ErrorCode
 from hub.core.problems import SyncError, SyncProblem
-from hub.documents import archive
-from hub.documents.reading import read_zip
 from hub.inbox.models import CompanySync, Direction, Message, MessageState, SyncOutcome, SyncRun
 from hub.inbox.services.alarms import messages_expired_raise, sync_failure_raise
 from hub.inbox.services.announce import invoices_announce_pending
-from hub.inbox.services.reading import invoice_upsert
+from hub.inbox.services.downloads import messages_archive
 from hub.inbox.services.recovery import runs_interrupted_close
 from hub.inbox.services.scheduling import interval_of
 from hub.integrations.ro_efactura.anaf_errors import code_for
@@ -63,10 +60,8 @@ log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=3)
 SWEEP = "sweep"  # the trigger of the daily full-window comparison with ANAF
-DAMAGED_FIRST_RETRY = timedelta(minutes=15)
-DAMAGED_MAX_RETRY = timedelta(hours=8)
-MAX_CHECKED_BYTES = 60 * 1024 * 1024  # einvoice's own limit for a whole archive
 LEDGER_BATCH = 200
+PROGRESS_EVERY = 1.0  # seconds between two writes of a running sync's counters
 DIRECTIONS = {
     "FACTURA PRIMITA": Direction.RECEIVED,
     "FACTURA TRIMISA": Direction.SENT,
@@ -121,9 +116,21 @@ class SyncResult:
     authorization_id: int | None = None
     sweep: set[str] | None = None  # a sweep: the ids ANAF listed over its 60 days
     run_id: int | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    _reported: float = field(default=float("-inf"), repr=False, compare=False)
 
-    def report_progress(self) -> None:
-        """Write the counters so far on the running `SyncRun` (the sync page polls them)."""
+    def count(self, **added: int) -> None:
+        """Add to counters; download threads report here, so the additions take a lock."""
+        with self._lock:
+            for name, amount in added.items():
+                setattr(self, name, getattr(self, name) + amount)
+
+    def report_progress(self, *, now: bool = False) -> None:
+        """Write the counters so far on the running `SyncRun` (the sync page polls them), at most once per
+        `PROGRESS_EVERY` unless `now`: one commit a second rather than one per message."""
+        if not now and time.monotonic() - self._reported < PROGRESS_EVERY:
+            return
+        self._reported = time.monotonic()
         if self.run_id is not None:
             SyncRun.objects.filter(pk=self.run_id, outcome=SyncOutcome.RUNNING).update(
                 listed=self.listed,
@@ -237,7 +244,7 @@ def _list(
             _record(company, batch, result)
             batch = []
     _record(company, batch, result)
-    result.report_progress()
+    result.report_progress(now=True)
     lease.renew()
     lease.holding().update(watermark=listed_until)
     state.watermark = listed_until
@@ -282,128 +289,7 @@ def pending_messages(company: Company) -> Iterable[Message]:
 
 
 def _archive_pending(client: EFacturaClient, company: Company, lease: Lease, result: SyncResult) -> None:
-    for message in pending_messages(company):
-        lease.renew()  # after the previous download
-        message_archive(client=client, message=message, result=result)
-        result.report_progress()
-
-
-def stops_the_run(exc: Exception) -> bool:
-    """An ANAF error that concerns every message (ANAF unreachable or down, a global quota, the token),
-    as opposed to a refusal of this one message (no rights on it, its own download quota, an odd answer)."""
-    if isinstance(exc, anaf.RateLimited):
-        return exc.quota != "download"
-    return isinstance(
-        exc,
-        anaf.TransportError
-        | anaf.ServerError
-        | anaf.Maintenance
-        | anaf.InvalidToken
-        | anaf.ReauthorizationRequired,
-    )
-
-
-def message_archive(
-    *, client: EFacturaClient, message: Message, result: SyncResult | None = None
-) -> int | None:
-    """Bring one ledger row to `archived`; returns the invoice id, or None when it stays unarchived.
-
-    A refusal of this message alone is recorded on its row (attempts, last error) and the caller goes on;
-    errors that concern every message (`stops_the_run`) are recorded too, then propagate (the company's sync
-    stops and is retried later). ANAF's "past 60 days" marks the row expired for good (`result.expired`).
-    """
-    data: bytes | None = None
-    if message.zip_sha256 and archive.blob_exists(message.zip_sha256):
-        try:
-            data = archive.blob_get(message.zip_sha256)
-        except archive.CorruptBlob:
-            data = None
-    if data is None:
-        try:
-            downloaded = client.download(message.download_id)
-        except anaf.MessageExpired as exc:
-            Message.objects.filter(pk=message.pk).update(
-                state=MessageState.EXPIRED, last_error=str(exc)[:300]
-            )
-            if result is not None:
-                result.expired.append(message.download_id)
-            return None
-        except anaf.AnafError as exc:
-            Message.objects.filter(pk=message.pk).update(
-                attempts=message.attempts + 1, last_error=f"{exc.__class__.__name__}: {exc}"[:300]
-            )
-            if stops_the_run(exc):
-                raise
-            log.info("message %s refused by ANAF: %s", message.download_id, exc.__class__.__name__)
-            if result is not None:
-                result.failed += 1
-            return None
-        data = downloaded.raw
-        if zip_damaged(data):
-            _keep_damaged(message, data, result)
-            return None
-        # A crash between the download above and the ledger update below downloads this one message again on
-        # the next run. Accepted: it costs one of the 10 downloads ANAF allows per message per day
-        # (docs/anaf.md §2.5 and §3), and only the message in flight at the crash can pay it.
-        try:
-            digest = archive.blob_put(data)
-        except OSError as exc:
-            raise SyncError(SyncProblem.STORAGE_FAILED, str(exc)) from exc
-        message.zip_sha256, message.zip_size, message.state = digest, len(data), MessageState.STORED
-        Message.objects.filter(pk=message.pk).update(
-            zip_sha256=digest, zip_size=len(data), state=MessageState.STORED, downloaded_at=clock.now()
-        )
-        if result is not None:
-            result.downloaded += 1
-    reading = read_zip(data)
-    invoice = invoice_upsert(message=message, reading=reading)
-    if result is not None:
-        result.archived += 1
-        result.problems += bool(reading.problem) or reading.valid is False
-    return invoice.pk
-
-
-def zip_damaged(data: bytes) -> bool:
-    """True for a ZIP cut short or corrupted on the way (HTTP 200 all the same): another download may heal it.
-
-    Only the central directory and the CRCs are checked, and only within the archive's size limits; a ZIP
-    refused for its size or shape is not "damaged" (downloading it again would bring the same bytes).
-    """
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as opened:
-            if sum(info.file_size for info in opened.infolist()) > MAX_CHECKED_BYTES:
-                return False
-            return opened.testzip() is not None
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error):
-        return True
-
-
-def damaged_retry_delay(attempts: int) -> timedelta:
-    """15 minutes, doubling up to 8 hours: at most 7 downloads of one message on its first day, then 3 a day,
-    well inside ANAF's 10 per message per day (docs/anaf.md §3)."""
-    delay: timedelta = DAMAGED_FIRST_RETRY * (2 ** max(0, min(attempts - 1, 16)))
-    return min(delay, DAMAGED_MAX_RETRY)
-
-
-def _keep_damaged(message: Message, data: bytes, result: SyncResult | None) -> None:
-    """Keep the damaged ZIP as received, and schedule another download of the message."""
-    try:
-        digest = archive.blob_put(data)
-    except OSError as exc:
-        raise SyncError(SyncProblem.STORAGE_FAILED, str(exc)) from exc
-    attempts = message.attempts + 1
-    Message.objects.filter(pk=message.pk).update(
-        state=MessageState.DAMAGED,
-        damaged_sha256=digest,
-        attempts=attempts,
-        retry_at=clock.now() + damaged_retry_delay(attempts),
-        downloaded_at=clock.now(),
-        last_error=f"damaged ZIP received ({len(data)} bytes, sha256 {digest[:12]}); downloaded again later",
-    )
-    log.info("message %s arrived damaged; downloaded again later", message.download_id)
-    if result is not None:
-        result.downloaded += 1
-        result.failed += 1
+    messages_archive(client=client, messages=pending_messages(company), lease=lease, result=result)
 
 
 def _record_sweep(state: CompanySync, lease: Lease, result: SyncResult) -> None:
