@@ -16,6 +16,7 @@ from hub.integrations.ro_efactura.models import SpvAuthorization
 from hub.integrations.services import integration_activate
 from tests.hub.browser import chromium_pages
 from tests.hub.helpers import CALLBACK_PATH, PASSWORD, authorize_over_http, login
+from tests.hub.webhook_receiver import WebhookReceiver, serve
 from tests.hub.workers import broker_use
 
 
@@ -168,3 +169,10 @@ def browser(live_server: Any, settings: Any) -> Iterator[Callable[..., Any]]:
     settings.SITE_URL = live_server.url
     with chromium_pages() as open_page:
         yield open_page
+
+
+@pytest.fixture
+def webhook_receiver(settings: Any) -> Iterator[WebhookReceiver]:
+    """A webhook consumer on loopback (private addresses allowed for the test)."""
+    settings.EFACTURA_WEBHOOKS_ALLOW_PRIVATE = True
+    yield from serve()

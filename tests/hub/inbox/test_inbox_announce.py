@@ -5,13 +5,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import threading
-from collections.abc import Iterator
 from contextlib import closing
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from importlib import resources
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 
@@ -24,31 +21,9 @@ from hub.webhooks.models import Delivery
 from hub.webhooks.services import endpoint_create
 from tests.hub.helpers import advance_clocks
 from tests.hub.inbox.helpers import ALFA, company
+from tests.hub.webhook_receiver import WebhookReceiver
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-class Receiver(BaseHTTPRequestHandler):
-    received: ClassVar[list[dict[str, Any]]] = []
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        Receiver.received.append({"headers": dict(self.headers), "body": body})
-        self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def receiver(settings: Any) -> Iterator[str]:
-    settings.EFACTURA_WEBHOOKS_ALLOW_PRIVATE = True
-    Receiver.received = []
-    server = HTTPServer(("127.0.0.1", 0), Receiver)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/efactura"
-    server.shutdown()
 
 
 def _signed_by(secret: str, item: dict[str, Any]) -> bool:
@@ -66,13 +41,15 @@ def _issued_by_alfa() -> bytes:
 
 
 def test_the_verdicts_on_issued_invoices_reach_the_webhooks_signed(
-    hub_sandbox: Any, authorized: Organization, receiver: str
+    hub_sandbox: Any, authorized: Organization, webhook_receiver: WebhookReceiver
 ) -> None:
     """GIVEN an invoice Alfa uploaded (ANAF: FACTURA TRIMISA) and the same one uploaded again (ANAF refuses
     the duplicate: ERORI FACTURA) WHEN the inbox syncs THEN an `invoice.sent.accepted` and an
     `invoice.sent.rejected` webhook arrive, each signed with the endpoint's secret."""
     endpoint = endpoint_create(
-        organization=authorized, url=receiver, events=["invoice.sent.accepted", "invoice.sent.rejected"]
+        organization=authorized,
+        url=webhook_receiver.url,
+        events=["invoice.sent.accepted", "invoice.sent.rejected"],
     )
     authorization = current_authorization(authorized)
     assert authorization is not None
@@ -95,9 +72,9 @@ def test_the_verdicts_on_issued_invoices_reach_the_webhooks_signed(
     assert sent.message.upload_id == accepted.upload_id
     assert error.message.upload_id == refused.upload_id
     assert error.kind == DocumentKind.ERROR_REPORT
-    bodies = {json.loads(item["body"])["event"]: item for item in Receiver.received}
+    bodies = {json.loads(item["body"])["event"]: item for item in webhook_receiver.received}
     assert set(bodies) == {"invoice.sent.accepted", "invoice.sent.rejected"}
-    assert len(Receiver.received) == 2
+    assert len(webhook_receiver.received) == 2
     for event, invoice in (("invoice.sent.accepted", sent), ("invoice.sent.rejected", error)):
         item = bodies[event]
         assert _signed_by(endpoint.secret, item)
@@ -120,4 +97,4 @@ def test_the_verdicts_on_issued_invoices_reach_the_webhooks_signed(
 
     again = inbox_sync_company(company_id=company(authorized, ALFA).pk)  # announced once, never twice
     assert again.announced == 0
-    assert len(Receiver.received) == 2
+    assert len(webhook_receiver.received) == 2

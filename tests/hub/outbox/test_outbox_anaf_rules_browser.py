@@ -12,7 +12,7 @@ import pytest
 
 from hub.accounts.models import Organization, User
 from hub.outbox.services.checks import examine
-from tests.hub.browser import DESKTOP, PHONE, SCREENSHOTS, log_in
+from tests.hub.browser import DESKTOP, PHONE, SCREENSHOTS, log_in, no_horizontal_scroll
 from tests.hub.outbox.documents import dated_xml
 from tests.hub.outbox.helpers import ALFA, upload_calls
 
@@ -23,11 +23,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def sandbox_seed(sandbox_seed: dict[str, Any]) -> dict[str, Any]:
     sandbox_seed["processing"] = {"lag_seconds": 0}  # ANAF answers at once: `nok` on the first poll
     return sandbox_seed
-
-
-def _fits(page: Any) -> None:
-    width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert width[0] <= width[1], f"the page is wider than the screen: {width}"
 
 
 @pytest.mark.parametrize(("viewport", "name"), [(DESKTOP, "desktop"), (PHONE, "phone")])
@@ -65,6 +60,6 @@ def test_anaf_rejects_what_the_local_check_let_through_and_the_page_explains_it(
     assert "08.12.2026" in page.locator("[data-field=deadline]").inner_text()
     assert page.locator("[data-action=correct]").is_visible()
     assert page.locator("[data-action=pdf]").is_visible()
-    _fits(page)
+    no_horizontal_scroll(page)
     page.screenshot(path=str(SCREENSHOTS / f"outbox-anaf-nok-{name}.png"), full_page=True)
     assert len(upload_calls(hub_sandbox)) == 1

@@ -11,16 +11,11 @@ from einvoice import DocumentKind
 from hub.accounts.models import Company, Organization, User
 from hub.outbox.models import OutgoingInvoice
 from hub.outbox.services.intake import outgoing_intake
-from tests.hub.browser import DESKTOP, PHONE, SCREENSHOTS, log_in
+from tests.hub.browser import DESKTOP, PHONE, SCREENSHOTS, log_in, no_horizontal_scroll
 from tests.hub.outbox.documents import dated_xml
 from tests.hub.outbox.helpers import ALFA
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _fits(page: Any) -> None:
-    width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert width[0] <= width[1], f"the page is wider than the screen: {width}"
 
 
 @pytest.fixture
@@ -54,13 +49,13 @@ def test_the_credit_note_and_the_invoice_link_to_each_other(
 
     page.goto(f"{live_server.url}/o/{authorized.slug}/outbox/{credit.pk}/")
     assert "ALFA-2026-0500" in page.locator("[data-field=amends]").inner_text()
-    _fits(page)
+    no_horizontal_scroll(page)
     page.screenshot(path=str(SCREENSHOTS / f"outbox-credit-note-{name}.png"), full_page=True)
     page.click("[data-field=amends] a")
     page.wait_for_url(f"**/outbox/{original.pk}/")
     corrected_by = page.locator("[data-field=amended-by]")
     assert "Notă de credit CN-2026-0500" in corrected_by.inner_text()
-    _fits(page)
+    no_horizontal_scroll(page)
     corrected_by.locator("a").click()
     page.wait_for_url(f"**/outbox/{credit.pk}/")
     assert "CN-2026-0500" in page.locator("h1").inner_text()

@@ -3,12 +3,8 @@ is announced once (in the app, by e-mail, by the `invoice.sent.deadline` webhook
 
 from __future__ import annotations
 
-import json
-import threading
-from collections.abc import Iterator
 from datetime import date, datetime, time
-from http.server import BaseHTTPRequestHandler, HTTPServer
-from typing import Any, ClassVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,33 +20,11 @@ from hub.webhooks.services import endpoint_create
 from tests.hub.helpers import login
 from tests.hub.outbox.documents import dated_xml
 from tests.hub.outbox.helpers import ALFA, later
+from tests.hub.webhook_receiver import WebhookReceiver
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ISSUED = date(2026, 11, 27)  # a Friday; 30 November and 1 December are public holidays
 DEADLINE = date(2026, 12, 8)  # without the holidays it would be 4 December
-
-
-class Receiver(BaseHTTPRequestHandler):
-    received: ClassVar[list[dict[str, Any]]] = []
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        Receiver.received.append(json.loads(body))
-        self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def receiver(settings: Any) -> Iterator[str]:
-    settings.EFACTURA_WEBHOOKS_ALLOW_PRIVATE = True
-    Receiver.received = []
-    server = HTTPServer(("127.0.0.1", 0), Receiver)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/hook"
-    server.shutdown()
 
 
 @pytest.fixture
@@ -65,11 +39,19 @@ def _hub_day(day: date) -> None:
 
 
 def test_an_invoice_not_accepted_is_announced_once_a_working_day_before_a_deadline_over_holidays(
-    *, hub_sandbox: Any, alfa: Company, owner: User, member: User, smtp_server: Any, receiver: str
+    *,
+    hub_sandbox: Any,
+    alfa: Company,
+    owner: User,
+    member: User,
+    smtp_server: Any,
+    webhook_receiver: WebhookReceiver,
 ) -> None:
     owner.language = "en"  # the accountant reads Romanian, the owner English
     owner.save()
-    endpoint_create(organization=alfa.organization, url=receiver, events=["invoice.sent.deadline"])
+    endpoint_create(
+        organization=alfa.organization, url=webhook_receiver.url, events=["invoice.sent.deadline"]
+    )
     accepted = outgoing_intake(company=alfa, xml=dated_xml("TERMEN-1", ISSUED)).invoice
     hub_sandbox.add_faults({"path": "/*/FCTEL/rest/upload*", "kind": "rejected", "count": 1})
     rejected = outgoing_intake(company=alfa, xml=dated_xml("TERMEN-2", ISSUED)).invoice
@@ -103,13 +85,13 @@ def test_an_invoice_not_accepted_is_announced_once_a_working_day_before_a_deadli
     assert "8 decembrie 2026" in plain or "08.12.2026" in plain
     assert "1 zi lucrătoare rămasă" in plain
     assert "1 working day left" in english.get_body(("plain",)).get_content()
-    hooks = {item["data"]["outgoing"]["number"]: item for item in Receiver.received}
+    hooks = {item["data"]["outgoing"]["number"]: item for item in webhook_receiver.payloads()}
     assert set(hooks) == {"TERMEN-2", "TERMEN-3"}
     assert hooks["TERMEN-3"]["event"] == "invoice.sent.deadline"
     assert hooks["TERMEN-3"]["data"]["outgoing"]["deadline"] == "2026-12-08"
     assert hooks["TERMEN-3"]["data"]["outgoing"]["id"] == waiting.pk
-    assert accepted.pk not in {item["data"]["outgoing"]["id"] for item in Receiver.received}
-    assert rejected.pk in {item["data"]["outgoing"]["id"] for item in Receiver.received}
+    assert accepted.pk not in {item["data"]["outgoing"]["id"] for item in webhook_receiver.payloads()}
+    assert rejected.pk in {item["data"]["outgoing"]["id"] for item in webhook_receiver.payloads()}
 
 
 def test_the_list_and_the_detail_show_the_deadline(hub_sandbox: Any, alfa: Company, owner: User) -> None:

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import json
-import threading
-from collections.abc import Iterator
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, HTTPServer
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 
@@ -17,30 +13,9 @@ from hub.webhooks import tasks as webhook_tasks
 from hub.webhooks.models import Delivery
 from hub.webhooks.services import deliveries_due, endpoint_create, webhook_emit
 from hub.webhooks.tasks import webhooks_retry_due_task
+from tests.hub.webhook_receiver import WebhookReceiver
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-class Receiver(BaseHTTPRequestHandler):
-    received: ClassVar[list[bytes]] = []
-
-    def do_POST(self) -> None:
-        Receiver.received.append(self.rfile.read(int(self.headers["Content-Length"])))
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def receiver(settings: Any) -> Iterator[str]:
-    settings.EFACTURA_WEBHOOKS_ALLOW_PRIVATE = True
-    Receiver.received = []
-    server = HTTPServer(("127.0.0.1", 0), Receiver)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/hook"
-    server.shutdown()
 
 
 class _BrokerDown:
@@ -49,9 +24,9 @@ class _BrokerDown:
 
 
 def test_a_lost_first_send_is_sent_by_the_retry_scan_after_a_grace_period(
-    organization: Organization, receiver: str, monkeypatch: pytest.MonkeyPatch
+    organization: Organization, webhook_receiver: WebhookReceiver, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    endpoint_create(organization=organization, url=receiver, events=["invoice.received"])
+    endpoint_create(organization=organization, url=webhook_receiver.url, events=["invoice.received"])
     with monkeypatch.context() as broker:
         broker.setattr(webhook_tasks, "webhook_deliver_task", _BrokerDown())
         ids = webhook_emit(organization=organization, event="invoice.received", data={"id": 41})  # no raise
@@ -59,7 +34,7 @@ def test_a_lost_first_send_is_sent_by_the_retry_scan_after_a_grace_period(
     delivery = Delivery.objects.get(pk=ids[0])
     assert delivery.attempts == 0
     assert delivery.delivered_at is None
-    assert not Receiver.received
+    assert not webhook_receiver.received
     assert deliveries_due() == []  # its first send may still be on its way
     assert webhooks_retry_due_task.delay().get() == 0
 
@@ -69,13 +44,15 @@ def test_a_lost_first_send_is_sent_by_the_retry_scan_after_a_grace_period(
     delivery.refresh_from_db()
     assert delivery.delivered_at is not None
     assert delivery.attempts == 1
-    assert [json.loads(body)["data"] for body in Receiver.received] == [{"id": 41}]
+    assert [payload["data"] for payload in webhook_receiver.payloads()] == [{"id": 41}]
     assert webhooks_retry_due_task.delay().get() == 0
-    assert len(Receiver.received) == 1
+    assert len(webhook_receiver.received) == 1
 
 
-def test_a_delivery_in_flight_is_not_picked_up_twice(organization: Organization, receiver: str) -> None:
-    endpoint_create(organization=organization, url=receiver, events=["invoice.received"])
+def test_a_delivery_in_flight_is_not_picked_up_twice(
+    organization: Organization, webhook_receiver: WebhookReceiver
+) -> None:
+    endpoint_create(organization=organization, url=webhook_receiver.url, events=["invoice.received"])
     Delivery.objects.create(
         endpoint=organization.webhook_endpoints.get(),
         event="invoice.received",
