@@ -84,7 +84,12 @@ class Visit:
         page = self.page
         page.wait_for_load_state()
         no_horizontal_scroll(page)
-        text = XPATH.sub("", page.locator("body").inner_text())  # a finding's location is data, not wording
+        shown = page.locator("body").inner_text()
+        hints = page.eval_on_selector_all(
+            "[title], [placeholder], [aria-label]",
+            "els => els.flatMap(e => [e.title, e.placeholder, e.getAttribute('aria-label')])",
+        )
+        text = XPATH.sub("", "\n".join([shown, *filter(None, hints)]))  # a finding's location is data
         leftovers = [text[max(0, m.start() - 60) : m.end() + 60] for m in ENGLISH.finditer(text)]
         assert not leftovers, f"{page.url}: English on a Romanian page: {leftovers}"
         origin = "{0.scheme}://{0.netloc}".format(urlsplit(page.url))
@@ -126,7 +131,8 @@ def test_the_accountant_walks_through_the_new_pages_in_romanian(
     visit.check()
     if page.locator("[data-action=menu]").is_visible():  # the phone's menu button
         page.locator("[data-action=menu]").click()
-    assert str(waiting) in page.locator("header.top nav").inner_text()  # the counter beside Facturi primite
+    counter = page.locator("header.top nav a", has=page.locator("[data-desk-waiting]"))
+    assert counter.inner_text().split() == ["Facturi", "primite", str(waiting)]  # the counter in the menu
 
     visit.menu("Facturi emise")
     rows = page.locator("tbody tr[data-state]")
