@@ -28,8 +28,6 @@ from urllib.error import URLError
 from urllib.request import urlopen
 from zoneinfo import ZoneInfo
 
-from efactura.demo_invoices import demo_outbox_files, send_script
-
 CALLBACK_PATH = "/integrations/ro-efactura/oauth/callback/"
 DEMO_CLIENT_ID = "efactura-hub-demo"
 DEMO_CLIENT_SECRET = "efactura-hub-demo-secret"  # noqa: S105  (the sandbox's public demo app, not a secret)
@@ -183,6 +181,8 @@ def time_travel_hint(args: argparse.Namespace) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from efactura.demo_invoices import demo_outbox_files, send_script
+
     data_dir = args.data_dir.resolve()
     data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     env = demo_environment(data_dir, args.port, args.sandbox_port)
