@@ -1,8 +1,11 @@
 """`efactura demo`: the whole hub on one machine, with the built-in ANAF sandbox.
 
 Starts the sandbox (default seed, state kept in the data dir), migrates a SQLite database in `./var/demo`,
-creates the demo organization, users and the sandbox's companies, then runs the web server and one Celery
-worker with an embedded beat (SQLite broker). Prints the URL and the login; Ctrl-C stops every child.
+creates the demo organization, users and the sandbox's companies (each with a default assignee at the desk),
+then runs the web server and one Celery worker with an embedded beat (SQLite broker). The sandbox serves
+45 days of supplier invoices, so last month's purchases journal is full; three issued invoices are written
+to `DATA_DIR/facturi-emise/` with `trimite.sh`, the one command that sends them (`efactura.demo_invoices`).
+Prints the URL and the login; Ctrl-C stops every child.
 """
 
 from __future__ import annotations
@@ -16,12 +19,14 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 from types import FrameType
 from typing import Any
 from urllib.error import URLError
 from urllib.request import urlopen
+from zoneinfo import ZoneInfo
 
 CALLBACK_PATH = "/integrations/ro-efactura/oauth/callback/"
 DEMO_CLIENT_ID = "efactura-hub-demo"
@@ -29,6 +34,8 @@ DEMO_CLIENT_SECRET = "efactura-hub-demo-secret"  # noqa: S105  (the sandbox's pu
 
 
 DEFAULT_PORT, DEFAULT_SANDBOX_PORT = 8000, 8900
+# Enough supplier invoices for a whole previous month in the journal, inside ANAF's 60-day lists.
+DEMO_TRAFFIC = {"days": 45, "credit_note_ratio": 0.15}
 
 
 def register(subparsers: Any) -> None:
@@ -120,6 +127,7 @@ def _default_seed() -> dict[str, Any]:
 def _seed_file(data_dir: Path, redirect_uri: str) -> Path:
     """The default seed, with this demo's callback URL registered (it differs when --port is not 8000)."""
     seed = _default_seed()
+    seed["traffic"].update(DEMO_TRAFFIC)
     uris = seed["apps"][0]["redirect_uris"]
     if redirect_uri not in uris:
         uris.append(redirect_uri)
@@ -130,6 +138,10 @@ def _seed_file(data_dir: Path, redirect_uri: str) -> Path:
 
 def _seed_companies() -> list[str]:
     return [f"{company['cif']}={company['name']}" for company in _default_seed()["companies"]]
+
+
+def _bucharest_today() -> date:
+    return datetime.now(ZoneInfo("Europe/Bucharest")).date()
 
 
 def _wait_for(url: str, process: subprocess.Popen[bytes], seconds: float = 30.0) -> None:
@@ -169,6 +181,8 @@ def time_travel_hint(args: argparse.Namespace) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from efactura.demo_invoices import demo_outbox_files, send_script
+
     data_dir = args.data_dir.resolve()
     data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     env = demo_environment(data_dir, args.port, args.sandbox_port)
@@ -207,6 +221,9 @@ def run(args: argparse.Namespace) -> int:
         subprocess.run(
             [*efactura, "manage", "demo_setup", "--password", password, *companies], env=env, check=True
         )
+        issued = data_dir / "facturi-emise"
+        demo_outbox_files(issued, _bucharest_today())
+        script = send_script(issued, sys.executable, Path(env["EFACTURA_CONFIG"]))
         web = subprocess.Popen([*efactura, "serve", "--port", str(args.port)], env=env)
         children.append(web)
         children.append(subprocess.Popen([*efactura, "worker", "--beat", "--concurrency", "1"], env=env))
@@ -219,6 +236,7 @@ def run(args: argparse.Namespace) -> int:
             f"  E-mails are written to {env['EMAIL_URL']}\n"
             f"  Time travel (another terminal): {time_travel_hint(args)}\n"
             f"  Other commands on this demo: EFACTURA_CONFIG={env['EFACTURA_CONFIG']} efactura sync\n"
+            f"  Facturi emise (after authorizing): sh {shlex.quote(str(script))}\n"
             "  Ctrl-C stops everything.\n",
             flush=True,
         )

@@ -27,7 +27,7 @@ from hub.outbox.selectors import OutgoingFilters, outgoing_for, outgoing_get, ou
 from hub.outbox.services.deadlines import today, warn_days
 from hub.outbox.services.intake import DuplicateInvoice, IntakeRefused, outgoing_intake
 from hub.outbox.services.pdf import outgoing_pdf, outgoing_pdf_request
-from hub.outbox.wording import explained, refusal_message
+from hub.outbox.wording import attempt_outcome, explained, refusal_message
 
 MAX_FILES = 100
 
@@ -141,7 +141,7 @@ def outbox_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
         "invoice": invoice,
         "amendments": list(invoice.amendments.order_by("issue_date", "pk")),
         "errors": explained(invoice.errors),
-        "attempts": invoice.attempts.all(),
+        "attempts": [(attempt, attempt_outcome(attempt.outcome)) for attempt in invoice.attempts.all()],
         "history": outgoing_history(invoice),
         "can_send": request.membership.can_authorize,  # type: ignore[attr-defined]
         "can_correct": invoice.state in (OutgoingState.NOK, OutgoingState.INVALID, OutgoingState.FAILED),

@@ -81,3 +81,18 @@ def refusal_message(code: str) -> str:
     if code == "too_large":
         return _("The file is larger than ANAF's 10 MB limit.")
     return code
+
+
+def attempt_outcome(outcome: str) -> str:
+    """An `UploadAttempt.outcome` in the reader's language (the stored value when unknown)."""
+    labels = {
+        "": _("in progress"),
+        "sent": _("uploaded"),
+        "refused": _("refused at upload"),
+        "uncertain": _("uncertain, checked with ANAF"),
+        "not_sent": _("not sent"),
+        "failed": _("failed before sending"),
+        "found": _("found at ANAF"),
+        "absent": _("not found at ANAF"),
+    }
+    return labels.get(outcome, outcome)

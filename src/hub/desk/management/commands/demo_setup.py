@@ -1,4 +1,6 @@
-"""Create the demo organization, its users (owner + accountant) and companies; idempotent."""
+"""Create the demo organization, its users (owner + accountant) and companies, and give each company a
+default assignee at the desk, so the first sync fills someone's queue; idempotent (a restart changes nothing
+the user changed)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,8 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from hub.accounts.models import Organization, Role, User
 from hub.accounts.services import company_add, membership_set, organization_create
+from hub.desk.models import CompanyDesk
+from hub.desk.services import company_assignee_set
 from hub.integrations.services import integration_activate
 
 
@@ -27,9 +31,14 @@ class Command(BaseCommand):
         )
         membership_set(organization=organization, user=owner, role=Role.OWNER)
         membership_set(organization=organization, user=accountant, role=Role.ACCOUNTANT)
-        for item in options["company"]:
+        owner_membership = organization.memberships.get(user=owner)
+        for number, item in enumerate(options["company"]):
             cif, _, name = item.partition("=")
-            company_add(organization=organization, cif=cif, name=name)
+            company = company_add(organization=organization, cif=cif, name=name)
+            if not CompanyDesk.objects.filter(company=company).exists():
+                # The accountant reviews; the owner keeps one company, so both see a queue of their own.
+                assignee = owner if number == 1 else accountant
+                company_assignee_set(membership=owner_membership, company=company, assignee=assignee)
         integration = integration_activate(organization=organization, kind="ro-efactura", user=owner)
         if not integration.config:
             integration.config = {"environment": "sandbox"}
