@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.utils import translation
 
 from hub.accounts.models import Organization, User
 from tests.hub.desk.test_desk_review import sandbox_seed, synced  # noqa: F401
 from tests.hub.helpers import login
+
+pytestmark = pytest.mark.django_db(transaction=True)  # the sync's download threads read committed rows
 
 
 def test_the_desk_list_is_in_romanian(synced: Organization, member: User, settings: Any) -> None:  # noqa: F811

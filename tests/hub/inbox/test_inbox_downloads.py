@@ -192,3 +192,16 @@ def _zipped(xml: bytes) -> bytes:
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("4200000001.xml", xml)
     return buffer.getvalue()
+
+
+@pytest.mark.django_db(transaction=False)
+def test_a_sync_inside_a_transaction_downloads_in_its_own_thread(
+    forty: set[str], authorized: Organization
+) -> None:
+    """Called within an open transaction (here the test's own), threads could neither see its rows (the
+    authorization) nor write beside it: the sync then downloads alone, and still archives everything."""
+    result = inbox_sync_company(company_id=company(authorized, ALFA).pk)
+
+    assert result.outcome == "ok"
+    assert set(Message.objects.filter(company__cif=ALFA).values_list("download_id", flat=True)) >= forty
+    assert Message.objects.filter(company__cif=ALFA).exclude(state=MessageState.ARCHIVED).count() == 0

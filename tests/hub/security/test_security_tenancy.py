@@ -25,6 +25,7 @@ from hub.accounts.tokens import invitation_new_token
 from hub.api.models import ApiKey, Scope
 from hub.api.services import api_key_create
 from hub.core import clock
+from hub.desk.models import ArchiveImport, ExportMapping, ImportedFile
 from hub.inbox.models import CompanySync, Invoice, SyncRun
 from hub.integrations.ro_efactura.models import CompanyAccess, SpvAuthorization
 from hub.integrations.services import integration_activate
@@ -63,6 +64,9 @@ class Tenant:
     notification: Notification
     authorization: SpvAuthorization
     markers: list[str] = field(default_factory=list)
+    archive_import: ArchiveImport | None = None
+    imported_file: ImportedFile | None = None
+    mapping: ExportMapping | None = None
 
 
 def tenant_make(name: str, owner: User, cif: str, tag: str) -> Tenant:
@@ -109,6 +113,17 @@ def tenant_make(name: str, owner: User, cif: str, tag: str) -> Tenant:
         refresh_expires_at=clock.now(),
         serial=f"{tag}:SERIAL:77",
     )
+    archive_import = ArchiveImport.objects.create(
+        organization=organization, user=owner, source=f"{tag.lower()}-arhiva-secreta", started=clock.now()
+    )
+    imported_file = ImportedFile.objects.create(
+        run=archive_import, name=f"{tag.lower()}-fisier-secret.zip", outcome="unreadable", company=company
+    )
+    mapping = ExportMapping.objects.create(
+        organization=organization,
+        name=f"{tag} Contabilitate Secreta",
+        columns=[{"field": "number", "header": "Nr"}],
+    )
     markers = [
         organization.name,
         company.name,
@@ -123,6 +138,9 @@ def tenant_make(name: str, owner: User, cif: str, tag: str) -> Tenant:
         endpoint.url,
         authorization.access_token,
         authorization.serial,
+        archive_import.source,
+        imported_file.name,
+        mapping.name,
     ]
     return Tenant(
         organization,
@@ -140,6 +158,9 @@ def tenant_make(name: str, owner: User, cif: str, tag: str) -> Tenant:
         notification,
         authorization,
         markers,
+        archive_import,
+        imported_file,
+        mapping,
     )
 
 
@@ -185,6 +206,8 @@ def fingerprint(tenant: Tenant) -> list[Any]:
             )
         ),
         list(organization.integrations.values_list("pk", "active", "config")),  # type: ignore[attr-defined]
+        list(ExportMapping.objects.filter(organization=organization).values_list("pk", "name", "columns")),
+        list(ArchiveImport.objects.filter(organization=organization).values_list("pk", "source")),
     ]
 
 
@@ -201,6 +224,9 @@ def foreign_values(other: Tenant) -> dict[str, str]:
         "endpoint_id": str(other.endpoint.pk),
         "notification_id": str(other.notification.pk),
         "authorization_id": str(other.authorization.pk),
+        "run_id": str(other.archive_import.pk if other.archive_import else 0),
+        "file_id": str(other.imported_file.pk if other.imported_file else 0),
+        "mapping_id": str(other.mapping.pk if other.mapping else 0),
         "kind": "ro-efactura",
         # Capability links: the other organization's *id*, not its secret token (holding the token is
         # consent by design: it reached the invited address).

@@ -166,6 +166,8 @@ def messages_archive(
     Raises what stops the run (`stops_the_run`, storage, the lease) once the download threads have stopped.
     """
     width = parallel_downloads() if width is None else max(1, width)
+    if connections["default"].in_atomic_block:
+        width = 1  # another thread's connection would not see this transaction's rows, nor get the write lock
     todo = iter(messages)
     for message in todo:  # alone until the first call to ANAF (all the way with width 1)
         lease.renew()  # after the previous download
