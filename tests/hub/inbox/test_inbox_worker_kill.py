@@ -153,8 +153,8 @@ def test_a_worker_killed_mid_download_loses_nothing_and_the_sync_resumes_by_itse
     assert interrupted.outcome == SyncOutcome.RUNNING  # "În curs", and nothing left to finish it
 
     # The worker comes back (systemd, a container restart); nobody touches the hub. It comes back after the
-    # visibility timeout: kombu scans Redis for unacknowledged tasks when a consumer starts and then only every
-    # 10th poll tick (about 100 s), so a worker that starts earlier would leave the redelivery to that scan.
+    # visibility timeout: kombu scans Redis for unacknowledged tasks when a consumer starts, then only every
+    # 10th tick of 10 s, so a worker that started earlier would leave the redelivery to that later scan.
     time.sleep(max(LEASE_SECONDS, VISIBILITY_SECONDS + 1))
     second = worker("second")
     _wait_for(
