@@ -136,7 +136,7 @@ def search_page(organization: object, term: str) -> object:
     from hub.inbox.selectors import InvoiceFilters, counted, invoice_rows, invoices_for
 
     filters = InvoiceFilters(q=term)
-    _total, _more, rows = counted(invoices_for(organization, filters), filters)  # type: ignore[arg-type]
+    _total, rows = counted(invoices_for(organization, filters), filters)  # type: ignore[arg-type]
     return list(invoice_rows(rows)[:50])
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db import connections
 from django.db.models import Count, F, QuerySet
 from django.http import Http404
 
@@ -27,6 +29,16 @@ SORTS = {
 }
 COUNT_LIMIT = 10_000  # counts stop here: "more than 10,000" stays fast at any size
 NARROW = 2_000  # a search matching at most this many documents is paged among their ids
+
+
+@dataclass
+class Total:
+    """How many documents a list has: exact up to `count`; `more` (there are more than `count`) or
+    `estimated` (`count` is the database planner's estimate, rounded, when the search matches many)."""
+
+    count: int
+    more: bool = False
+    estimated: bool = False
 
 
 @dataclass
@@ -76,20 +88,48 @@ def invoice_rows(rows: QuerySet[Invoice]) -> QuerySet[Invoice]:
     return rows.select_related("company").annotate(download_id=F("message__download_id"))
 
 
-def counted(rows: QuerySet[Invoice], filters: InvoiceFilters) -> tuple[int, bool, QuerySet[Invoice]]:
-    """The count of `rows` up to `COUNT_LIMIT`, whether there are more, and the rows to take a page from.
+def invoice_page(rows: QuerySet[Invoice], start: int, stop: int) -> list[Invoice]:
+    """The rows `start:stop` of `rows` with `invoice_rows`' columns, in one query that walks the offset on
+    the ids alone (the order's index) and joins the company and the message for the page's rows only."""
+    ids = rows.values("pk")[start:stop]
+    return list(invoice_rows(Invoice.objects.filter(pk__in=ids).order_by(*rows.query.order_by)))
+
+
+def counted(rows: QuerySet[Invoice], filters: InvoiceFilters) -> tuple[Total, QuerySet[Invoice]]:
+    """How many `rows` there are (`Total`) and the rows to take a page from.
 
     A search that matches few documents is the slow case of a substring search (it reads the whole search
     index to find them, then walking the date order finds no early match): the matching ids are read once
-    (they are the count), and when they are few the page is ordered among them alone.
+    (they are the count), and when they are few the page is ordered among them alone. On PostgreSQL a
+    search that matches more than `NARROW` is not counted further: its total is the planner's estimate.
     """
     if filters.q:
-        ids = list(rows.order_by().values_list("pk", flat=True)[: COUNT_LIMIT + 1])  # the count's one scan
+        estimates = connections[rows.db].vendor == "postgresql"
+        limit = NARROW + 1 if estimates else COUNT_LIMIT + 1
+        ids = list(rows.order_by().values_list("pk", flat=True)[:limit])  # the count's one scan
         if len(ids) <= NARROW:
-            return len(ids), False, Invoice.objects.filter(pk__in=ids).order_by(*rows.query.order_by)
-        return min(len(ids), COUNT_LIMIT), len(ids) > COUNT_LIMIT, rows
+            return Total(len(ids)), Invoice.objects.filter(pk__in=ids).order_by(*rows.query.order_by)
+        if estimates:
+            return estimated_total(rows), rows
+        return Total(min(len(ids), COUNT_LIMIT), more=len(ids) > COUNT_LIMIT), rows
     total, more = bounded_count(rows)
-    return total, more, rows
+    return Total(total, more=more), rows
+
+
+def estimated_total(rows: QuerySet[Invoice]) -> Total:
+    """PostgreSQL's row estimate for `rows` (EXPLAIN, nothing read), known to be above `NARROW`: rounded to
+    two significant digits; "more than `NARROW`" when the estimate is below that."""
+    sql, params = rows.order_by().query.sql_with_params()
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    estimate = int(plan[0]["Plan"]["Plan Rows"])
+    if estimate <= NARROW:
+        return Total(NARROW, more=True)
+    rounded = round(estimate, 2 - len(str(estimate)))
+    return Total(rounded, estimated=True)
 
 
 def bounded_count(rows: QuerySet[Any], limit: int = COUNT_LIMIT) -> tuple[int, bool]:

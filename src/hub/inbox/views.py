@@ -36,11 +36,12 @@ from hub.inbox import documents
 from hub.inbox.forms import FilterForm, IntervalForm, PreferenceForm, SyncNowForm
 from hub.inbox.models import CompanySync, Invoice, MessageState
 from hub.inbox.selectors import (
+    COUNT_LIMIT,
     bounded_count,
     counted,
     expired_counts,
     invoice_get,
-    invoice_rows,
+    invoice_page,
     invoices_for,
     ledger_counts,
     preference_for,
@@ -72,24 +73,25 @@ def inbox_list(request: HttpRequest) -> HttpResponse:
     organization = _organization(request)
     form = FilterForm(request.GET or None, organization=organization)
     filters = form.filters()
-    total, more, rows = counted(invoices_for(organization, filters), filters)
+    total, rows = counted(invoices_for(organization, filters), filters)
     try:
         page = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page = 1
-    last_page = max(1, -(-total // PAGE_SIZE))
+    last_page = max(1, -(-min(total.count, COUNT_LIMIT) // PAGE_SIZE))
     page = min(page, last_page)
-    invoices = list(invoice_rows(rows)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
+    invoices = invoice_page(rows, (page - 1) * PAGE_SIZE, page * PAGE_SIZE)
     query = {key: value for key, value in request.GET.items() if key != "page" and value}
     context: dict[str, Any] = {
         "form": form,
         "invoices": invoices,
         "invoice_base": reverse("inbox", kwargs={"slug": organization.slug}),  # each row's link: base + id
-        "total": total,
-        "more": more,
+        "total": total.count,
+        "more": total.more,
+        "estimated": total.estimated,
         "page": page,
         "has_previous": page > 1,
-        "has_next": page < last_page,
+        "has_next": page < last_page and (not total.estimated or len(invoices) == PAGE_SIZE),
         "query": urlencode(query),
         **_progress_context(request),
         "sync_problems": [

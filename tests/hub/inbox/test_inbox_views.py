@@ -181,3 +181,78 @@ def test_the_preferences_page_creates_its_row_only_when_saved(
     assert InboxPreference.objects.get().notify == NotifyMode.DIGEST  # the same row, updated
     assert login(outsider).get(url).status_code == 404
     assert InboxPreference.objects.count() == 1
+
+
+def test_a_search_matching_thousands_shows_an_estimate_on_postgresql_and_pages_by_the_ids(
+    active_module: Organization, viewer: User
+) -> None:
+    from datetime import UTC, timedelta
+
+    from django.db import connection
+
+    from hub.core.text import fold
+    from hub.inbox.models import Message
+    from hub.inbox.selectors import NARROW
+
+    bakers = NARROW + 100
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    target = company(active_module, ALFA)
+    messages = Message.objects.bulk_create(
+        Message(
+            company=target,
+            download_id=str(4_000_000 + n),
+            direction="received",
+            listed_at=start,
+            created_at=start + timedelta(minutes=n),
+            state="archived",
+        )
+        for n in range(bakers + 50)
+    )
+    Invoice.objects.bulk_create(
+        Invoice(
+            organization=active_module,
+            company=target,
+            message=message,
+            direction="received",
+            kind="invoice",
+            state="ok",
+            number=f"B-{n:05d}",
+            seller_name="Brutăria Ștefănescu SRL" if n < bakers else "Fierăria Râșnov SRL",
+            received_at=message.created_at,
+            search=fold(f"{'Brutăria Ștefănescu SRL' if n < bakers else 'Fierăria Râșnov SRL'} B-{n:05d}"),
+            created=message.created_at,
+        )
+        for n, message in enumerate(messages)
+    )
+    with connection.cursor() as cursor:  # the planner's statistics, as autovacuum keeps them
+        cursor.execute("ANALYZE inbox_invoice" if connection.vendor == "postgresql" else "ANALYZE")
+    client = login(viewer)
+    base = f"/o/{active_module.slug}/inbox/"
+    page = client.get(base, {"q": "brutaria"}).content.decode()
+    if connection.vendor == "postgresql":  # not counted past NARROW: the planner's estimate, rounded
+        estimate = int(page.split("Aproximativ ", 1)[1].split(" de documente", 1)[0].replace(".", ""))
+        assert NARROW < estimate <= 3 * bakers, estimate
+        assert estimate % 100 == 0
+    else:  # SQLite has no estimate: the exact count up to 10,000
+        assert (
+            f"{bakers // 1000}.{bakers % 1000:03d} de documente" in page or f"{bakers} de documente" in page
+        )
+        assert "Aproximativ" not in page
+    assert 'page=2">' in page  # a next page
+    second = client.get(base, {"q": "brutaria", "page": "2"}).content.decode()
+    newest_bakers = Invoice.objects.filter(seller_name__startswith="Brut").order_by("-received_at", "-pk")
+    expected = list(newest_bakers.values_list("pk", flat=True)[50:100])
+    shown = [int(cell.split('"', 1)[0]) for cell in second.split('data-invoice="')[1:]]
+    assert shown == expected
+    deep = client.get(base, {"page": "30"}).content.decode()  # every document: 2,150, exact; page 30 of 43
+    everything = Invoice.objects.filter(organization=active_module).order_by("-received_at", "-pk")
+    assert [int(cell.split('"', 1)[0]) for cell in deep.split('data-invoice="')[1:]] == list(
+        everything.values_list("pk", flat=True)[1450:1500]
+    )
+    viewer.language = "en"
+    viewer.save(update_fields=["language"])
+    english = client.get(base, {"q": "brutaria"}).content.decode()
+    if connection.vendor == "postgresql":
+        assert f"About {estimate:,} documents".replace(",", "") in english.replace(",", "")
+    else:
+        assert f"{bakers:,} documents".replace(",", "") in english.replace(",", "")
