@@ -1,4 +1,5 @@
-"""The one CSV writer of the hub: every export goes through it, so no cell can run as a spreadsheet formula.
+"""The one CSV writer and XLSX cell of the hub: every export goes through them, so no cell can run as a
+spreadsheet formula.
 
 OWASP's rule for CSV injection: a text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage
 return gets a leading single quote, and every cell is quoted. Numbers stay numbers (a negative total is
@@ -13,6 +14,8 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+
+from openpyxl.cell import WriteOnlyCell
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"  # spreadsheet programs then read the diacritics right
@@ -57,3 +60,24 @@ def csv_lines(
     yield BOM + line(header)
     for row in rows:
         yield line(row)
+
+
+def xlsx_cell(sheet: Any, value: object) -> object:
+    """A write-only XLSX cell: dates and amounts as Excel values in Romanian formats, text never a formula."""
+    if isinstance(value, datetime):
+        cell = WriteOnlyCell(sheet, value=value.replace(tzinfo=None))  # Excel has no time zones: local time
+        cell.number_format = "dd.mm.yyyy hh:mm"
+        return cell
+    if isinstance(value, date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "dd.mm.yyyy"
+        return cell
+    if isinstance(value, Decimal):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "#,##0.00"
+        return cell
+    if isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=neutralize(value))
+        cell.data_type = "s"  # a leading `=` stays text: openpyxl would otherwise write a formula
+        return cell
+    return neutralize(value)

@@ -24,10 +24,9 @@ from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from openpyxl.cell import WriteOnlyCell
 
 from hub.accounts.models import Company, Membership, Organization
-from hub.core.spreadsheet import csv_lines, neutralize
+from hub.core.spreadsheet import csv_lines, xlsx_cell
 from hub.desk.journal import BASE_LABELS, FIXED_RATES, Bucket, Column, JournalRow, journal_row
 from hub.desk.models import ExportMapping, ReviewState
 from hub.desk.services import Outcome, reviews_open, reviews_transition
@@ -228,9 +227,9 @@ def _csv_cell(value: object) -> object:
 def export_xlsx(invoices: Iterable[Invoice], columns: list[dict[str, str]], *, title: str) -> bytes:
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_sheet_title(title))
-    sheet.append([_xlsx_cell(sheet, column["header"]) for column in columns])
+    sheet.append([xlsx_cell(sheet, column["header"]) for column in columns])
     for values in _values(invoices, columns):
-        sheet.append([_xlsx_cell(sheet, value) for value in values])
+        sheet.append([xlsx_cell(sheet, value) for value in values])
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
@@ -238,22 +237,6 @@ def export_xlsx(invoices: Iterable[Invoice], columns: list[dict[str, str]], *, t
 
 def _sheet_title(title: str) -> str:
     return re.sub(r"[\\/*?:\[\]]", " ", title)[:31] or "Export"
-
-
-def _xlsx_cell(sheet: object, value: object) -> object:
-    if isinstance(value, Decimal):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "#,##0.00"
-        return cell
-    if isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "dd.mm.yyyy"
-        return cell
-    if isinstance(value, str):
-        cell = WriteOnlyCell(sheet, value=neutralize(value))
-        cell.data_type = "s"
-        return cell
-    return neutralize(value)
 
 
 # The folder layouts a user may pick for the ZIP of originals.

@@ -11,16 +11,13 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
-from typing import Any
 
 import openpyxl
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from openpyxl.cell import WriteOnlyCell
 
 import einvoice
-from hub.core.spreadsheet import csv_lines, neutralize
+from hub.core.spreadsheet import csv_lines, xlsx_cell
 from hub.documents import archive
 from hub.inbox.models import Invoice
 from hub.inbox.wording import problem_sentences
@@ -166,30 +163,10 @@ def xlsx_of(invoices: Iterable[Invoice], *, language: str = "ro") -> bytes:
         sheet = workbook.create_sheet(title=str(_("Invoices"))[:31])
         sheet.append(export_header())
         for invoice in invoices:
-            sheet.append([_xlsx_cell(sheet, cell) for cell in _cells(invoice)])
+            sheet.append([xlsx_cell(sheet, cell) for cell in _cells(invoice)])
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
-
-
-def _xlsx_cell(sheet: Any, value: object) -> object:
-    if isinstance(value, datetime):
-        cell = WriteOnlyCell(sheet, value=value.replace(tzinfo=None))  # Excel has no time zones: local time
-        cell.number_format = "dd.mm.yyyy hh:mm"
-        return cell
-    if isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "dd.mm.yyyy"
-        return cell
-    if isinstance(value, Decimal):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "#,##0.00"
-        return cell
-    if isinstance(value, str):
-        cell = WriteOnlyCell(sheet, value=neutralize(value))
-        cell.data_type = "s"  # a leading `=` stays text: openpyxl would otherwise write a formula
-        return cell
-    return neutralize(value)
 
 
 def zip_of_originals(invoices: Iterable[Invoice], *, language: str = "ro") -> bytes:
