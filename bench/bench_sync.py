@@ -22,8 +22,9 @@ see docs/performance.md for what was measured.
 by the environment like a worker: DATABASE_URL, EFACTURA_REDIS_URL when set, the sandbox's URL), all on the
 same database and sandbox: N big companies of `--messages`, one per process, then the `--companies` small
 ones split between the N processes, each syncing its share one company after another (a prefork worker of
-`--concurrency N`). The CPU is the children's, `resource.getrusage(RUSAGE_CHILDREN)`: whole (start-up,
-Django, the stylesheets included) and the sync alone as each child read it from its own clock.
+`--concurrency N`). The clock starts when every child is set up and ready (a worker starts once). The CPU
+is the children's, `resource.getrusage(RUSAGE_CHILDREN)`: whole (start-up, Django, the stylesheets included)
+and the sync alone as each child read it from its own clock.
 """
 
 from __future__ import annotations
@@ -234,6 +235,7 @@ class Batch:
     steps: dict[str, float]
     syncing_cpu: float | None = None  # the children's own clocks around the syncs alone
     notes: list[str] = field(default_factory=list)
+    started: float | None = None  # time.monotonic() when syncing began, if after the call (children ready)
 
 
 def in_threads(steps: Steps, company_ids: list[int], workers: int) -> Batch:
@@ -262,18 +264,33 @@ def children_cpu() -> float:
 
 
 def in_processes(shares: list[list[int]]) -> Batch:
-    """Sync each share of companies in its own child process, all at once."""
+    """Sync each share of companies in its own child process, all at once.
+
+    A worker starts once and then syncs for days: the clock starts when every child has set up Django and
+    compiled the stylesheets and says it is ready, and all of them are told to go at the same moment.
+    """
     cpu = children_cpu()
     children = [
         subprocess.Popen(
             [sys.executable, __file__, "--child", *map(str, share)],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
         for share in shares
     ]
-    reports, notes = [], []
+    notes = []
+    for child in children:
+        assert child.stdout is not None
+        if child.stdout.readline().strip() != "ready":
+            notes.append(f"child {child.pid} did not start")
+    started = time.monotonic()
+    for child in children:
+        assert child.stdin is not None
+        child.stdin.write("go\n")
+        child.stdin.flush()
+    reports = []
     for child in children:
         out, err = child.communicate()
         if child.returncode:
@@ -290,6 +307,7 @@ def in_processes(shares: list[list[int]]) -> Batch:
         dict(steps),
         sum(report["cpu"] for report in reports),
         notes,
+        started,
     )
 
 
@@ -304,6 +322,8 @@ def child(company_ids: list[int]) -> int:
     steps = instrument()
     from hub.inbox.services.sync import inbox_sync_company
 
+    print("ready", flush=True)
+    sys.stdin.readline()  # "go": every child starts at once
     cpu = time.process_time()
     outcomes = [inbox_sync_company(company_id=company_id).outcome for company_id in company_ids]
     report = {"outcomes": outcomes, "cpu": time.process_time() - cpu, "steps": dict(steps.seconds)}
@@ -318,7 +338,7 @@ def run(label: str, sandbox: Any, sync_all: Callable[[], Batch]) -> None:
     invoices_before = Invoice.objects.count()
     started = time.monotonic()
     batch = sync_all()
-    elapsed = time.monotonic() - started
+    elapsed = time.monotonic() - (batch.started or started)
     every = [call for call in sandbox.calls() if "/FCTEL/" in call["path"]]  # the log keeps 10,000
     moments = [datetime.fromisoformat(call["at"]).timestamp() for call in every]
     calls = [call for call, moment in zip(every, moments, strict=True) if moment >= since.timestamp()]

@@ -161,12 +161,16 @@ class Transport:
         idempotent: bool = True,
     ) -> httpx.Response:
         """Send with quotas and retries; return a response whose HTTP level is fine (usually 200)."""
+        # The longest windows first and the shortest (ANAF's minute) last, right before the send: a daily
+        # budget that is spent refuses the call before it takes a place in the minute, and no other
+        # budget's wait (a transaction, a round trip to Redis) sits between counting the minute and sending.
+        ordered = sorted(budgets, key=lambda budget: budget.window, reverse=True)
         attempt = 0
         while True:
             attempt += 1
             last = attempt >= self.retry.attempts
-            for budget in budgets:
-                if self.limiter is not None:
+            if self.limiter is not None:
+                for budget in ordered:
                     self.limiter.acquire(budget.scope, budget.key, budget.limit, budget.window)
             error: AnafError
             try:

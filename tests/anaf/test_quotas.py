@@ -65,6 +65,23 @@ def test_our_budget_stops_the_eleventh_download_of_a_message_before_anaf_sees_it
     assert len(calls(sandbox, "/descarcare")) == 10
 
 
+def test_a_spent_daily_budget_refuses_before_the_minute_counts_the_call(
+    sandbox: Any, provider: TokenProvider, endpoints: AnafEndpoints, download_id: str
+) -> None:
+    """The minute is counted last, right before the send: a refused call takes no place in ANAF's minute."""
+    limiter = MemoryQuotaLimiter()
+    quotas = Quotas(download_per_message_per_day=2)
+    with EFacturaClient(provider, "test", endpoints, quotas=quotas, limiter=limiter) as client:
+        client.download(download_id)
+        client.download(download_id)
+        with pytest.raises(RateLimited) as refused:
+            client.download(download_id)
+
+    assert refused.value.quota == "download"
+    assert limiter.used("global", endpoints.api_base, timedelta(minutes=1)) == 2
+    assert len(calls(sandbox, "/descarcare")) == 2
+
+
 def test_anafs_daily_download_limit_is_rate_limited_until_bucharest_midnight(
     trusting: EFacturaClient, download_id: str
 ) -> None:
