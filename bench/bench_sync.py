@@ -331,14 +331,25 @@ def child(company_ids: list[int]) -> int:
     return 0
 
 
-def run(label: str, sandbox: Any, sync_all: Callable[[], Batch]) -> None:
+def timeline(moments: list[float], started: float, elapsed: float, step: int = 10) -> str:
+    """E-Factura calls the sandbox saw in each `step` seconds of the scenario, from when syncing began."""
+    counts = [0] * (int(elapsed // step) + 1)
+    for moment in moments:
+        if started <= moment:
+            counts[min(int((moment - started) // step), len(counts) - 1)] += 1
+    return " ".join(map(str, counts))
+
+
+def run(label: str, sandbox: Any, sync_all: Callable[[], Batch], *, show_timeline: bool = False) -> None:
     from hub.inbox.models import Invoice
 
     since = sandbox.now()
     invoices_before = Invoice.objects.count()
     started = time.monotonic()
     batch = sync_all()
-    elapsed = time.monotonic() - (batch.started or started)
+    began = batch.started or started
+    elapsed = time.monotonic() - began
+    began_at = since.timestamp() + (began - started)  # the sandbox's clock, which may run ahead of ours
     every = [call for call in sandbox.calls() if "/FCTEL/" in call["path"]]  # the log keeps 10,000
     moments = [datetime.fromisoformat(call["at"]).timestamp() for call in every]
     calls = [call for call, moment in zip(every, moments, strict=True) if moment >= since.timestamp()]
@@ -375,6 +386,8 @@ def run(label: str, sandbox: Any, sync_all: Callable[[], Batch]) -> None:
             f"    CPU ms/invoice, children summed: whole {batch.cpu / each * 1000:.1f}, "
             f"syncing {batch.syncing_cpu / each * 1000:.1f}  |  {parts}"
         )
+    if show_timeline:
+        print(f"    calls per 10 s: {timeline(moments, began_at, elapsed)}")
     for note in batch.notes:
         print(f"    {note}")
 
@@ -390,6 +403,7 @@ def main() -> int:
     parser.add_argument(
         "--processes", type=int, default=0, help="sync in this many OS processes (0: threads in this one)"
     )
+    parser.add_argument("--timeline", action="store_true", help="print the calls of every 10 s")
     parser.add_argument("--child", type=int, nargs="+", help=argparse.SUPPRESS)  # company ids, internal
     args = parser.parse_args()
     if args.child:
@@ -423,13 +437,16 @@ def main() -> int:
             if processes:
                 label = f"{latency} ms, {processes} processes"
                 alone = partial(in_processes, [[pk] for pk in big_ids])
-                run(f"{label}, each 1 company of {args.messages}", sandbox, alone)
+                run(
+                    f"{label}, each 1 company of {args.messages}", sandbox, alone, show_timeline=args.timeline
+                )
                 shared = partial(in_processes, [small_ids[n::processes] for n in range(processes)])
-                run(f"{label}, {len(small)} companies shared", sandbox, shared)
+                run(f"{label}, {len(small)} companies shared", sandbox, shared, show_timeline=args.timeline)
             else:
-                run(f"{latency} ms, 1 company", sandbox, partial(in_threads, steps, big_ids, 1))
+                one = partial(in_threads, steps, big_ids, 1)
+                run(f"{latency} ms, 1 company", sandbox, one, show_timeline=args.timeline)
                 smalls = partial(in_threads, steps, small_ids, args.workers)
-                run(f"{latency} ms, {len(small)} companies", sandbox, smalls)
+                run(f"{latency} ms, {len(small)} companies", sandbox, smalls, show_timeline=args.timeline)
     return 0
 
 
