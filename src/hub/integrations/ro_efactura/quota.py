@@ -1,8 +1,8 @@
 """ANAF's call budgets, shared by every process of the hub: in the database, or in Redis when configured.
 
 docs/anaf.md §3: 1000 calls a minute per application, and daily budgets per CIF and per message, counted
-by ANAF in Romanian calendar days. Both limiters check and count in one atomic step (a transaction holding
-the budget's row, or one Lua script), so two processes never both take the last call of a window, and both
+by ANAF in Romanian calendar days. Both limiters check and count in one atomic step (one conditional upsert,
+or one Lua script), so two processes never both take the last call of a window, and both
 keep the daily counts outside the process, so a restart forgets none. `MarginLimiter` keeps a small share
 of every short window unused (`EFACTURA_QUOTA_MARGIN`): our clock and ANAF's never count a call at
 exactly the same instant.
@@ -22,8 +22,8 @@ from zoneinfo import ZoneInfo
 
 import redis
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Sum
+from django.db import connection, transaction
+from django.db.models import Sum
 
 from anaf import QuotaLimiter, RateLimited
 from hub.core import clock
@@ -38,6 +38,25 @@ PURGE_EVERY = 60.0  # seconds between two purges of expired counters by one proc
 # A call is counted when it leaves and reaches ANAF a little later: a short window keeps each call this much
 # longer (the database's slots do it by counting the oldest slot whole).
 TRANSIT = 1.0
+
+
+# One call counted by one conditional upsert (the same SQL on SQLite and PostgreSQL; the table is
+# `QuotaCounter`'s). In a day: while the day's row holds fewer than the limit. In a short window: while
+# the window's slots sum to fewer than the limit. No row returned: the budget is spent.
+COUNT_IN_DAY = (
+    'INSERT INTO "ro_efactura_quotacounter" AS counter (budget, bucket, calls, expires) '
+    "VALUES (%s, %s, 1, %s) "
+    "ON CONFLICT (budget, bucket) DO UPDATE SET calls = counter.calls + 1 WHERE counter.calls < %s "
+    "RETURNING calls"
+)
+COUNT_IN_WINDOW = (
+    'INSERT INTO "ro_efactura_quotacounter" AS counter (budget, bucket, calls, expires) '
+    "SELECT %s, %s, 1, %s "
+    'WHERE (SELECT COALESCE(SUM(calls), 0) FROM "ro_efactura_quotacounter" '
+    "WHERE budget = %s AND bucket >= %s AND bucket <= %s) < %s "
+    "ON CONFLICT (budget, bucket) DO UPDATE SET calls = counter.calls + 1 "
+    "RETURNING calls"
+)
 
 
 def hub_time() -> float:
@@ -117,29 +136,47 @@ class DatabaseQuotaLimiter:
         return last - SLOTS, last, (last + 1) * size + span
 
     def _count(self, budget: str, limit: int, span: float, now: float) -> float | None:
-        """Count one call and return None, or return when the window will have room (epoch seconds)."""
+        """Count one call and return None, or return when the window will have room (epoch seconds).
+
+        One conditional upsert counts the call: a day's row takes it while it holds fewer than `limit`
+        calls (the check and the count are one row lock, on both databases); a short window's slot takes
+        it while the window's slots sum to fewer than `limit`, which needs the window serialized: SQLite's
+        IMMEDIATE transaction holds the database's write lock from its start, PostgreSQL locks the
+        budget's head row first.
+        """
         first, last, expires = self._buckets(span, now)
+        daily = span >= DAY.total_seconds()
+        params: list[str | float]
+        if daily:
+            sql, params = COUNT_IN_DAY, [budget, last, expires, limit]
+        else:
+            sql, params = COUNT_IN_WINDOW, [budget, last, expires, budget, first, last, limit]
         with transaction.atomic():
-            # The head row serializes the budget: a row lock on PostgreSQL; SQLite's IMMEDIATE
-            # transactions already take the database's write lock when they begin.
-            head, _ = QuotaCounter.objects.select_for_update().get_or_create(
-                budget=budget, bucket=QuotaCounter.HEAD, defaults={"expires": expires}
-            )
-            slots = list(
-                QuotaCounter.objects.filter(budget=budget, bucket__gte=first, bucket__lte=last)
+            if not daily and connection.vendor == "postgresql":
+                self._lock_head(budget, expires)
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                counted = cursor.fetchone() is not None
+            if counted:
+                return None
+            if daily:
+                return expires
+            oldest = (
+                QuotaCounter.objects.filter(budget=budget, bucket__gte=first, bucket__lte=last, calls__gt=0)
                 .order_by("bucket")
-                .values_list("bucket", "calls")
+                .values_list("bucket", flat=True)
+                .first()
             )
-            if sum(calls for _, calls in slots) >= limit:
-                if span >= DAY.total_seconds():
-                    return expires
-                return (slots[0][0] + SLOTS + 1) * (span / SLOTS)
-            counted = QuotaCounter.objects.filter(budget=budget, bucket=last).update(calls=F("calls") + 1)
-            if not counted:
-                QuotaCounter.objects.create(budget=budget, bucket=last, calls=1, expires=expires)
-            if head.expires < expires:
-                QuotaCounter.objects.filter(pk=head.pk).update(expires=expires)
-        return None
+        return ((first if oldest is None else oldest) + SLOTS + 1) * (span / SLOTS)
+
+    @staticmethod
+    def _lock_head(budget: str, expires: float) -> None:
+        """Lock the budget's head row (made on first use, kept a day past the window it last served)."""
+        head, _ = QuotaCounter.objects.select_for_update().get_or_create(
+            budget=budget, bucket=QuotaCounter.HEAD, defaults={"expires": expires + DAY.total_seconds()}
+        )
+        if head.expires < expires:
+            QuotaCounter.objects.filter(pk=head.pk).update(expires=expires + DAY.total_seconds())
 
     def _purge(self, now: float) -> None:
         """Drop the counters that count for nothing any more (at most once a `PURGE_EVERY` per process)."""
