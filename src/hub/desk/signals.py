@@ -13,11 +13,9 @@ from hub.inbox.models import Direction, Invoice
 def invoice_saved(sender: type[Invoice], instance: Invoice, created: bool, **kwargs: Any) -> None:
     if not created or instance.direction != Direction.RECEIVED:
         return
-    assignee_id = (
-        CompanyDesk.objects.filter(company_id=instance.company_id)
-        .values_list("default_assignee_id", flat=True)
-        .first()
-    )
+    # One desk per company at most: `[:1]` spares `first()`'s ORDER BY, dearer to compile than the query.
+    desks = CompanyDesk.objects.filter(company_id=instance.company_id)
+    assignee_id = next(iter(desks.values_list("default_assignee_id", flat=True)[:1]), None)
     InvoiceReview.objects.bulk_create(
         [
             InvoiceReview(

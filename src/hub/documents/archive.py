@@ -7,6 +7,7 @@ rewritten, so `blob_put` is idempotent and safe to repeat.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 
@@ -24,7 +25,13 @@ class CorruptBlob(Exception):
 def archive_storage() -> Storage:
     if STORAGE_ALIAS in settings.STORAGES:
         return storages[STORAGE_ALIAS]
-    return FileSystemStorage(location=Path(settings.DATA_DIR) / "archive")
+    return _filesystem_storage(str(Path(settings.DATA_DIR) / "archive"))
+
+
+@functools.lru_cache(maxsize=8)
+def _filesystem_storage(location: str) -> FileSystemStorage:
+    """One storage per folder: building one (it connects a signal receiver) cost more than a blob's write."""
+    return FileSystemStorage(location=location)
 
 
 def blob_name(sha256: str) -> str:
