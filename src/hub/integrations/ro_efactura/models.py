@@ -187,12 +187,9 @@ class QuotaCounter(models.Model):
     """Calls counted against one of ANAF's budgets (`quota.py`), shared by every process of the hub.
 
     `budget` names ANAF, the scope, the key (CIF, message) and the window; `bucket` is a slot of a short
-    window (a minute's budget counts in 60 slots) or a Romanian calendar day (daily budgets); on PostgreSQL
-    the row of bucket `HEAD` is locked while a call of a short window is counted. A row counts for nothing
-    after `expires`.
+    window (a minute's budget counts in 60 slots) or a Romanian calendar day (daily budgets). A row counts for
+    nothing after `expires`.
     """
-
-    HEAD = -1
 
     budget = models.CharField(max_length=300)
     bucket = models.BigIntegerField()

@@ -141,8 +141,8 @@ class DatabaseQuotaLimiter:
         One conditional upsert counts the call: a day's row takes it while it holds fewer than `limit`
         calls (the check and the count are one row lock, on both databases); a short window's slot takes
         it while the window's slots sum to fewer than `limit`, which needs the window serialized: SQLite's
-        IMMEDIATE transaction holds the database's write lock from its start, PostgreSQL locks the
-        budget's head row first.
+        IMMEDIATE transaction holds the database's write lock from its start, PostgreSQL takes an advisory
+        lock on the budget first.
         """
         first, last, expires = self._buckets(span, now)
         daily = span >= DAY.total_seconds()
@@ -152,9 +152,11 @@ class DatabaseQuotaLimiter:
         else:
             sql, params = COUNT_IN_WINDOW, [budget, last, expires, budget, first, last, limit]
         with transaction.atomic():
-            if not daily and connection.vendor == "postgresql":
-                self._lock_head(budget, expires)
             with connection.cursor() as cursor:
+                if not daily and connection.vendor == "postgresql":
+                    # The window's sum and its count must not interleave with another call's: a lock on
+                    # the budget's name until the commit (a hash collision only serializes two budgets).
+                    cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [budget])
                 cursor.execute(sql, params)
                 counted = cursor.fetchone() is not None
             if counted:
@@ -168,15 +170,6 @@ class DatabaseQuotaLimiter:
                 .first()
             )
         return ((first if oldest is None else oldest) + SLOTS + 1) * (span / SLOTS)
-
-    @staticmethod
-    def _lock_head(budget: str, expires: float) -> None:
-        """Lock the budget's head row (made on first use, kept a day past the window it last served)."""
-        head, _ = QuotaCounter.objects.select_for_update().get_or_create(
-            budget=budget, bucket=QuotaCounter.HEAD, defaults={"expires": expires + DAY.total_seconds()}
-        )
-        if head.expires < expires:
-            QuotaCounter.objects.filter(pk=head.pk).update(expires=expires + DAY.total_seconds())
 
     def _purge(self, now: float) -> None:
         """Drop the counters that count for nothing any more (at most once a `PURGE_EVERY` per process)."""
