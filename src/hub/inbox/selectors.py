@@ -166,11 +166,12 @@ def sync_states_for(organization: Organization) -> list[CompanySync]:
 
     A pure read: the row is created by the sync itself (`services.sync.company_sync_state`), not by a view.
     """
-    companies = list(organization.companies.all().order_by("name", "cif"))
-    saved = {state.company_id: state for state in CompanySync.objects.filter(company__in=companies)}
     states = []
-    for company in companies:
-        state = saved.get(company.pk) or CompanySync(company=company)
+    for company in organization.companies.select_related("inbox_sync").order_by("name", "cif"):  # one query
+        try:
+            state = company.inbox_sync
+        except CompanySync.DoesNotExist:
+            state = CompanySync(company=company)
         state.company = company
         states.append(state)
     return states
