@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hub.accounts.models import Organization
+from hub.accounts.models import Company, Organization
+from hub.core.form_html import widget_html
 from hub.inbox.models import CompanySync, Direction, DocumentKind, InboxPreference, InvoiceState
 from hub.inbox.selectors import SORTS, InvoiceFilters
 
@@ -50,6 +52,7 @@ class AmountField(forms.DecimalField):
 
 
 class FilterForm(forms.Form):
+    default_renderer = widget_html  # the list page renders this form on every request
     q = forms.CharField(label=_("Search supplier or number"), required=False, max_length=100)
     company = forms.TypedChoiceField(label=_("Company"), required=False, coerce=int, empty_value=None)
     supplier = forms.CharField(label=_("Supplier CIF"), required=False, max_length=20)
@@ -74,10 +77,17 @@ class FilterForm(forms.Form):
         label=_("Sort"), required=False, choices=[(key, SORT_LABELS[key]) for key in SORTS]
     )
 
-    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        organization: Organization,
+        companies: Iterable[Company] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`companies`: the organization's companies by name, when the caller has read them already."""
         super().__init__(*args, **kwargs)
-        companies = organization.companies.all().order_by("name", "cif")
-        self.fields["company"].choices = [("", _("All companies")), *((c.pk, str(c)) for c in companies)]  # type: ignore[attr-defined]
+        chosen = organization.companies.all().order_by("name", "cif") if companies is None else companies
+        self.fields["company"].choices = [("", _("All companies")), *((c.pk, str(c)) for c in chosen)]  # type: ignore[attr-defined]
 
     def filters(self) -> InvoiceFilters:
         """The filters the list and every export apply: the valid fields (an invalid one is shown, not dropped

@@ -82,10 +82,28 @@ def invoices_for(organization: Organization, filters: InvoiceFilters | None = No
     return rows.order_by(*SORTS.get(filters.sort, SORTS["received"]))
 
 
+LIST_COLUMNS = (  # what a list row shows (`templatetags.inbox_rows`): not the texts and JSON of the reading
+    "direction",
+    "kind",
+    "state",
+    "number",
+    "issue_date",
+    "due_date",
+    "currency",
+    "seller_name",
+    "seller_cif",
+    "buyer_name",
+    "buyer_cif",
+    "payable",
+    "received_at",
+    "company__cif",
+)
+
+
 def invoice_rows(rows: QuerySet[Invoice]) -> QuerySet[Invoice]:
-    """`rows` with what a list shows beside the invoice itself, in the same query: the company (its CIF) and
-    the message's download id (`download_id`, the number's stand-in); a page costs the same at any size."""
-    return rows.select_related("company").annotate(download_id=F("message__download_id"))
+    """`rows` with the columns a list shows (`LIST_COLUMNS`), in the same query the company's CIF and the
+    message's download id (`download_id`, the number's stand-in); a page costs the same at any size."""
+    return rows.select_related("company").only(*LIST_COLUMNS).annotate(download_id=F("message__download_id"))
 
 
 def invoice_page(rows: QuerySet[Invoice], start: int, stop: int) -> list[Invoice]:
@@ -166,11 +184,12 @@ def sync_states_for(organization: Organization) -> list[CompanySync]:
 
     A pure read: the row is created by the sync itself (`services.sync.company_sync_state`), not by a view.
     """
-    companies = list(organization.companies.all().order_by("name", "cif"))
-    saved = {state.company_id: state for state in CompanySync.objects.filter(company__in=companies)}
     states = []
-    for company in companies:
-        state = saved.get(company.pk) or CompanySync(company=company)
+    for company in organization.companies.select_related("inbox_sync").order_by("name", "cif"):  # one query
+        try:
+            state = company.inbox_sync
+        except CompanySync.DoesNotExist:
+            state = CompanySync(company=company)
         state.company = company
         states.append(state)
     return states

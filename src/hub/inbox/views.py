@@ -71,7 +71,10 @@ def _organization(request: HttpRequest) -> Organization:
 @org_view()
 def inbox_list(request: HttpRequest) -> HttpResponse:
     organization = _organization(request)
-    form = FilterForm(request.GET or None, organization=organization)
+    states = sync_states_for(organization)  # by company name: the filter's companies too
+    form = FilterForm(
+        request.GET or None, organization=organization, companies=[state.company for state in states]
+    )
     filters = form.filters()
     total, rows = counted(invoices_for(organization, filters), filters)
     try:
@@ -95,9 +98,7 @@ def inbox_list(request: HttpRequest) -> HttpResponse:
         "query": urlencode(query),
         **_progress_context(request),
         "sync_problems": [
-            (state.company, problem_message(state.last_error))
-            for state in sync_states_for(organization)
-            if state.last_error
+            (state.company, problem_message(state.last_error)) for state in states if state.last_error
         ],
     }
     return render_page(request, "inbox/list.html", context, fragment="inbox/_table.html")

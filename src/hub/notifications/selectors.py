@@ -24,4 +24,8 @@ def in_app_for(*, user: User, organization: Organization) -> QuerySet[Notificati
 
 
 def unread_count(*, user: User, organization: Organization) -> int:
-    return in_app_for(user=user, organization=organization).filter(read_at__isnull=True).count()
+    """The bell's count, on every page: `in_app_for`'s rows unread, without its annotations (the e-mail
+    twin's fate), which a count drops anyway but which cost building on each request."""
+    return Notification.objects.filter(
+        recipient=user, channel=Channel.IN_APP, event__organization=organization, read_at__isnull=True
+    ).count()
