@@ -199,7 +199,10 @@ class Invoice(models.Model):
         ordering = ("-received_at", "-pk")
         indexes = (
             models.Index(fields=["organization", "-received_at", "-id"], name="inbox_org_received"),
-            models.Index(fields=["company", "-received_at", "-id"], name="inbox_company_received"),
+            # A company's list and its count, read from the index alone (the organization is always filtered).
+            models.Index(
+                fields=["organization", "company", "-received_at", "-id"], name="inbox_org_company_received"
+            ),
             models.Index(fields=["organization", "-issue_date", "-id"], name="inbox_org_issued"),
             models.Index(fields=["organization", "-payable", "-id"], name="inbox_org_payable"),
             models.Index(fields=["organization", "seller_cif"], name="inbox_org_seller"),
