@@ -16,6 +16,10 @@ _ENCODER = (
 
 
 def _json(value: object) -> object:
+    if isinstance(value, datetime):
+        # The encoder writes milliseconds: a time under a millisecond past the second would read ".000",
+        # which the API's schema parses back and writes without them. Dropping them first, one text.
+        value = value.replace(microsecond=value.microsecond // 1000 * 1000)
     return _ENCODER.default(value) if isinstance(value, datetime | date | Decimal) else value
 
 
