@@ -39,6 +39,19 @@ def _first(*values: Any) -> str:
     return ""
 
 
+# Django's date format letters that `strftime` writes identically (zero-padded numbers), and the separators.
+_STRFTIME = {"d": "%d", "m": "%m", "Y": "%Y", "y": "%y", "H": "%H", "i": "%M"}
+_LITERAL = set(" .,:/-")
+
+
+def _strftime(form: str) -> str | None:
+    """`form` as a `strftime` pattern when it has only the letters above (Romanian's "d.m.Y, H:i"), else None
+    (English's "P", "noon" and "a.m.", stays with Django's formatter)."""
+    if not all(char in _STRFTIME or char in _LITERAL for char in form):
+        return None
+    return "".join(_STRFTIME.get(char, char) for char in form)
+
+
 def _date(value: date | datetime | None, form: str, seen: dict[date, str] | None = None) -> str:
     """`{{ value|date:"<format name>" }}` with the format's pattern already resolved (`form`); `seen`: the
     dates of this page already written in this format (many rows share an issue date)."""
@@ -46,7 +59,9 @@ def _date(value: date | datetime | None, form: str, seen: dict[date, str] | None
         return ""
     written = seen.get(value) if seen is not None else None
     if written is None:
-        written = escape(dateformat.format(template_localtime(value), form))
+        local = template_localtime(value)
+        pattern = _strftime(form)
+        written = escape(local.strftime(pattern) if pattern else dateformat.format(local, form))
         if seen is not None:
             seen[value] = written
     return written
