@@ -45,12 +45,12 @@ def finding_as_dict(item: einvoice.Finding) -> dict[str, str]:
     }
 
 
-def read_zip(data: bytes, *, rules: str = "ro") -> Reading:
+def read_zip(data: bytes, *, rules: str = "ro", opened: einvoice.AnafArchive | None = None) -> Reading:
     """Open, classify, parse and validate (`rules` as `einvoice.validate`'s); every failure becomes
-    `problem`, nothing raises."""
+    `problem`, nothing raises. `opened` is `einvoice.open_anaf_zip(data)` when the caller has it already."""
     reading = Reading()
     try:
-        archive = einvoice.open_anaf_zip(data)
+        archive = opened if opened is not None else einvoice.open_anaf_zip(data)
     except einvoice.UnsafeArchive as exc:
         reading.problem = f"ZIP: {exc}"
         return reading

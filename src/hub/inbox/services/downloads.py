@@ -32,6 +32,7 @@ from django.conf import settings
 from django.db import connections
 
 import anaf
+import einvoice
 from anaf import EFacturaClient
 from hub.core import clock
 from hub.core.problems import SyncError, SyncProblem
@@ -78,11 +79,13 @@ def stops_the_run(exc: Exception) -> bool:
 @dataclass(frozen=True, slots=True)
 class Fetched:
     """A row's ZIP once fetched: `data` is a readable ZIP (None: nothing to read now); `called` says
-    whether ANAF was asked for it (a stored ZIP is never downloaded again)."""
+    whether ANAF was asked for it (a stored ZIP is never downloaded again); `opened` is the ZIP as the damage
+    check opened it (None: not opened yet), so the reading does not decompress it again."""
 
     message: Message
     data: bytes | None
     called: bool
+    opened: einvoice.AnafArchive | None = None
 
 
 def message_archive(
@@ -97,7 +100,7 @@ def message_archive(
     fetched = message_fetch(client=client, message=message, result=result)
     if fetched.data is None:
         return None
-    return message_read(message=message, data=fetched.data, result=result)
+    return message_read(message=message, data=fetched.data, result=result, opened=fetched.opened)
 
 
 def message_fetch(*, client: EFacturaClient, message: Message, result: SyncResult | None = None) -> Fetched:
@@ -125,7 +128,8 @@ def message_fetch(*, client: EFacturaClient, message: Message, result: SyncResul
             result.count(failed=1)
         return Fetched(message, None, called=True)
     data = downloaded.raw
-    if zip_damaged(data):
+    damaged, opened = zip_opened(data)
+    if damaged:
         _keep_damaged(message, data, result)
         return Fetched(message, None, called=True)
     # A crash between the download above and the ledger update below downloads this message again on the
@@ -141,12 +145,19 @@ def message_fetch(*, client: EFacturaClient, message: Message, result: SyncResul
     )
     if result is not None:
         result.count(downloaded=1)
-    return Fetched(message, data, called=True)
+    return Fetched(message, data, called=True, opened=opened)
 
 
-def message_read(*, message: Message, data: bytes, result: SyncResult | None = None) -> int:
-    """Read a stored ZIP and write its invoice (one transaction, which also marks the row archived)."""
-    reading = read_zip(data)
+def message_read(
+    *,
+    message: Message,
+    data: bytes,
+    result: SyncResult | None = None,
+    opened: einvoice.AnafArchive | None = None,
+) -> int:
+    """Read a stored ZIP (`opened`: `data` already opened) and write its invoice (one transaction, which also
+    marks the row archived)."""
+    reading = read_zip(data, opened=opened)
     invoice = invoice_upsert(message=message, reading=reading)
     if result is not None:
         result.count(archived=1, problems=int(bool(reading.problem) or reading.valid is False))
@@ -173,7 +184,7 @@ def messages_archive(
         lease.renew()  # after the previous download
         fetched = message_fetch(client=client, message=message, result=result)
         if fetched.data is not None:
-            message_read(message=message, data=fetched.data, result=result)
+            message_read(message=message, data=fetched.data, result=result, opened=fetched.opened)
         result.report_progress()
         if fetched.called and width > 1:
             break
@@ -211,7 +222,7 @@ def _drain(pool: _Downloaders, todo: Iterator[Message], lease: Renewable, result
             outstanding += 1
         lease.renew()  # a download finished
         if fetched is not None and fetched.data is not None:
-            message_read(message=message, data=fetched.data, result=result)
+            message_read(message=message, data=fetched.data, result=result, opened=fetched.opened)
         result.report_progress()
     if error is not None:
         raise error
@@ -273,6 +284,18 @@ def zip_damaged(data: bytes) -> bool:
             return opened.testzip() is not None
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error):
         return True
+
+
+def zip_opened(data: bytes) -> tuple[bool, einvoice.AnafArchive | None]:
+    """`zip_damaged(data)`, and the ZIP opened by einvoice when it opens (None when it does not).
+
+    Opening reads every entry to its end, CRCs checked: a ZIP that opens is not damaged, and only one that
+    does not (damaged, or refused for its size or shape) is checked again.
+    """
+    try:
+        return False, einvoice.open_anaf_zip(data)
+    except einvoice.UnsafeArchive:
+        return zip_damaged(data), None
 
 
 def damaged_retry_delay(attempts: int) -> timedelta:
