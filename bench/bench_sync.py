@@ -401,6 +401,14 @@ def run(label: str, sandbox: Any, sync_all: Callable[[], Batch], *, show_timelin
             f"    CPU ms/invoice, children summed: whole {batch.cpu / each * 1000:.1f}, "
             f"syncing {batch.syncing_cpu / each * 1000:.1f}  |  {parts}"
         )
+    whole = int(elapsed // 60)
+    if whole:
+        in_whole = sum(began_at <= moment < began_at + 60 * whole for moment in moments)
+        print(
+            f"    in its {whole} whole minute(s): {in_whole / whole:.0f} calls/min = "
+            f"{in_whole / whole / ceiling:.0%} of the ceiling (the run's average above counts its last, "
+            "partial minute too)"
+        )
     if show_timeline:
         print(f"    calls per 10 s: {timeline(moments, began_at, elapsed)}")
     for note in batch.notes:
