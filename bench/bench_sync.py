@@ -9,8 +9,9 @@ The hub runs in this process on a throw-away SQLite file (or the PostgreSQL data
 which it empties), authorized over HTTP like a person would, with the shared quota limiter and
 `EFACTURA_SYNC_PARALLEL_DOWNLOADS=--parallel`. Two scenarios per latency: one company with `--messages`
 messages synced once, and `--companies` companies of `--per-company` messages synced by `--workers`
-threads (a worker's `--concurrency`). Printed per scenario: messages, wall time, throughput as a fraction
-of the quota ceiling (ANAF's 1,000 calls a minute less the hub's margin), ANAF calls per ingested invoice
+threads (a worker's `--concurrency`). Each scenario starts once ANAF's minute holds none of the earlier calls.
+Printed per scenario: messages, wall time, throughput as a fraction of the quota ceiling (ANAF's 1,000 calls a
+minute less the hub's margin) over the whole run and over its whole minutes (`--timeline`: calls per 10 s), ANAF calls per ingested invoice
 (the sandbox's call log), quota refusals (HTTP 429 at the sandbox, runs the hub's limiter stopped), the
 busiest 60 s of e-Factura calls the sandbox saw so far (the ceiling holds when it stays at most 980), and the
 worker's CPU per invoice, whole process and split by step (download: the HTTP client and the quota's
