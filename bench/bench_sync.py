@@ -4,20 +4,20 @@
         [--latency 80 300] [--parallel 8] [--workers 2] [--processes 4]
 
 Starts `efactura sandbox` as its own process (so its CPU is not the worker's) on a seed of 1 + `--companies`
-companies whose traffic the sandbox generates, every e-Factura call held `--latency` ms by a `slow` fault.
-The hub runs in this process on a throw-away SQLite file (or the PostgreSQL database named by DATABASE_URL,
-which it empties), authorized over HTTP like a person would, with the shared quota limiter and
+companies whose traffic the sandbox generates, every e-Factura call held `--latency` ms by a `slow` fault. The
+hub runs in this process on a throw-away SQLite file (or the PostgreSQL database named by DATABASE_URL, which
+it empties), authorized over HTTP like a person would, with the shared quota limiter and
 `EFACTURA_SYNC_PARALLEL_DOWNLOADS=--parallel`. Two scenarios per latency: one company with `--messages`
-messages synced once, and `--companies` companies of `--per-company` messages synced by `--workers`
-threads (a worker's `--concurrency`). Each scenario starts once ANAF's minute holds none of the earlier calls.
-Printed per scenario: messages, wall time, throughput as a fraction of the quota ceiling (ANAF's 1,000 calls a
-minute less the hub's margin) over the whole run and over its whole minutes (`--timeline`: calls per 10 s), ANAF calls per ingested invoice
-(the sandbox's call log), quota refusals (HTTP 429 at the sandbox, runs the hub's limiter stopped), the
-busiest 60 s of e-Factura calls the sandbox saw so far (the ceiling holds when it stays at most 980), and the
-worker's CPU per invoice, whole process and split by step (download: the HTTP client and the quota's
-transaction; archive: ZIP check, content-addressed store, ledger row; open: ZIP and signature digest; parse;
-validate; store: the invoice's transaction). The split wraps those functions to read each thread's CPU clock;
-see docs/performance.md for what was measured.
+messages synced once, and `--companies` companies of `--per-company` messages synced by `--workers` threads (a
+worker's `--concurrency`). Each scenario starts once ANAF's minute holds none of the earlier calls. Printed
+per scenario: messages, wall time, throughput as a fraction of the quota ceiling (ANAF's 1,000 calls a minute
+less the hub's margin) over the whole run and over its whole minutes (`--timeline`: calls per 10 s), ANAF
+calls per ingested invoice (the sandbox's call log), quota refusals (HTTP 429 at the sandbox, runs the hub's
+limiter stopped), the busiest 60 s of e-Factura calls the sandbox saw so far (the ceiling holds when it stays
+at most 980), and the worker's CPU per invoice, whole process and split by step (download: the HTTP client and
+the quota's transaction; archive: ZIP check, content-addressed store, ledger row; open: ZIP and signature
+digest; parse; validate; store: the invoice's transaction). The split wraps those functions to read each
+thread's CPU clock; see docs/performance.md for what was measured.
 
 `--processes N` syncs in N separate OS processes instead (this script started again as a child, configured
 by the environment like a worker: DATABASE_URL, EFACTURA_REDIS_URL when set, the sandbox's URL), all on the
