@@ -7,6 +7,7 @@ the choices' names and the date formats looked up once per page instead of once 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import date, datetime
 from html import escape
@@ -44,6 +45,7 @@ _STRFTIME = {"d": "%d", "m": "%m", "Y": "%Y", "y": "%y", "H": "%H", "i": "%M"}
 _LITERAL = set(" .,:/-")
 
 
+@functools.cache  # a handful of formats, asked for on every cell
 def _strftime(form: str) -> str | None:
     """`form` as a `strftime` pattern when it has only the letters above (Romanian's "d.m.Y, H:i"), else None
     (English's "P", "noon" and "a.m.", stays with Django's formatter)."""
