@@ -11,6 +11,7 @@ import logging
 import re
 import threading
 from dataclasses import dataclass, field
+from html import escape
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
@@ -234,7 +235,7 @@ class _Engine:
             if name not in self._executables:
                 compiler = self._saxon.new_xslt30_processor()
                 path = data_path() / _STYLESHEETS[name]
-                self._executables[name] = compiler.compile_stylesheet(stylesheet_file=str(path))
+                self._executables[name] = compiler.compile_stylesheet(stylesheet_text=findings_only(path))
                 logger.debug("compiled %s", path.name)
             return self._executables[name]
 
@@ -273,6 +274,47 @@ class _Engine:
                 )
             ]
         return parse_svrl(svrl.encode("utf-8"))
+
+
+_XSL = "http://www.w3.org/1999/XSL/Transform"
+
+
+def findings_only(path: Path) -> str:
+    """A stylesheet that imports the official one at ``path`` unchanged and reports only its findings.
+
+    The official root template (ISO Schematron's skeleton) writes an SVRL report of every pattern and every
+    rule that fired, indented, and walks the document once more per pattern in the default mode, which does
+    nothing. The rules are evaluated by the official templates alone, pattern after pattern as the official
+    root does; this root keeps their ``failed-assert`` and ``successful-report`` elements, in the same order,
+    so a clean document's report is one empty element. About a sixth of a CIUS-RO run.
+    """
+    official = etree.parse(str(path), etree.XMLParser(**SAFE_PARSER_OPTIONS)).getroot()
+    roots = [
+        template
+        for template in official.iterfind(f"{{{_XSL}}}template")
+        if template.get("match") == "/" and template.get("mode") is None
+    ]
+    modes = (
+        [
+            element.get("mode")
+            for element in roots[0].iter(f"{{{_XSL}}}apply-templates")
+            if element.get("select") == "/" and element.get("mode")
+        ]
+        if len(roots) == 1
+        else []
+    )
+    if not modes:  # not the skeleton's layout: run it as published
+        return path.read_text(encoding="utf-8")
+    patterns = "".join(f'<xsl:apply-templates mode="{mode}" select="/"/>' for mode in modes)
+    return (
+        f'<xsl:stylesheet version="2.0" xmlns:xsl="{_XSL}" xmlns:svrl="{SVRL_NS}">'
+        f'<xsl:import href="{escape(path.as_uri(), quote=True)}"/>'
+        '<xsl:output method="xml" indent="no"/>'
+        f'<xsl:template match="/"><xsl:variable name="report">{patterns}</xsl:variable>'
+        "<svrl:schematron-output>"
+        '<xsl:copy-of select="$report/(svrl:failed-assert | svrl:successful-report)"/>'
+        "</svrl:schematron-output></xsl:template></xsl:stylesheet>"
+    )
 
 
 def parse_svrl(svrl: bytes) -> list[Finding]:

@@ -6,6 +6,7 @@ ANAF's and CEN's public examples are validated in the corpus suite (``tests/corp
 from __future__ import annotations
 
 import json
+import re
 import threading
 from datetime import date
 from decimal import Decimal
@@ -28,7 +29,7 @@ from einvoice import (
 )
 from einvoice.build import CIUS_RO
 from einvoice.namespaces import NS
-from einvoice.validate import short_location, warm_up
+from einvoice.validate import Finding, short_location, warm_up
 from tests.sample_invoices import foreign_currency_invoice, ro_invoice_xml, write_invoice
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -346,3 +347,82 @@ def test_warm_up_compiles_what_its_rules_need_in_a_fresh_process(rules: str, com
 def test_warm_up_refuses_an_unknown_rule_set() -> None:
     with pytest.raises(ValueError, match="rules must be one of"):
         warm_up("de")
+
+
+def _official_findings(name: str, document: bytes) -> list[Finding]:
+    """The findings of the official stylesheet `name`, compiled and run as published."""
+    from einvoice.validate import _STYLESHEETS, _engine, data_path, parse_svrl
+
+    saxon = _engine()._saxon  # one Saxon processor per process
+    compiled = saxon.new_xslt30_processor().compile_stylesheet(
+        stylesheet_file=str(data_path() / _STYLESHEETS[name])
+    )
+    node = saxon.new_document_builder().parse_xml(xml_text=document.decode("utf-8"))
+    return list(parse_svrl(compiled.transform_to_string(xdm_node=node).encode("utf-8")))
+
+
+def _wrapped_findings(name: str, document: bytes) -> list[Finding]:
+    from einvoice.validate import _engine
+
+    return list(_engine().run_schematron(name, document.decode("utf-8")))
+
+
+def _with_cen_errors() -> bytes:
+    """The sample invoice with a line's amount that no longer adds up (CEN's BR-CO-10)."""
+    root = etree.fromstring(RO_EXAMPLE)
+    amount = root.find(".//cac:InvoiceLine/cbc:LineExtensionAmount", namespaces=NS)
+    assert amount is not None
+    amount.text = "1.00"
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def _with_syntax_warnings() -> bytes:
+    """The sample invoice naming another UBL version, which the UBL syntax rules flag (UBL-CR-002)."""
+    root = etree.fromstring(RO_EXAMPLE)
+    version = etree.Element(f"{{{NS['cbc']}}}UBLVersionID")
+    version.text = "2.0"
+    root.insert(0, version)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+@pytest.mark.parametrize(
+    ("name", "document", "finds"),
+    [
+        pytest.param("cius-ro", RO_EXAMPLE, False, id="cius-ro-valid"),
+        pytest.param("cius-ro", generic_en16931_invoice(), True, id="cius-ro-refused"),
+        pytest.param("cius-ro", _with_cen_errors(), True, id="cius-ro-line-sum"),
+        pytest.param(
+            "cius-ro",
+            ro_invoice_xml("NC-2026-0007", kind=DocumentKind.CREDIT_NOTE),
+            False,
+            id="cius-ro-credit-note",
+        ),
+        pytest.param("cius-ro", _with_syntax_warnings(), True, id="cius-ro-syntax-warning"),
+        pytest.param(
+            "cius-ro", RO_EXAMPLE.replace(b'unitCode="HUR"', b'unitCode="ZZZZ"'), True, id="cius-ro-code"
+        ),
+        pytest.param("cen-ubl", generic_en16931_invoice(), False, id="cen-ubl-valid"),
+        pytest.param(
+            "cen-ubl", RO_EXAMPLE.replace(b'unitCode="HUR"', b'unitCode="ZZZZ"'), True, id="cen-ubl-code"
+        ),
+        pytest.param("cen-ubl", _with_syntax_warnings(), True, id="cen-ubl-syntax-warning"),
+        pytest.param("cen-ubl", _with_cen_errors(), True, id="cen-ubl-line-sum"),
+        pytest.param("cen-cii", CII_INVOICE, False, id="cen-cii-valid"),
+        pytest.param(
+            "cen-cii",
+            CII_INVOICE.replace(b"<ram:DuePayableAmount>1071<", b"<ram:DuePayableAmount>1070<"),
+            True,
+            id="cen-cii-amount-due",
+        ),
+        pytest.param(
+            "cen-cii", re.sub(rb'unitCode="[^"]+"', b'unitCode="ZZZZ"', CII_INVOICE), True, id="cen-cii-code"
+        ),
+    ],
+)
+def test_the_findings_only_stylesheet_finds_what_the_official_one_finds(
+    name: str, document: bytes, finds: bool
+) -> None:
+    """The engine runs its own root over the official templates (`findings_only`): same findings, order."""
+    official = _official_findings(name, document)
+    assert _wrapped_findings(name, document) == official
+    assert bool(official) == finds

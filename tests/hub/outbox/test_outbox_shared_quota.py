@@ -37,7 +37,6 @@ def test_uploads_and_polls_wait_for_the_shared_minute_budget(
     start = len(hub_sandbox.calls())
 
     sent = [outgoing_intake(company=alfa, xml=issued_xml(f"COTA-{n}")).invoice for n in range(1, 4)]
-    waited = [row.pk for row in OutgoingInvoice.objects.filter(pk__in=[r.pk for r in sent]) if row.last_error]
     for _minute in range(10):
         if not OutgoingInvoice.objects.exclude(state=OutgoingState.OK).exists():
             break
@@ -45,7 +44,6 @@ def test_uploads_and_polls_wait_for_the_shared_minute_budget(
     rows = list(OutgoingInvoice.objects.filter(pk__in=[r.pk for r in sent]))
 
     assert {row.state for row in rows} == {OutgoingState.OK}
-    assert waited  # the budget held some back at first (an upload, a poll or a download)
     calls = hub_sandbox.calls()[start:]
     assert not [call for call in calls if call.get("status") == 429]
     uploads = upload_calls(hub_sandbox)
@@ -62,4 +60,8 @@ def test_uploads_and_polls_wait_for_the_shared_minute_budget(
         sum(1 for other in moments if moment <= other < moment + timedelta(seconds=60)) for moment in moments
     )
     assert busiest <= PER_MINUTE
-    assert len(moments) > PER_MINUTE  # the sends needed more than one window
+    # The sends needed more than one window: the budget held some back, either waited out in the worker
+    # (a refusal that clears within a minute) or deferred to the next beat; which one depends on how far
+    # into its second the first call fell, so the test asks only that they spread over windows.
+    assert len(moments) > PER_MINUTE
+    assert moments[-1] - moments[0] >= timedelta(seconds=60)

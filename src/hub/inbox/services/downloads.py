@@ -34,7 +34,7 @@ from django.db import connections
 import anaf
 import einvoice
 from anaf import EFacturaClient
-from hub.core import clock
+from hub.core import clock, rows
 from hub.core.problems import SyncError, SyncProblem
 from hub.documents import archive
 from hub.documents.reading import read_zip
@@ -140,8 +140,13 @@ def message_fetch(*, client: EFacturaClient, message: Message, result: SyncResul
     except OSError as exc:
         raise SyncError(SyncProblem.STORAGE_FAILED, str(exc)) from exc
     message.zip_sha256, message.zip_size, message.state = digest, len(data), MessageState.STORED
-    Message.objects.filter(pk=message.pk).update(
-        zip_sha256=digest, zip_size=len(data), state=MessageState.STORED, downloaded_at=clock.now()
+    rows.row_update(  # a statement prepared once: this runs for every download
+        Message,
+        message.pk,
+        zip_sha256=digest,
+        zip_size=len(data),
+        state=MessageState.STORED,
+        downloaded_at=clock.now(),
     )
     if result is not None:
         result.count(downloaded=1)

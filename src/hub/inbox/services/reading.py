@@ -14,11 +14,11 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 import einvoice
 from hub.accounts.cif import without_ro_prefix
-from hub.core import clock
+from hub.core import clock, rows
 from hub.core.text import fold, search_text
 from hub.documents.reading import MAX_VALIDATION_FINDINGS, Reading, finding_as_dict
 from hub.inbox import documents
@@ -125,13 +125,13 @@ def invoice_upsert(*, message: Message, reading: Reading) -> Invoice:
     with transaction.atomic():
         # One run holds the company (the sync's lease), so a plain read-then-write is safe here, and cheaper
         # than `update_or_create`'s savepoints; a message read the first time has no rows to replace. The
-        # lookup asks for the id alone, unordered (the whole row's ordered query cost twice the CPU, mostly in
-        # compiling it); only a message read again has a row to load.
-        existing = Invoice.objects.filter(message_id=message.pk).order_by().values_list("pk", flat=True)[:1]
-        if not (found := list(existing)):
-            row = Invoice.objects.create(message=message, **values)
+        # rows are written by statements prepared once (`hub.core.rows`): compiling Django's queries again
+        # for every document cost more CPU than the database's work.
+        if (found := _invoice_of(message)) is None:
+            row = Invoice(message=message, **values)
+            rows.row_insert(row)
         else:
-            row = Invoice.objects.get(pk=found[0])
+            row = Invoice.objects.get(pk=found)
             for name, value in values.items():
                 setattr(row, name, value)
             row.save()
@@ -140,10 +140,29 @@ def invoice_upsert(*, message: Message, reading: Reading) -> Invoice:
             row.vat_breakdown.all().delete()
         if invoice:
             _write_details(row, invoice)
-        Message.objects.filter(pk=message.pk).update(
-            state=MessageState.ARCHIVED, archived_at=now, last_error=""
-        )
+        rows.row_update(Message, message.pk, state=MessageState.ARCHIVED, archived_at=now, last_error="")
     return row
+
+
+def _invoice_of(message: Message) -> int | None:
+    """The id of the message's invoice row, if it has one (read again)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_INVOICE_OF_MESSAGE.get(connection.vendor) or _invoice_of_sql(), [message.pk])
+        found = cursor.fetchone()
+    return None if found is None else int(found[0])
+
+
+_INVOICE_OF_MESSAGE: dict[str, str] = {}
+
+
+def _invoice_of_sql() -> str:
+    quote = connection.ops.quote_name
+    message_column = Invoice._meta.get_field("message").column
+    sql = _INVOICE_OF_MESSAGE[connection.vendor] = (
+        f"SELECT {quote(Invoice._meta.pk.column)} FROM {quote(Invoice._meta.db_table)}"  # noqa: S608
+        f" WHERE {quote(message_column)} = %s"
+    )
+    return sql
 
 
 def _write_details(row: Invoice, invoice: einvoice.Invoice) -> None:
@@ -154,8 +173,8 @@ def _write_details(row: Invoice, invoice: einvoice.Invoice) -> None:
         parties.append(_party(row, PartyRole.PAYEE, invoice.payee))
     if invoice.payment_means and invoice.payment_means[0].iban:
         parties[0].iban = _cut(invoice.payment_means[0].iban, 40)
-    InvoiceParty.objects.bulk_create(parties)
-    InvoiceLine.objects.bulk_create(
+    rows.rows_insert(parties)
+    rows.rows_insert(
         InvoiceLine(
             invoice=row,
             position=position,
@@ -171,7 +190,7 @@ def _write_details(row: Invoice, invoice: einvoice.Invoice) -> None:
         )
         for position, line in enumerate(invoice.lines, start=1)
     )
-    InvoiceVat.objects.bulk_create(
+    rows.rows_insert(
         InvoiceVat(
             invoice=row,
             category=_cut(subtotal.category, 5),

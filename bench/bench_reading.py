@@ -1,0 +1,170 @@
+"""CPU per invoice of the worker's steps after ANAF's answer: archive, open, parse, validate, store.
+
+    .venv/bin/python bench/bench_reading.py [--invoices 600] [--rounds 3]
+
+Without the network: each message's ZIP (the sandbox's seed invoices, signed as the sandbox signs them) is
+handed to `downloads.message_fetch` by a client that answers at once, then read and stored by
+`downloads.message_read`, exactly as a sync does after each download. Uses a throw-away SQLite file, or the
+PostgreSQL database named by `DATABASE_URL` (which it empties). Prints the median over rounds of each step's
+CPU per invoice (this thread's clock; Saxon runs in it), one process, one thread, after a warm-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import statistics
+import sys
+import tempfile
+import time
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+STEPS = ("archive", "open", "parse", "validate", "store")
+SEEDS = ("supplier_invoice.xml", "supplier_credit_note.xml")  # one in ten a credit note, as in bench_sync
+
+
+@dataclass
+class Answer:
+    raw: bytes
+
+
+class ImmediateClient:
+    """Answers `download` with the ZIP prepared for the id: the worker's CPU without the network's wait."""
+
+    def __init__(self, zips: dict[str, bytes]) -> None:
+        self.zips = zips
+
+    def download(self, download_id: str) -> Answer:
+        return Answer(self.zips[download_id])
+
+
+def signed_zip(index: str, data: bytes) -> bytes:
+    from anaf_sandbox import signature
+    from anaf_sandbox.keys import load_keys
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"semnatura_{index}.xml", signature.sign(load_keys(None), f"{index}.xml", data))
+        archive.writestr(f"{index}.xml", data)
+    return buffer.getvalue()
+
+
+def setup() -> Any:
+    data_dir = Path(tempfile.mkdtemp(prefix="efactura-bench-"))
+    os.environ.setdefault("EFACTURA_DATA_DIR", str(data_dir))
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{data_dir / 'bench.sqlite3'}")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "hub.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    if "postgres" in os.environ["DATABASE_URL"]:
+        call_command("flush", interactive=False, verbosity=0)
+    from hub.accounts.models import Company, User
+    from hub.accounts.services import organization_create
+
+    user = User.objects.create_user(username="bench", password="bench-password-123")
+    organization = organization_create(name="Bench", owner=user)
+    return Company.objects.create(organization=organization, cif="16000015", name="Firma")
+
+
+class Clock:
+    """CPU seconds of this thread inside the wrapped functions, by step."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+
+    def wrap(self, owner: Any, name: str, step: str) -> None:
+        original = getattr(owner, name)
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.thread_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.seconds[step] += time.thread_time() - started
+
+        setattr(owner, name, timed)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--invoices", type=int, default=600)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    company = setup()
+
+    import einvoice
+    from hub.documents import reading
+    from hub.inbox.models import Message
+    from hub.inbox.services import downloads
+
+    clock = Clock()
+    clock.wrap(downloads, "message_fetch", "fetch")
+    clock.wrap(downloads, "read_zip", "read")
+    clock.wrap(einvoice, "parse", "parse")
+    clock.wrap(einvoice, "validate", "validate")
+    clock.wrap(downloads, "invoice_upsert", "store")
+    assert vars(reading)["einvoice"] is einvoice  # read_zip calls the wrapped parse and validate
+    einvoice.warm_up("ro")
+
+    folder = files("anaf_sandbox") / "seeds" / "invoices"
+    seeds = [(folder / name).read_bytes() for name in SEEDS]
+    counter = iter(range(4_000_000_000, 5_000_000_000))
+
+    def one_round(count: int) -> dict[str, float]:
+        zips = {}
+        for n in range(count):
+            download_id = str(next(counter))
+            # Each document differs (its number), as real ones do: no cache can answer for another.
+            zips[download_id] = signed_zip(
+                download_id, seeds[n % 10 == 0].replace(b"</cbc:ID>", f"-{n}</cbc:ID>".encode(), 1)
+            )
+        messages = Message.objects.bulk_create(
+            Message(
+                company=company,
+                download_id=download_id,
+                direction="received",
+                listed_at=datetime.now(UTC),
+                created_at=datetime.now(UTC),
+                details=f"Factura {download_id}",
+            )
+            for download_id in zips
+        )
+        client = ImmediateClient(zips)
+        clock.seconds.clear()
+        for message in Message.objects.filter(pk__in=[m.pk for m in messages]).select_related("company"):
+            fetched = downloads.message_fetch(client=client, message=message)  # type: ignore[arg-type]
+            assert fetched.data is not None
+            downloads.message_read(message=message, data=fetched.data, opened=fetched.opened)
+        seconds = dict(clock.seconds)
+        return {
+            "archive": seconds["fetch"],
+            "open": seconds["read"] - seconds["parse"] - seconds["validate"],
+            "parse": seconds["parse"],
+            "validate": seconds["validate"],
+            "store": seconds["store"],
+        }
+
+    one_round(60)  # warm-up
+    rounds = [one_round(args.invoices) for _ in range(args.rounds)]
+    database = "PostgreSQL" if "postgres" in os.environ["DATABASE_URL"] else "SQLite"
+    medians = {step: statistics.median(r[step] for r in rounds) / args.invoices * 1000 for step in STEPS}
+    parts = "  ".join(f"{step} {medians[step]:.2f}" for step in STEPS)
+    total = sum(medians.values())
+    heading = f"{database}, {args.invoices} invoices x {args.rounds} rounds"
+    print(f"{heading}, CPU ms/invoice: {parts}  |  total {total:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
