@@ -5,16 +5,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 
 MAX_LIMIT = 500
-Row = TypeVar("Row", bound=Model)
+Row = TypeVar("Row")
+
+
+def _pk(row: Any) -> int:
+    return int(row.pk)
 
 
 def cursor_page(
-    rows: QuerySet[Row], *, cursor: int | None, limit: int, shape: Callable[[Row], dict[str, Any]]
+    rows: QuerySet[Any, Row],
+    *,
+    cursor: int | None,
+    limit: int,
+    shape: Callable[[Row], dict[str, Any]],
+    id_of: Callable[[Row], int] = _pk,
 ) -> dict[str, Any]:
-    """One page of `rows` in id order after `cursor`; pass `next_cursor` back as `cursor` for the next."""
+    """One page of `rows` in id order after `cursor`; pass `next_cursor` back as `cursor` for the next.
+    `rows` may be instances or `values_list` rows (`id_of` reads a row's id)."""
     rows = rows.order_by("pk")
     if cursor:
         rows = rows.filter(pk__gt=cursor)
@@ -22,5 +32,5 @@ def cursor_page(
     chosen = list(rows[: limit + 1])
     return {
         "items": [shape(row) for row in chosen[:limit]],
-        "next_cursor": chosen[limit - 1].pk if len(chosen) > limit else None,
+        "next_cursor": id_of(chosen[limit - 1]) if len(chosen) > limit else None,
     }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -36,7 +37,7 @@ from hub.inbox.selectors import (
 from hub.inbox.services.rendering import PdfState, pdf_cached, pdf_request
 from hub.inbox.services.requests import inbox_sync_request
 from hub.inbox.services.scheduling import intervals_for
-from hub.inbox.shapes import invoice_summary
+from hub.inbox.shapes import invoice_summary, invoice_summary_of, invoice_summary_rows
 from hub.integrations.ro_efactura.lifetime import AccessStatus
 from hub.integrations.ro_efactura.models import SpvAuthorization
 from hub.integrations.ro_efactura.selectors import access_status_of, authorizations_for, served_cifs
@@ -295,10 +296,16 @@ def list_invoices(request: HttpRequest, query: Query[InvoiceQuery]) -> dict[str,
         direction=query.direction,
         state=query.state,
     )
-    rows = invoices_for(key.organization, filters).select_related("company", "message")
+    rows = invoices_for(key.organization, filters)
     if query.since:
         rows = rows.filter(created__gt=query.since)
-    return cursor_page(rows, cursor=query.cursor, limit=query.limit, shape=_invoice_out)
+    return cursor_page(
+        invoice_summary_rows(rows),
+        cursor=query.cursor,
+        limit=query.limit,
+        shape=invoice_summary_of,
+        id_of=itemgetter(0),  # the summary's first value is the id
+    )
 
 
 def _invoice(key: ApiKey, invoice_id: int) -> Invoice:

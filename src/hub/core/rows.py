@@ -28,14 +28,16 @@ class _Insert:
     fields: tuple[models.Field[Any, Any], ...]
 
 
-_INSERTS: dict[tuple[type[models.Model], str, bool], _Insert] = {}
+_INSERTS: dict[tuple[type[models.Model], str, bool, bool], _Insert] = {}
 _UPDATES: dict[
     tuple[type[models.Model], str, tuple[str, ...]], tuple[str, tuple[models.Field[Any, Any], ...]]
 ] = {}
 
 
-def _insert(model: type[models.Model], connection: BaseDatabaseWrapper, returning: bool) -> _Insert:
-    key = (model, connection.vendor, returning)
+def _insert(
+    model: type[models.Model], connection: BaseDatabaseWrapper, returning: bool, skip_conflict: bool = False
+) -> _Insert:
+    key = (model, connection.vendor, returning, skip_conflict)
     if (statement := _INSERTS.get(key)) is not None:
         return statement
     meta = model._meta
@@ -51,6 +53,8 @@ def _insert(model: type[models.Model], connection: BaseDatabaseWrapper, returnin
         f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(field.column) for field in fields)})"  # noqa: S608
         f" VALUES ({', '.join(['%s'] * len(fields))})"
     )
+    if skip_conflict:  # the same clause on SQLite and PostgreSQL: any unique constraint, nothing written
+        sql += " ON CONFLICT DO NOTHING"
     if returning:
         sql += f" RETURNING {quote(meta.pk.column)}"
     statement = _INSERTS[key] = _Insert(sql, fields)
@@ -61,21 +65,25 @@ def _values(statement: _Insert, row: models.Model, connection: BaseDatabaseWrapp
     return [field.get_db_prep_save(field.pre_save(row, True), connection) for field in statement.fields]
 
 
-def row_insert(row: models.Model, *, using: str = "default") -> None:
+def row_insert(row: models.Model, *, using: str = "default", skip_conflict: bool = False) -> bool:
     """Insert a new instance as `row.save()` would (pre_save and post_save sent, `row.pk` set from the
-    database); the model must have an automatic primary key."""
+    database); the model must have an automatic primary key. With `skip_conflict`, a row that would break a
+    unique constraint is not written: False, `row` stays unsaved and post_save is not sent (pre_save was)."""
     model = type(row)
     if row.pk is not None or model._meta.auto_field is None:
         raise ValueError("row_insert writes new rows with an automatic primary key")
     connection = connections[using]
     pre_save.send(sender=model, instance=row, raw=False, using=using, update_fields=None)
-    statement = _insert(model, connection, returning=True)
+    statement = _insert(model, connection, returning=True, skip_conflict=skip_conflict)
     with connection.cursor() as cursor:
         cursor.execute(statement.sql, _values(statement, row, connection))
-        (pk,) = cursor.fetchone()
-    row.pk = model._meta.pk.to_python(pk)
+        written = cursor.fetchone()
+    if written is None:
+        return False
+    row.pk = model._meta.pk.to_python(written[0])
     row._state.adding, row._state.db = False, using
     post_save.send(sender=model, instance=row, created=True, update_fields=None, raw=False, using=using)
+    return True
 
 
 def rows_insert(rows: Iterable[models.Model], *, using: str = "default") -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import QuerySet
 
 from hub.inbox.models import Invoice
 
@@ -25,29 +27,50 @@ def _json(value: object) -> object:
 
 def invoice_summary(invoice: Invoice) -> dict[str, object]:
     """An invoice without its lines: who, what, how much, and where it is in the hub."""
-    fields: dict[str, object] = {
-        "id": invoice.pk,
-        "company_id": invoice.company_id,
-        "company_cif": invoice.company.cif,
-        "message_id": invoice.message.download_id,
-        "upload_id": invoice.message.upload_id,
-        "direction": invoice.direction,
-        "kind": invoice.kind,
-        "state": invoice.state,
-        "number": invoice.number,
-        "issue_date": invoice.issue_date,
-        "due_date": invoice.due_date,
-        "currency": invoice.currency,
-        "seller_name": invoice.seller_name,
-        "seller_cif": invoice.seller_cif,
-        "buyer_name": invoice.buyer_name,
-        "buyer_cif": invoice.buyer_cif,
-        "tax_exclusive": invoice.tax_exclusive,
-        "tax": invoice.tax,
-        "payable": invoice.payable,
-        "received_at": invoice.received_at,
-        "archived_at": invoice.created,
-        "problem": invoice.problem,
-        "signature_valid": invoice.signature_valid,
-    }
-    return {name: _json(value) for name, value in fields.items()}
+    return {name: _json(_read(invoice, path)) for name, path in SUMMARY}
+
+
+# Each field of the summary and the `Invoice` query path it comes from.
+SUMMARY = (
+    ("id", "id"),
+    ("company_id", "company_id"),
+    ("company_cif", "company__cif"),
+    ("message_id", "message__download_id"),
+    ("upload_id", "message__upload_id"),
+    ("direction", "direction"),
+    ("kind", "kind"),
+    ("state", "state"),
+    ("number", "number"),
+    ("issue_date", "issue_date"),
+    ("due_date", "due_date"),
+    ("currency", "currency"),
+    ("seller_name", "seller_name"),
+    ("seller_cif", "seller_cif"),
+    ("buyer_name", "buyer_name"),
+    ("buyer_cif", "buyer_cif"),
+    ("tax_exclusive", "tax_exclusive"),
+    ("tax", "tax"),
+    ("payable", "payable"),
+    ("received_at", "received_at"),
+    ("archived_at", "created"),
+    ("problem", "problem"),
+    ("signature_valid", "signature_valid"),
+)
+_NAMES = tuple(name for name, _path in SUMMARY)
+
+
+def _read(invoice: Invoice, path: str) -> object:
+    value: object = invoice
+    for step in path.split("__"):
+        value = getattr(value, step)
+    return value
+
+
+def invoice_summary_rows(rows: QuerySet[Invoice]) -> QuerySet[Invoice, tuple[Any, ...]]:
+    """`rows` as the values `invoice_summary_of` shapes: one query, no model instances (a list's page)."""
+    return rows.values_list(*(path for _name, path in SUMMARY))
+
+
+def invoice_summary_of(values: tuple[Any, ...]) -> dict[str, object]:
+    """`invoice_summary` of a row of `invoice_summary_rows`."""
+    return {name: _json(value) for name, value in zip(_NAMES, values, strict=True)}

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models.signals import post_save, pre_save
 from django.forms.models import model_to_dict
 from django.test.utils import isolate_apps
@@ -151,3 +151,27 @@ def test_models_the_prepared_statements_cannot_write_are_refused(organization: O
             rows.rows_insert([Derived(name="x")])
     with pytest.raises(ValueError, match="new rows"):
         rows.row_insert(organization)  # already stored
+
+
+def test_row_insert_can_skip_a_row_that_breaks_a_unique_constraint(companies: list[Company]) -> None:
+    company = companies[0]
+    message = _message(company, "1")
+    first = _invoice(company, message)
+    assert rows.row_insert(first, skip_conflict=True)
+    created: list[Any] = []
+
+    def on_post_save(sender: Any, instance: Any, **kwargs: Any) -> None:
+        created.append(instance)
+
+    post_save.connect(on_post_save, sender=Invoice)
+    try:
+        again = _invoice(company, message)  # the message has its invoice already
+        assert not rows.row_insert(again, skip_conflict=True)
+    finally:
+        post_save.disconnect(on_post_save, sender=Invoice)
+    assert again.pk is None
+    assert again._state.adding
+    assert created == []
+    assert list(Invoice.objects.values_list("pk", flat=True)) == [first.pk]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows.row_insert(_invoice(company, message))  # without it, the constraint refuses the row

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 
 import einvoice
 from hub.accounts.cif import without_ro_prefix
@@ -123,15 +123,14 @@ def invoice_upsert(*, message: Message, reading: Reading) -> Invoice:
         )
     now = values["created"] = clock.now()
     with transaction.atomic():
-        # One run holds the company (the sync's lease), so a plain read-then-write is safe here, and cheaper
-        # than `update_or_create`'s savepoints; a message read the first time has no rows to replace. The
-        # rows are written by statements prepared once (`hub.core.rows`): compiling Django's queries again
-        # for every document cost more CPU than the database's work.
-        if (found := _invoice_of(message)) is None:
-            row = Invoice(message=message, **values)
-            rows.row_insert(row)
-        else:
-            row = Invoice.objects.get(pk=found)
+        # A message read the first time has no rows to replace: its invoice is inserted unless the message
+        # has one already (the insert skips the unique message's conflict), then that one is rewritten. One
+        # run holds the company (the sync's lease), so nothing else writes it in between. The rows are written
+        # by statements prepared once (`hub.core.rows`): compiling Django's queries again for every document
+        # cost more CPU than the database's work.
+        row = Invoice(message=message, **values)
+        if not rows.row_insert(row, skip_conflict=True):
+            row = Invoice.objects.get(message=message)
             for name, value in values.items():
                 setattr(row, name, value)
             row.save()
@@ -142,27 +141,6 @@ def invoice_upsert(*, message: Message, reading: Reading) -> Invoice:
             _write_details(row, invoice)
         rows.row_update(Message, message.pk, state=MessageState.ARCHIVED, archived_at=now, last_error="")
     return row
-
-
-def _invoice_of(message: Message) -> int | None:
-    """The id of the message's invoice row, if it has one (read again)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_INVOICE_OF_MESSAGE.get(connection.vendor) or _invoice_of_sql(), [message.pk])
-        found = cursor.fetchone()
-    return None if found is None else int(found[0])
-
-
-_INVOICE_OF_MESSAGE: dict[str, str] = {}
-
-
-def _invoice_of_sql() -> str:
-    quote = connection.ops.quote_name
-    message_column = Invoice._meta.get_field("message").column
-    sql = _INVOICE_OF_MESSAGE[connection.vendor] = (
-        f"SELECT {quote(Invoice._meta.pk.column)} FROM {quote(Invoice._meta.db_table)}"  # noqa: S608
-        f" WHERE {quote(message_column)} = %s"
-    )
-    return sql
 
 
 def _write_details(row: Invoice, invoice: einvoice.Invoice) -> None:
