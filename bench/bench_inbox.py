@@ -13,17 +13,16 @@ and the queries one request made; see docs/performance.md for what was measured.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
+
+from benchkit import hub_on_throwaway_database
 
 SUPPLIERS = [
     ("Țesătoria Bistrița SRL", "18547290"),
@@ -35,25 +34,11 @@ SUPPLIERS = [
 
 
 def setup(invoices: int) -> tuple[object, object, object]:
-    data_dir = Path(tempfile.mkdtemp(prefix="efactura-bench-"))
-    os.environ.setdefault("EFACTURA_DATA_DIR", str(data_dir))
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{data_dir / 'bench.sqlite3'}")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "hub.settings"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    if "postgres" in os.environ["DATABASE_URL"]:
-        call_command("flush", interactive=False, verbosity=0)
-    from hub.accounts.models import Company, User
-    from hub.accounts.services import organization_create
+    user, organization = hub_on_throwaway_database()
+    from hub.accounts.models import Company
     from hub.core.text import fold
     from hub.inbox.models import Invoice, Message
 
-    user = User.objects.create_user(username="bench", password="bench-password-123")
-    organization = organization_create(name="Bench", owner=user)
     companies = [
         Company.objects.create(organization=organization, cif=cif, name=f"Firma {index}")
         for index, cif in enumerate(("16000015", "29000025", "31500030"))

@@ -16,15 +16,14 @@ import io
 import os
 import statistics
 import sys
-import tempfile
-import time
 import zipfile
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.resources import files
-from pathlib import Path
 from typing import Any
+
+from bench_sync import instrument
+from benchkit import hub_on_throwaway_database
 
 STEPS = ("archive", "open", "parse", "validate", "store")
 SEEDS = ("supplier_invoice.xml", "supplier_credit_note.xml")  # one in ten a credit note, as in bench_sync
@@ -57,43 +56,10 @@ def signed_zip(index: str, data: bytes) -> bytes:
 
 
 def setup() -> Any:
-    data_dir = Path(tempfile.mkdtemp(prefix="efactura-bench-"))
-    os.environ.setdefault("EFACTURA_DATA_DIR", str(data_dir))
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{data_dir / 'bench.sqlite3'}")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "hub.settings"
-    import django
+    _user, organization = hub_on_throwaway_database()
+    from hub.accounts.models import Company
 
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    if "postgres" in os.environ["DATABASE_URL"]:
-        call_command("flush", interactive=False, verbosity=0)
-    from hub.accounts.models import Company, User
-    from hub.accounts.services import organization_create
-
-    user = User.objects.create_user(username="bench", password="bench-password-123")
-    organization = organization_create(name="Bench", owner=user)
     return Company.objects.create(organization=organization, cif="16000015", name="Firma")
-
-
-class Clock:
-    """CPU seconds of this thread inside the wrapped functions, by step."""
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = defaultdict(float)
-
-    def wrap(self, owner: Any, name: str, step: str) -> None:
-        original = getattr(owner, name)
-
-        def timed(*args: Any, **kwargs: Any) -> Any:
-            started = time.thread_time()
-            try:
-                return original(*args, **kwargs)
-            finally:
-                self.seconds[step] += time.thread_time() - started
-
-        setattr(owner, name, timed)
 
 
 def main() -> int:
@@ -108,12 +74,7 @@ def main() -> int:
     from hub.inbox.models import Message
     from hub.inbox.services import downloads
 
-    clock = Clock()
-    clock.wrap(downloads, "message_fetch", "fetch")
-    clock.wrap(downloads, "read_zip", "read")
-    clock.wrap(einvoice, "parse", "parse")
-    clock.wrap(einvoice, "validate", "validate")
-    clock.wrap(downloads, "invoice_upsert", "store")
+    clock = instrument()  # bench_sync's steps: `fetch`, `read` and the parts inside them
     assert vars(reading)["einvoice"] is einvoice  # read_zip calls the wrapped parse and validate
     einvoice.warm_up("ro")
 
@@ -141,7 +102,7 @@ def main() -> int:
             for download_id in zips
         )
         client = ImmediateClient(zips)
-        clock.seconds.clear()
+        clock.reset()
         for message in Message.objects.filter(pk__in=[m.pk for m in messages]).select_related("company"):
             fetched = downloads.message_fetch(client=client, message=message)  # type: ignore[arg-type]
             assert fetched.data is not None
