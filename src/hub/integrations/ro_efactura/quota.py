@@ -38,6 +38,9 @@ PURGE_EVERY = 60.0  # seconds between two purges of expired counters by one proc
 # A call is counted when it leaves and reaches ANAF a little later: a short window keeps each call this much
 # longer (the database's slots do it by counting the oldest slot whole).
 TRANSIT = 1.0
+# A full minute clears within 62 s at most (the window, the transit, the database's oldest slot counted
+# whole): a refusal that clears by then is waited out, so a minute filled in its first second fails no run.
+WAIT_FOR_A_MINUTE = timedelta(seconds=60 + TRANSIT + 1)
 
 
 # One call counted by one conditional upsert (the same SQL on SQLite and PostgreSQL; the table is
@@ -94,7 +97,7 @@ class DatabaseQuotaLimiter:
         self,
         prefix: str,
         *,
-        max_wait: timedelta = timedelta(seconds=60),
+        max_wait: timedelta = WAIT_FOR_A_MINUTE,
         clock: Callable[[], float] = hub_time,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -232,7 +235,7 @@ class RedisQuotaLimiter:
         url: str,
         *,
         prefix: str = "efactura:quota",
-        max_wait: timedelta = timedelta(seconds=60),
+        max_wait: timedelta = WAIT_FOR_A_MINUTE,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:

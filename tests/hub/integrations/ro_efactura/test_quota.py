@@ -236,3 +236,27 @@ def test_database_limiters_racing_in_threads_count_exactly_the_limit(window: tim
 
     assert granted == 25
     assert DatabaseQuotaLimiter("http://anaf").used("global", "api", window) == 25
+
+
+@pytest.mark.parametrize("store", ["database", pytest.param("redis", marks=pytest.mark.redis)])
+def test_a_minute_filled_at_once_is_waited_out_not_refused(store: str, redis_prefix: str) -> None:
+    """Four workers can spend a minute's budget within a second: the next call waits the whole window (and
+    the transit it keeps) instead of failing its run, on the default `max_wait`."""
+    moment = [1_800_000_000.25]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        moment[0] += seconds
+
+    limiter: Any
+    if store == "redis":
+        limiter = RedisQuotaLimiter(REDIS_URL, prefix=redis_prefix, clock=lambda: moment[0], sleep=sleep)
+    else:
+        limiter = DatabaseQuotaLimiter("http://anaf", clock=lambda: moment[0], sleep=sleep)
+    for _ in range(5):
+        limiter.acquire("minute", "global", 5, timedelta(minutes=1))
+    limiter.acquire("minute", "global", 5, timedelta(minutes=1))  # waited, not refused
+
+    assert slept
+    assert 60 < sum(slept) <= 62
