@@ -286,7 +286,7 @@ def findings_only(path: Path) -> str:
     rule that fired, indented, and walks the document once more per pattern in the default mode, which does
     nothing. The rules are evaluated by the official templates alone, pattern after pattern as the official
     root does; this root keeps their ``failed-assert`` and ``successful-report`` elements, in the same order,
-    so a clean document's report is one empty element. About a sixth of a CIUS-RO run.
+    so a clean document's report is one empty element. It saves about a sixth of a CIUS-RO run.
     """
     official = etree.parse(str(path), etree.XMLParser(**SAFE_PARSER_OPTIONS)).getroot()
     roots = [
@@ -294,16 +294,14 @@ def findings_only(path: Path) -> str:
         for template in official.iterfind(f"{{{_XSL}}}template")
         if template.get("match") == "/" and template.get("mode") is None
     ]
-    modes = (
-        [
-            element.get("mode")
-            for element in roots[0].iter(f"{{{_XSL}}}apply-templates")
-            if element.get("select") == "/" and element.get("mode")
-        ]
-        if len(roots) == 1
-        else []
-    )
-    if not modes:  # not the skeleton's layout: run it as published
+    if len(roots) != 1:  # not the skeleton's layout: run it as published
+        return path.read_text(encoding="utf-8")
+    modes = [
+        element.get("mode")
+        for element in roots[0].iter(f"{{{_XSL}}}apply-templates")
+        if element.get("select") == "/" and element.get("mode")
+    ]
+    if not modes:
         return path.read_text(encoding="utf-8")
     patterns = "".join(f'<xsl:apply-templates mode="{mode}" select="/"/>' for mode in modes)
     return (

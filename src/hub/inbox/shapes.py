@@ -27,7 +27,7 @@ def _json(value: object) -> object:
 
 def invoice_summary(invoice: Invoice) -> dict[str, object]:
     """An invoice without its lines: who, what, how much, and where it is in the hub."""
-    return {name: _json(_read(invoice, path)) for name, path in SUMMARY}
+    return {name: _json(_read(invoice, steps)) for name, steps in _STEPS}
 
 
 # Each field of the summary and the `Invoice` query path it comes from.
@@ -57,11 +57,12 @@ SUMMARY = (
     ("signature_valid", "signature_valid"),
 )
 _NAMES = tuple(name for name, _path in SUMMARY)
+_STEPS = tuple((name, tuple(path.split("__"))) for name, path in SUMMARY)
 
 
-def _read(invoice: Invoice, path: str) -> object:
+def _read(invoice: Invoice, steps: tuple[str, ...]) -> object:
     value: object = invoice
-    for step in path.split("__"):
+    for step in steps:
         value = getattr(value, step)
     return value
 
