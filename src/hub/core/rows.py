@@ -4,7 +4,7 @@
 the database's work for the few rows a document has. These helpers prepare each INSERT or UPDATE once from
 the model's metadata and then only convert the values, field by field, as Django's own save does
 (`pre_save`, then `get_db_prep_save`). `row_insert` keeps `save()`'s contract (its signals, the instance's
-state); `rows_insert` keeps `bulk_create`'s (no signals, no ids read back).
+state); `rows_insert` keeps `bulk_create`'s (no signals, no ids read back) and writes them as one statement.
 
 Only plain models qualify: no multi-table inheritance, no field with its own SQL placeholder.
 """
@@ -27,6 +27,8 @@ class _Insert:
     sql: str
     fields: tuple[models.Field[Any, Any], ...]
 
+
+_MOST_PLACEHOLDERS = 65_535
 
 _INSERTS: dict[tuple[type[models.Model], str, bool, bool], _Insert] = {}
 _UPDATES: dict[
@@ -96,8 +98,17 @@ def rows_insert(rows: Iterable[models.Model], *, using: str = "default") -> None
         raise TypeError("rows_insert writes rows of one model")
     connection = connections[using]
     statement = _insert(model, connection, returning=False)
+    # One statement of many VALUES groups, in chunks the database takes (SQLite caps the placeholders, and
+    # PostgreSQL's protocol counts them in 16 bits): a round trip and a parse for a document's lines, not one
+    # for each line.
+    fields = list(statement.fields)
+    size = max(1, min(connection.ops.bulk_batch_size(fields, batch), _MOST_PLACEHOLDERS // len(fields)))
+    group = statement.sql[statement.sql.index(" VALUES ") + len(" VALUES ") :]
     with connection.cursor() as cursor:
-        cursor.executemany(statement.sql, [_values(statement, row, connection) for row in batch])
+        for start in range(0, len(batch), size):
+            chunk = batch[start : start + size]
+            parameters = [value for row in chunk for value in _values(statement, row, connection)]
+            cursor.execute(statement.sql + f", {group}" * (len(chunk) - 1), parameters)
 
 
 def row_update(model: type[models.Model], pk: Any, *, using: str = "default", **values: Any) -> int:

@@ -122,6 +122,24 @@ def test_rows_insert_writes_what_bulk_create_writes(companies: list[Company]) ->
         rows.rows_insert([*lines(200), _message(company, "9")])
 
 
+def test_rows_insert_writes_more_rows_than_one_statement_can_carry(companies: list[Company]) -> None:
+    """A utility bill of 6,000 lines needs more placeholders than SQLite or PostgreSQL take in one statement:
+    it is written in several, and whole."""
+    company = companies[0]
+    invoice = _invoice(company, _message(company, "1"))
+    invoice.save()
+    count = 6_000
+    rows.rows_insert(
+        InvoiceLine(invoice=invoice, position=n, name=f"Consum {n}", net_amount=Decimal(n) / 100)
+        for n in range(1, count + 1)
+    )
+    stored = list(
+        InvoiceLine.objects.filter(invoice=invoice).order_by("position").values_list("position", "name")
+    )
+    assert stored == [(n, f"Consum {n}") for n in range(1, count + 1)]
+    assert InvoiceLine.objects.get(invoice=invoice, position=count).net_amount == Decimal("60.00")
+
+
 def test_row_update_sets_what_update_sets(companies: list[Company]) -> None:
     company = companies[0]
     first, second = _message(company, "1"), _message(company, "2")
