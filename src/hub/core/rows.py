@@ -26,6 +26,7 @@ __all__ = ["row_insert", "row_update", "rows_insert"]
 class _Insert:
     sql: str
     fields: tuple[models.Field[Any, Any], ...]
+    group: str  # one row's placeholders, "(%s, %s, ...)": `sql` ends with it unless a clause follows
 
 
 _MOST_PLACEHOLDERS = 65_535
@@ -51,15 +52,14 @@ def _insert(
     if any(hasattr(field, "get_placeholder") for field in fields):
         raise TypeError(f"{meta.label} has a field with its own placeholder: use save()")
     quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(field.column) for field in fields)})"  # noqa: S608
-        f" VALUES ({', '.join(['%s'] * len(fields))})"
-    )
+    group = f"({', '.join(['%s'] * len(fields))})"
+    columns = ", ".join(quote(field.column) for field in fields)
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {group}"  # noqa: S608
     if skip_conflict:  # the same clause on SQLite and PostgreSQL: any unique constraint, nothing written
         sql += " ON CONFLICT DO NOTHING"
     if returning:
         sql += f" RETURNING {quote(meta.pk.column)}"
-    statement = _INSERTS[key] = _Insert(sql, fields)
+    statement = _INSERTS[key] = _Insert(sql, fields, group)
     return statement
 
 
@@ -103,12 +103,11 @@ def rows_insert(rows: Iterable[models.Model], *, using: str = "default") -> None
     # for each line.
     fields = list(statement.fields)
     size = max(1, min(connection.ops.bulk_batch_size(fields, batch), _MOST_PLACEHOLDERS // len(fields)))
-    group = statement.sql[statement.sql.index(" VALUES ") + len(" VALUES ") :]
     with connection.cursor() as cursor:
         for start in range(0, len(batch), size):
             chunk = batch[start : start + size]
             parameters = [value for row in chunk for value in _values(statement, row, connection)]
-            cursor.execute(statement.sql + f", {group}" * (len(chunk) - 1), parameters)
+            cursor.execute(statement.sql + f", {statement.group}" * (len(chunk) - 1), parameters)
 
 
 def row_update(model: type[models.Model], pk: Any, *, using: str = "default", **values: Any) -> int:
