@@ -23,6 +23,7 @@ import sys
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from importlib.resources import files
 from typing import Any
 
@@ -60,11 +61,15 @@ def signed_zip(index: str, data: bytes) -> bytes:
     return buffer.getvalue()
 
 
+@cache
+def sample_seeds() -> tuple[bytes, ...]:
+    folder = files("anaf_sandbox") / "seeds" / "invoices"
+    return tuple((folder / name).read_bytes() for name in SEEDS)
+
+
 def sample_document(n: int) -> bytes:
     """The sandbox's sample invoice (one in ten its sample credit note), numbered `n`."""
-    folder = files("anaf_sandbox") / "seeds" / "invoices"
-    seed = (folder / SEEDS[n % 10 == 0]).read_bytes()
-    return seed.replace(b"</cbc:ID>", f"-{n}</cbc:ID>".encode(), 1)
+    return sample_seeds()[n % 10 == 0].replace(b"</cbc:ID>", f"-{n}</cbc:ID>".encode(), 1)
 
 
 def traffic_document(n: int) -> bytes:
